@@ -1,0 +1,119 @@
+# ct-tools: four small programs over one library.
+#
+#   make                build bin/ct-* (tools whose folder has a main.c)
+#   make check          build, run the suite, then run it again under ASan+UBSan
+#   make check-fast     the suite once, plain build only
+#   make deps           install the Debian packages that are missing (apt-get)
+#   make demo           the main job on the project's own sample data
+#   make bench          throughput figures (see bench/)
+#   make install        PREFIX=/usr/local DESTDIR=
+#
+# Sources are found by wildcard: lib/*.c is the shared library, <tool>/*.c a
+# program, tests/unit/test_*.c one unit-test binary each.  Adding a file
+# needs no edit here.
+
+VERSION    = 0.1.0
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+MANDIR    ?= $(PREFIX)/share/man
+DESTDIR   ?=
+
+CC        ?= cc
+WARN       = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+HARDEN     = -D_FORTIFY_SOURCE=2 -fstack-protector-strong
+OPT       ?= -O2 -g
+CFLAGS    ?= $(OPT)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DCT_VERSION='"$(VERSION)"' $(WARN) $(HARDEN) \
+             -I/usr/include/freetype2 -Ilib -pthread $(CFLAGS) $(SAN) $(EXTRA_CFLAGS)
+LDFLAGS   ?=
+ALL_LDFLAGS= -pthread -Wl,-z,relro,-z,now $(LDFLAGS) $(SAN) $(EXTRA_LDFLAGS)
+LIBS       = -lcurl -lssl -lcrypto -lpng -lfreetype -ldeflate -lz -lm
+
+# Build variant: objects go to $(OUT), programs to $(BIN).
+OUT       ?= build/default
+BIN       ?= bin
+
+TOOLS     := ct-aggregate ct-regions ct-fetch ct-plot
+PRESENT   := $(foreach t,$(TOOLS),$(if $(wildcard $(t)/main.c),$(t)))
+PROGRAMS  := $(PRESENT:%=$(BIN)/%)
+
+LIB_SRC   := $(wildcard lib/*.c)
+LIB_OBJ   := $(LIB_SRC:%.c=$(OUT)/%.o)
+LIB_A     := $(OUT)/libct.a
+HDRS      := $(wildcard lib/*.h ct-*/*.h)
+
+UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(OUT)/tests/%)
+
+# Helper programs the tests, bench and demo use (not installed).
+AUX_SRC   := $(wildcard tools/*.c)
+AUX_BIN   := $(AUX_SRC:tools/%.c=$(OUT)/tools/%)
+
+all: $(PROGRAMS) $(UNIT_BIN) $(AUX_BIN)
+
+$(OUT)/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -I$(dir $<) -c -o $@ $<
+
+$(LIB_A): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+define tool_rule
+$(1)_OBJ := $$(patsubst %.c,$$(OUT)/%.o,$$(wildcard $(1)/*.c))
+$$(BIN)/$(1): $$($(1)_OBJ) $$(LIB_A)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(ALL_CFLAGS) $$(ALL_LDFLAGS) -o $$@ $$($(1)_OBJ) $$(LIB_A) $$(LIBS)
+endef
+$(foreach t,$(PRESENT),$(eval $(call tool_rule,$(t))))
+
+$(OUT)/tests/%: tests/unit/%.c tests/unit/check.h $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(ALL_LDFLAGS) -o $@ $< $(LIB_A) $(LIBS)
+
+$(OUT)/tools/%: tools/%.c $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_A) $(LIBS)
+
+# ---- tests ---------------------------------------------------------------
+SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+check: all
+	@$(MAKE) --no-print-directory check-fast
+	@$(MAKE) --no-print-directory check-asan
+
+check-fast: all
+	CT_BIN=$(abspath $(BIN)) CT_OUT=$(abspath $(OUT)) CT_VARIANT=plain sh tests/run
+
+check-asan:
+	@$(MAKE) --no-print-directory OUT=build/asan BIN=build/asan/bin \
+	    OPT='-O1 -g' SAN='$(SAN_FLAGS)' all
+	CT_BIN=$(abspath build/asan/bin) CT_OUT=$(abspath build/asan) CT_VARIANT=asan \
+	    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 sh tests/run
+
+# ---- setup, demo, bench ---------------------------------------------------
+deps:
+	sh tools/deps.sh
+
+demo: deps all
+	sh tools/demo.sh
+
+bench: all
+	sh bench/run.sh
+
+# ---- install ---------------------------------------------------------------
+install: $(PROGRAMS)
+	install -d $(DESTDIR)$(BINDIR)
+	for p in $(PROGRAMS); do install -m 755 $$p $(DESTDIR)$(BINDIR)/; done
+	if ls man/*.1 >/dev/null 2>&1; then install -d $(DESTDIR)$(MANDIR)/man1 && \
+	    install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/; fi
+
+uninstall:
+	for p in $(PRESENT); do rm -f $(DESTDIR)$(BINDIR)/$$p; done
+	for m in man/*.1; do [ -e "$$m" ] && rm -f $(DESTDIR)$(MANDIR)/man1/$${m#man/}; done; true
+
+clean:
+	rm -rf build bin
+
+.PHONY: all check check-fast check-asan deps demo bench install uninstall clean
