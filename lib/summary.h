@@ -67,6 +67,20 @@ struct ct_meta {
 	uint64_t	 principal_fallbacks;	/* identities the type rule could not name */
 	uint64_t	 digest_files;		/* CloudTrail digest objects ignored */
 	uint64_t	 summaries_merged;	/* --merge inputs */
+	/*
+	 * Added by summary.c.  Every account_id / account_principal value
+	 * reported (sets, keys only): account_state/account_id and
+	 * principal_state/account_principal follow them (one value: SET,
+	 * two or more: CONFLICT).  When they hold two or more values they
+	 * are also written, as "account_ids" / "account_principals", so a
+	 * conflict survives a round trip through a file and merging stays
+	 * associative.  Use the setters below.
+	 */
+	struct ct_strmap *accounts;
+	struct ct_strmap *principals;
+	/* activity was chosen (ct_meta_set_activity, or activity != ALL);
+	 * a summary that never chose one merges as the identity. */
+	int		 activity_set;
 };
 
 struct ct_summary {
@@ -100,6 +114,8 @@ void	ct_meta_set_principal(struct ct_meta *m, const char *s, size_t n);
 void	ct_meta_add_region_enabled(struct ct_meta *m, const char *region);
 void	ct_meta_add_region_failed(struct ct_meta *m, const char *region,
 	    const char *error);
+/* Choose the activity type (sets activity_set). */
+void	ct_meta_set_activity(struct ct_meta *m, enum ct_activity a);
 /* Widen the window to include t (epoch seconds). */
 void	ct_meta_widen(struct ct_meta *m, int64_t t);
 

@@ -14,7 +14,13 @@ PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 SHARED="$CT_TOP/../shared"
 T=$(mktemp -d "${TMPDIR:-/tmp}/ct-test.XXXXXX")
-trap 'rm -rf "$T"' EXIT
+# cleanup_add 'COMMAND': run COMMAND at exit (last added first), before $T
+# is removed; e.g. emulator/emu.sh stops the emulator this way.
+_cleanup=:
+cleanup_add() { _cleanup="$1; $_cleanup"; }
+trap 'eval "$_cleanup"; rm -rf "$T"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 _n=0
 _failed=0
 

@@ -1,0 +1,94 @@
+#!/bin/sh
+# bench/b_aggregate.sh - ct-aggregate's throughput beside jq and Python.
+#
+# Corpus (tools/ct-sample, fixed seed, cached in $BENCH_DIR): ~300 MB of
+# NDJSON, and the same kind of records as an S3-shaped tree of .json.gz.
+# Prints ct-aggregate's MB/s and records/s with -j1 and -j2; the same
+# counting done by jq and by the plain Python json.loads fold
+# (tests/ref/ctref.py) on a 30 MB slice of the same file (they are 10-100
+# times slower; rates are per byte, so the ratios hold); and for the gzip
+# tree the decompression floor (zcat of the same files to /dev/null).
+# Best of three runs for ct-aggregate, one for the others.  Keep it under
+# ~3 minutes: BENCH_MB (default 300) sets the corpus size.
+set -eu
+: "${CT_TOP:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${BENCH_DIR:=$CT_TOP/build/bench}"
+: "${CT_BIN:=$CT_TOP/bin}"
+: "${CT_OUT:=$CT_TOP/build/default}"
+: "${BENCH_MB:=300}"
+AGG=$CT_BIN/ct-aggregate
+SAMPLE=$CT_OUT/tools/ct-sample
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+mkdir -p "$BENCH_DIR"
+ND=$BENCH_DIR/aggregate-${BENCH_MB}M.ndjson
+SLICE=$BENCH_DIR/aggregate-slice.ndjson
+TREE=$BENCH_DIR/aggregate-s3-${BENCH_MB}M
+
+if [ ! -s "$ND" ]; then
+	echo "generating $ND ..."
+	"$SAMPLE" --seed 1 --bytes "${BENCH_MB}M" --out "$ND.tmp" && mv "$ND.tmp" "$ND"
+fi
+if [ ! -s "$SLICE" ] || [ "$SLICE" -ot "$ND" ]; then
+	head -c 30000000 "$ND" | sed '$d' >"$SLICE"
+fi
+if [ ! -d "$TREE" ]; then
+	echo "generating $TREE ..."
+	rm -rf "$TREE.tmp"
+	"$SAMPLE" --seed 2 --bytes "${BENCH_MB}M" --format s3 --out "$TREE.tmp"
+	mv "$TREE.tmp" "$TREE"
+fi
+
+now() { date +%s%N; }
+# secs START END
+secs() { echo "$1 $2" | awk '{ printf "%.3f", ($2 - $1) / 1e9 }'; }
+# rate BYTES SECONDS -> MB/s
+rate() { echo "$1 $2" | awk '{ printf "%.0f", $1 / 1e6 / $2 }'; }
+ratio() { echo "$1 $2" | awk '{ printf "%.1f", $1 / $2 }'; }
+
+# best-of-3 wall time of a command (stdout to /dev/null)
+best3() {
+	b=""
+	for i in 1 2 3; do
+		t0=$(now); "$@" >/dev/null 2>&1 || true; t1=$(now)
+		s=$(secs "$t0" "$t1")
+		b=$(echo "${b:-$s} $s" | awk '{ print ($2 < $1) ? $2 : $1 }')
+	done
+	echo "$b"
+}
+once() {
+	t0=$(now); "$@" >/dev/null 2>&1 || true; t1=$(now)
+	secs "$t0" "$t1"
+}
+
+bytes=$(wc -c <"$ND")
+recs=$("$AGG" -q "$ND" | $PY -c 'import json,sys; print(json.load(sys.stdin)["_metadata"]["statistics"]["records_counted"])')
+cat "$ND" >/dev/null	# warm the page cache
+echo "NDJSON: $(echo "$bytes" | awk '{ printf "%.0f", $1 / 1e6 }') MB, $recs records (warm page cache, $(nproc) CPUs)"
+t1=$(best3 "$AGG" -j1 "$ND")
+t2=$(best3 "$AGG" -j2 "$ND")
+tin=$(best3 sh -c "cat '$ND' | '$AGG' -j1")
+r1=$(rate "$bytes" "$t1"); r2=$(rate "$bytes" "$t2"); rin=$(rate "$bytes" "$tin")
+echo "  ct-aggregate -j1        ${t1} s  ${r1} MB/s  $(echo "$recs $t1" | awk '{ printf "%.0f", $1 / $2 }') records/s"
+echo "  ct-aggregate -j2        ${t2} s  ${r2} MB/s  $(echo "$recs $t2" | awk '{ printf "%.0f", $1 / $2 }') records/s"
+echo "  cat | ct-aggregate      ${tin} s  ${rin} MB/s  (stdin: one reader)"
+
+sbytes=$(wc -c <"$SLICE")
+JQPROG='select(.eventSource and .eventName) | [(.userIdentity.arn // .userIdentity.invokedBy // .userIdentity.accountId // "Unknown"), .eventSource + ":" + .eventName, (.awsRegion // "unknown"), (.sourceIPAddress // "Unknown"), (.userAgent // "Unknown")] | @tsv'
+tjq=$(once sh -c "jq -r '$JQPROG' '$SLICE' | sort | uniq -c")
+tpy=$(once "$PY" "$CT_TOP/tests/ref/ctref.py" --maps "$SLICE")
+rjq=$(rate "$sbytes" "$tjq"); rpy=$(rate "$sbytes" "$tpy")
+echo "  on a $(echo "$sbytes" | awk '{ printf "%.0f", $1 / 1e6 }') MB slice:"
+echo "  jq (+ sort | uniq -c)   ${tjq} s  ${rjq} MB/s   ct-aggregate -j2 is $(ratio "$r2" "$rjq")x faster, -j1 $(ratio "$r1" "$rjq")x"
+echo "  Python json.loads fold  ${tpy} s  ${rpy} MB/s   ct-aggregate -j2 is $(ratio "$r2" "$rpy")x faster, -j1 $(ratio "$r1" "$rpy")x"
+
+gzbytes=$(find "$TREE" -name '*.json.gz' -path '*/CloudTrail/*' -exec cat {} + | wc -c)
+rawbytes=$(find "$TREE" -name '*.json.gz' -path '*/CloudTrail/*' -exec cat {} + | gzip -dc | wc -c)
+nfiles=$(find "$TREE" -name '*.json.gz' -path '*/CloudTrail/*' | wc -l)
+echo "S3 tree: $nfiles .json.gz files, $(echo "$gzbytes" | awk '{ printf "%.0f", $1 / 1e6 }') MB compressed, $(echo "$rawbytes" | awk '{ printf "%.0f", $1 / 1e6 }') MB of JSON"
+tz=$(best3 sh -c "find '$TREE' -name '*.json.gz' -path '*/CloudTrail/*' -exec cat {} + | gzip -dc")
+tg1=$(best3 "$AGG" -j1 "$TREE")
+tg2=$(best3 "$AGG" -j2 "$TREE")
+echo "  zcat (decompression floor, 1 core)  ${tz} s  $(rate "$rawbytes" "$tz") MB/s"
+echo "  ct-aggregate -j1        ${tg1} s  $(rate "$rawbytes" "$tg1") MB/s  ($(ratio "$tg1" "$tz")x the zcat time)"
+echo "  ct-aggregate -j2        ${tg2} s  $(rate "$rawbytes" "$tg2") MB/s  ($(ratio "$tg2" "$tz")x the zcat time)"

@@ -1,0 +1,46 @@
+#!/bin/sh
+# bench/b_plot.sh - ct-plot on a summary with 1,000 principals, beside
+# matplotlib drawing the same charts the Python tool's way.
+#
+# The summary is synthetic and deterministic (bench/gen_summary.py).  The
+# full matplotlib run takes many minutes, so by default it draws the first
+# $PLOT_MPL_SAMPLE charts (60) and the per-chart time is scaled to the full
+# set (printed as "estimated"); PLOT_MPL_FULL=1 draws them all.
+set -eu
+: "${BENCH_DIR:=${CT_TOP:-.}/build/bench}"
+: "${CT_BIN:=${CT_TOP:-.}/bin}"
+: "${PLOT_MPL_SAMPLE:=60}"
+top=$(cd "$(dirname "$0")/.." && pwd)
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+sum="$BENCH_DIR/plot_1000_principals.json"
+[ -s "$sum" ] || "$PY" "$top/bench/gen_summary.py" --principals 1000 --seed 1 >"$sum"
+out="$BENCH_DIR/plot_out"
+rm -rf "$out"
+t0=$(date +%s.%N)
+"$CT_BIN/ct-plot" -o "$out" "$sum"
+t1=$(date +%s.%N)
+charts=$(find "$out" -name '*.png' | wc -l)
+ours=$(echo "$t1 - $t0" | bc -l)
+printf 'ct-plot:    %d charts in %.2f s (%.2f ms a chart, %d CPUs)\n' "$charts" \
+    "$ours" "$(echo "$ours * 1000 / $charts" | bc -l)" "$(nproc)"
+if "$PY" -c 'import matplotlib' 2>/dev/null; then
+	mpl="$BENCH_DIR/plot_mpl"
+	rm -rf "$mpl"
+	if [ "${PLOT_MPL_FULL:-0}" = 1 ]; then
+		set -- $("$PY" "$top/bench/plot_matplotlib.py" "$sum" "$mpl")
+		est=""
+	else
+		set -- $("$PY" "$top/bench/plot_matplotlib.py" "$sum" "$mpl" "$PLOT_MPL_SAMPLE")
+		est=" (estimated from $2)"
+	fi
+	per=$(echo "$4 / $2" | bc -l)
+	full=$(echo "$per * $charts" | bc -l)
+	printf 'matplotlib: %d charts in %.1f s%s (%.0f ms a chart, one process)\n' \
+	    "$charts" "$full" "$est" "$(echo "$per * 1000" | bc -l)"
+	printf 'ratio:      ct-plot is %.0fx faster\n' "$(echo "$full / $ours" | bc -l)"
+	rm -rf "$mpl"
+else
+	echo "matplotlib: not installed (Debian: python3-matplotlib), no comparison"
+fi
+rm -rf "$out"

@@ -1,0 +1,44 @@
+/*
+ * aggregate.h - what main.c and drive.c of ct-aggregate share.
+ *
+ * main.c reads the command line, lists the inputs and writes the summary;
+ * drive.c reads the inputs, on several threads, into one fold.
+ */
+#ifndef CT_AGGREGATE_H
+#define CT_AGGREGATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fold.h"
+
+#define PROG	"ct-aggregate"
+
+/* Messages shown in full per kind; the rest are counted. */
+#define SHOW_MAX	10
+
+struct agg_opts {
+	struct ct_fold_opts fold;
+	int		 strict;
+	int		 quiet;
+	int		 jobs;
+	size_t		 chunk;		/* bytes per chunk of a large plain file */
+	size_t		 max_value;	/* longest value buffered */
+};
+
+/* The inputs, in order: paths ("-" is standard input). */
+struct agg_inputs {
+	char		**path;
+	size_t		  n;
+};
+
+/*
+ * Read every input into out (initialised by the caller with o->fold).
+ * Messages go to stderr as they are committed, in input order.  Returns 0
+ * when everything was read cleanly, 3 (CT_EXIT_PARTIAL) when some input was
+ * bad or skipped, 1 when --strict stopped at bad input.
+ */
+int	agg_run(const struct agg_opts *o, const struct agg_inputs *in,
+	    struct ct_fold *out);
+
+#endif

@@ -1,0 +1,1047 @@
+/*
+ * drive.c - ct-aggregate's reading side: inputs, threads, messages.
+ *
+ * The inputs become a list of units: a whole input (standard input, a gzip
+ * file, a small plain file), or one chunk of a large plain file (split at
+ * line ends).  Worker threads take units in order; the main thread commits
+ * them in the same order, so messages and results do not depend on the
+ * number of threads.
+ *
+ * A whole unit is read from its start: its counts go straight into the
+ * worker's own fold.  A chunk is scanned speculatively, as if it started
+ * between two values, into a fold of its own; at commit the guess is
+ * checked: if everything before the chunk was read and ended exactly at
+ * its start (the previous chunk ended between values), its result is taken
+ * whole.  Otherwise (a value spans the chunk boundary, as in a
+ * pretty-printed file; or the chunk met something that needs the state of
+ * the ct-fetch stream before it), the main thread reads on from where the
+ * good part ended, sequentially, until it is between values again at a
+ * chunk start, and the speculative results of the chunks it read through
+ * are thrown away.  So a wrong guess costs time, never correctness.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "aggregate.h"
+#include "exitcodes.h"
+#include "input.h"
+#include "scan.h"
+#include "xalloc.h"
+
+#define READ_SIZE	((size_t)1 << 20)
+#define MSG_KEEP	SHOW_MAX
+
+enum { K_MAL, K_SKIP, K_WARN, NK };
+
+struct msg {
+	int		 kind;
+	uint64_t	 line;	/* 0: none */
+	uint64_t	 line2;	/* where a value that began at line went bad */
+	char		*text;
+};
+
+struct msgv {
+	struct msg	*v;
+	size_t		 n, cap;
+	uint64_t	 kept[NK];
+};
+
+struct ctx {
+	struct ct_fold	*fold;
+	struct ct_fold_stream *st;
+	struct msgv	*msgs;
+	const struct agg_opts *o;
+	/* line of an offset: cursor into the current buffer */
+	const char	*buf;
+	size_t		 cur_off;
+	uint64_t	 cur_line;
+	int		 need_state;
+	int		 strict_hit;
+	struct ct_buf	 err;
+};
+
+struct unit {
+	int		 is_chunk;
+	size_t		 file;		/* index into the inputs */
+	size_t		 k, nchunks;
+	off_t		 start, end;	/* chunk byte range */
+	off_t		 size;		/* file size (chunks) */
+	/* results */
+	int		 done;
+	int		 has_fold;
+	struct ct_fold	 fold;		/* chunks only */
+	struct msgv	 msgs;
+	int		 strict_hit;
+	int		 files_read;
+	int		 need_seq;	/* chunk: read on from stop_off */
+	off_t		 stop_off;
+	size_t		 stop_skip;
+	int		 stop_discard;	/* ... skipping a bad value */
+	uint64_t	 stop_line;	/* relative to the chunk */
+	uint64_t	 nlines;	/* newlines in the chunk */
+	struct ct_fold_stream st_end;	/* chunk 0: state at its end */
+};
+
+struct pool {
+	const struct agg_opts *o;
+	const struct agg_inputs *in;
+	struct unit	*u;
+	size_t		 nu;
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv_done, cv_room;
+	size_t		 next;		/* next unit to take */
+	size_t		 committed;	/* units committed */
+	size_t		 window;
+	int		 abort;
+};
+
+struct worker {
+	struct pool	*pool;
+	struct ct_fold	 fold;
+	pthread_t	 tid;
+	char		*buf;
+	size_t		 bufsize;
+};
+
+static const char *
+show_name(const char *path)
+{
+	return strcmp(path, "-") == 0 ? "(standard input)" : path;
+}
+
+/* ---- messages ------------------------------------------------------------ */
+
+static void
+msg_add(struct msgv *mv, int kind, uint64_t line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+msg_add(struct msgv *mv, int kind, uint64_t line, const char *fmt, ...)
+{
+	va_list ap;
+	char tmp[512];
+
+	if (mv->kept[kind] >= MSG_KEEP)
+		return;
+	mv->kept[kind]++;
+	va_start(ap, fmt);
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (mv->n == mv->cap) {
+		mv->cap = mv->cap ? mv->cap * 2 : 8;
+		mv->v = xrealloc(mv->v, mv->cap * sizeof(*mv->v));
+	}
+	mv->v[mv->n].kind = kind;
+	mv->v[mv->n].line = line;
+	mv->v[mv->n].line2 = 0;
+	mv->v[mv->n].text = xstrdup(tmp);
+	mv->n++;
+}
+
+static void
+msg_free(struct msgv *mv)
+{
+	size_t i;
+
+	for (i = 0; i < mv->n; i++)
+		free(mv->v[i].text);
+	free(mv->v);
+	memset(mv, 0, sizeof(*mv));
+}
+
+/* Printed so far, per kind, and how many more were not. */
+static uint64_t shown[NK], hidden[NK];
+static int warned_control;
+
+static void
+msg_print(const struct agg_opts *o, const char *name, const struct msgv *mv,
+    uint64_t line_base)
+{
+	size_t i;
+
+	for (i = 0; i < mv->n; i++) {
+		const struct msg *m = &mv->v[i];
+
+		if (m->kind == K_WARN) {
+			if (!warned_control && !o->quiet)
+				fprintf(stderr, "%s: %s: %s\n", PROG,
+				    show_name(name), m->text);
+			warned_control = 1;
+			continue;
+		}
+		if (shown[m->kind] >= SHOW_MAX || (o->quiet && m->kind == K_SKIP)) {
+			hidden[m->kind]++;
+			continue;
+		}
+		shown[m->kind]++;
+		if (m->line > 0 && m->line2 > m->line)
+			fprintf(stderr, "%s: %s:%" PRIu64 ": %s (at line %"
+			    PRIu64 ")\n", PROG, show_name(name),
+			    m->line + line_base, m->text, m->line2 + line_base);
+		else if (m->line > 0)
+			fprintf(stderr, "%s: %s:%" PRIu64 ": %s\n", PROG,
+			    show_name(name), m->line + line_base, m->text);
+		else
+			fprintf(stderr, "%s: %s: %s\n", PROG, show_name(name),
+			    m->text);
+	}
+}
+
+/* ---- line numbers -------------------------------------------------------- */
+
+static uint64_t
+count_nl(const char *p, size_t n)
+{
+	const char *e = p + n, *q;
+	uint64_t c = 0;
+
+	while (p < e && (q = memchr(p, '\n', (size_t)(e - p))) != NULL) {
+		c++;
+		p = q + 1;
+	}
+	return c;
+}
+
+static uint64_t
+line_at(struct ctx *cx, size_t off)
+{
+	if (off >= cx->cur_off) {
+		cx->cur_line += count_nl(cx->buf + cx->cur_off, off - cx->cur_off);
+		cx->cur_off = off;
+		return cx->cur_line;
+	}
+	return cx->cur_line - count_nl(cx->buf + off, cx->cur_off - off);
+}
+
+/*
+ * Where to start again after a malformed value that began at from: the
+ * start of the next line (so one bad line of NDJSON costs that line only;
+ * in a broken pretty-printed file the lines after the break are read one
+ * by one and the records among them still count).  Returns the offset, or
+ * -1 if there is no line end in p[from..n).
+ */
+static ssize_t
+resync(const char *p, size_t from, size_t n)
+{
+	const char *q = from < n ? memchr(p + from, '\n', n - from) : NULL;
+
+	return q != NULL ? q + 1 - p : -1;
+}
+
+/* ---- scanner callbacks ---------------------------------------------------- */
+
+static int
+cb_record(void *arg, const struct ct_record *r, size_t repaired, size_t off)
+{
+	struct ctx *cx = arg;
+
+	switch (ct_fold_record(cx->fold, cx->st, r, repaired)) {
+	case CT_FOLD_NEED_STATE:
+		cx->need_state = 1;
+		return 1;
+	case CT_FOLD_SKIPPED:
+		if (cx->msgs->kept[K_SKIP] < MSG_KEEP)
+			msg_add(cx->msgs, K_SKIP, line_at(cx, off),
+			    "record without %s skipped (not an API call)",
+			    r->event_source.p == NULL && r->event_name.p == NULL ?
+			    "eventSource and eventName" :
+			    r->event_source.p == NULL ? "eventSource" :
+			    "eventName");
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static int
+cb_control(void *arg, const char *p, size_t n, size_t off)
+{
+	struct ctx *cx = arg;
+
+	switch (ct_fold_control(cx->fold, cx->st, p, n, &cx->err)) {
+	case CT_FOLD_NEED_STATE:
+		cx->need_state = 1;
+		return 1;
+	case CT_FOLD_UNKNOWN:
+		msg_add(cx->msgs, K_WARN, 0,
+		    "ct-fetch control record of unknown kind or version ignored");
+		return 0;
+	case CT_FOLD_BAD:
+		cx->fold->sum->meta.values_malformed++;
+		msg_add(cx->msgs, K_MAL, line_at(cx, off),
+		    "bad ct-fetch control record: %s",
+		    cx->err.data ? cx->err.data : "unreadable");
+		if (cx->o->strict) {
+			cx->strict_hit = 1;
+			return 1;
+		}
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static int
+cb_digest(void *arg, size_t off)
+{
+	struct ctx *cx = arg;
+
+	cx->fold->sum->meta.digest_files++;
+	return 0;
+}
+
+static int
+cb_skipped(void *arg, const char *reason, size_t off)
+{
+	struct ctx *cx = arg;
+
+	cx->fold->sum->meta.records_skipped++;
+	if (cx->msgs->kept[K_SKIP] < MSG_KEEP)
+		msg_add(cx->msgs, K_SKIP, line_at(cx, off), "value skipped: %s",
+		    reason);
+	return 0;
+}
+
+static int
+cb_malformed(void *arg, const char *reason, size_t off)
+{
+	struct ctx *cx = arg;
+
+	cx->fold->sum->meta.values_malformed++;
+	if (cx->msgs->kept[K_MAL] < MSG_KEEP)
+		msg_add(cx->msgs, K_MAL, line_at(cx, off),
+		    "malformed CloudTrailEvent: %s", reason);
+	if (cx->o->strict) {
+		cx->strict_hit = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static const struct ct_scan_ops scan_ops = {
+	cb_record, cb_control, cb_digest, cb_skipped, cb_malformed,
+};
+
+static void
+ctx_init(struct ctx *cx, const struct agg_opts *o, struct ct_fold *f,
+    struct ct_fold_stream *st, struct msgv *mv)
+{
+	memset(cx, 0, sizeof(*cx));
+	cx->o = o;
+	cx->fold = f;
+	cx->st = st;
+	cx->msgs = mv;
+	cx->cur_line = 1;
+	ct_buf_init(&cx->err, 4096);
+}
+
+/* A malformed value starting at buffer offset start, bad at off. */
+static void
+bad_value(struct ctx *cx, size_t start, size_t off, const char *reason)
+{
+	uint64_t l0, l1;
+
+	cx->fold->sum->meta.values_malformed++;
+	if (cx->msgs->kept[K_MAL] < MSG_KEEP) {
+		l0 = line_at(cx, start);
+		l1 = line_at(cx, off);
+		msg_add(cx->msgs, K_MAL, l0, "malformed JSON: %s", reason);
+		cx->msgs->v[cx->msgs->n - 1].line2 = l1;
+	}
+	if (cx->o->strict)
+		cx->strict_hit = 1;
+}
+
+/* ---- sequential reading --------------------------------------------------- */
+
+struct seq {
+	struct ctx	 cx;
+	struct ct_scanner *sc;
+	struct ct_input	*in;
+	int		 use_pread;
+	off_t		 poff;		/* next pread offset */
+	struct ct_buf	 win;
+	const char	*data;		/* view: win.data or whole text */
+	size_t		 len, pos;
+	uint64_t	 base;		/* input offset of data[0] */
+	uint64_t	 last_end;	/* input offset where the last value ended */
+	int		 eof, discard, whole;
+	size_t		 skip;
+	const char	*whole_err;
+	struct ct_buf	 err;
+};
+
+static void
+seq_init(struct seq *q, const struct agg_opts *o, struct ct_fold *f,
+    struct ct_fold_stream *st, struct msgv *mv, struct ct_input *in,
+    int use_pread, off_t start, size_t skip, uint64_t line)
+{
+	const char *w;
+	size_t wn;
+
+	memset(q, 0, sizeof(*q));
+	ctx_init(&q->cx, o, f, st, mv);
+	q->cx.cur_line = line;
+	q->sc = ct_scan_new(&scan_ops, &q->cx);
+	q->in = in;
+	q->use_pread = use_pread;
+	q->poff = start;
+	q->base = (uint64_t)start;
+	q->last_end = (uint64_t)start;
+	q->skip = skip;
+	ct_buf_init(&q->win, 0);
+	ct_buf_init(&q->err, 4096);
+	if (!use_pread && ct_input_whole(in, &w, &wn, &q->whole_err)) {
+		q->whole = 1;
+		q->data = w;
+		q->len = wn;
+		q->eof = 1;
+	}
+	q->cx.buf = q->data;
+}
+
+static void
+seq_free(struct seq *q)
+{
+	ct_scan_free(q->sc);
+	ct_buf_free(&q->win);
+	ct_buf_free(&q->err);
+	ct_buf_free(&q->cx.err);
+}
+
+/* Read more input after the view's end (dropping what is before pos). */
+static void
+seq_more(struct seq *q)
+{
+	ssize_t r;
+
+	if (q->eof)
+		return;
+	/* keep the line cursor at or after what is dropped */
+	if (q->cx.cur_off < q->pos)
+		line_at(&q->cx, q->pos);
+	if (q->pos > 0) {
+		ct_buf_consume(&q->win, q->pos);
+		q->base += q->pos;
+		q->cx.cur_off -= q->pos;
+		q->pos = 0;
+	}
+	if (ct_buf_reserve(&q->win, READ_SIZE) < 0) {
+		q->eof = 1;
+		return;
+	}
+	if (q->use_pread) {
+		r = ct_input_pread(q->in, q->win.data + q->win.len, READ_SIZE,
+		    q->poff, &q->err);
+		if (r > 0)
+			q->poff += r;
+	} else
+		r = ct_input_read(q->in, q->win.data + q->win.len, READ_SIZE,
+		    &q->err);
+	if (r > 0) {
+		q->win.len += (size_t)r;
+		q->win.data[q->win.len] = '\0';
+	} else {
+		q->eof = 1;
+		if (r < 0) {
+			q->cx.fold->sum->meta.values_malformed++;
+			msg_add(q->cx.msgs, K_MAL, line_at(&q->cx, q->win.len),
+			    "%s", q->err.data ? q->err.data : "read error");
+			if (q->cx.o->strict)
+				q->cx.strict_hit = 1;
+		}
+	}
+	q->data = q->win.data;
+	q->len = q->win.len;
+	q->cx.buf = q->data;
+}
+
+/*
+ * Skip whitespace (and a line being discarded), reading as needed.
+ * Returns 1 with *at = input offset of the next value, 0 at the end.
+ */
+static int
+seq_peek(struct seq *q, uint64_t *at)
+{
+	const char *p;
+	ssize_t r;
+
+	for (;;) {
+		if (q->discard) {
+			r = resync(q->data, q->pos, q->len);
+			if (r >= 0) {
+				q->pos = (size_t)r;
+				q->discard = 0;
+				q->last_end = q->base + q->pos;
+			} else {
+				if (q->eof) {
+					q->pos = q->len;
+					return 0;
+				}
+				q->pos = q->len;
+				seq_more(q);
+				continue;
+			}
+		}
+		p = q->data + q->pos;
+		while (p < q->data + q->len && (*p == ' ' || *p == '\n' ||
+		    *p == '\r' || *p == '\t'))
+			p++;
+		q->pos = (size_t)(p - q->data);
+		if (q->pos < q->len) {
+			*at = q->base + q->pos;
+			return 1;
+		}
+		if (q->eof)
+			return 0;
+		seq_more(q);
+	}
+}
+
+/* A value longer than the cap: reported, then skipped like a bad one. */
+static void
+too_long(struct ctx *cx, size_t start)
+{
+	cx->fold->sum->meta.values_malformed++;
+	if (cx->msgs->kept[K_MAL] < MSG_KEEP)
+		msg_add(cx->msgs, K_MAL, line_at(cx, start),
+		    "value longer than %zu bytes skipped", cx->o->max_value);
+	if (cx->o->strict)
+		cx->strict_hit = 1;
+}
+
+/*
+ * Scan the value at the current position (seq_peek put it there), never
+ * looking more than max_value bytes into it.  Returns 1 to stop (strict).
+ */
+static int
+seq_value(struct seq *q)
+{
+	size_t next, lim, cap = q->cx.o->max_value;
+	int rc;
+
+	for (;;) {
+		lim = q->len - q->pos > cap ? q->pos + cap : q->len;
+		rc = ct_scan_value(q->sc, q->data, lim, q->pos,
+		    q->eof && lim == q->len, q->skip, &next);
+		switch (rc) {
+		case CT_SCAN_OK:
+			q->pos = next;
+			q->skip = 0;
+			q->last_end = q->base + q->pos;
+			return 0;
+		case CT_SCAN_EMPTY:
+			q->pos = lim;
+			return 0;
+		case CT_SCAN_MORE:
+			q->skip = ct_scan_effects(q->sc);
+			q->pos = next;
+			if (lim - q->pos >= cap) {
+				too_long(&q->cx, q->pos);
+				if (q->cx.strict_hit)
+					return 1;
+				q->skip = 0;
+				q->discard = 1;
+				return 0;
+			}
+			seq_more(q);
+			continue;
+		case CT_SCAN_BAD:
+			bad_value(&q->cx, ct_scan_start(q->sc), next,
+			    ct_scan_reason(q->sc));
+			if (q->cx.strict_hit)
+				return 1;
+			q->skip = 0;
+			q->pos = ct_scan_start(q->sc);
+			q->discard = 1;
+			return 0;
+		default:	/* STOP: strict */
+			return 1;
+		}
+	}
+}
+
+/* Skip a UTF-8 byte order mark at the very start of an input. */
+static void
+seq_bom(struct seq *q)
+{
+	while (q->len < 3 && !q->eof)
+		seq_more(q);
+	if (q->len >= 3 && memcmp(q->data, "\xef\xbb\xbf", 3) == 0)
+		q->pos = 3;
+}
+
+/* Read a whole input from its start into f.  Returns 1 if strict hit. */
+static int
+read_whole(const struct agg_opts *o, const char *path, struct ct_fold *f,
+    struct msgv *mv, int *files_read)
+{
+	struct ct_fold_stream st;
+	struct ct_input *in;
+	struct ct_buf err;
+	struct seq q;
+	uint64_t at;
+	int stop = 0;
+
+	ct_buf_init(&err, 4096);
+	if ((in = ct_input_open(path, &err)) == NULL) {
+		f->sum->meta.values_malformed++;
+		msg_add(mv, K_MAL, 0, "cannot read: %s", err.data);
+		ct_buf_free(&err);
+		return o->strict;
+	}
+	ct_buf_free(&err);
+	*files_read = 1;
+	ct_fold_stream_init(&st, 1);
+	seq_init(&q, o, f, &st, mv, in, 0, 0, 0, 1);
+	seq_bom(&q);
+	while (!stop && seq_peek(&q, &at))
+		stop = seq_value(&q);
+	stop = stop || q.cx.strict_hit;
+	if (!stop && q.whole_err != NULL) {
+		f->sum->meta.values_malformed++;
+		msg_add(mv, K_MAL, line_at(&q.cx, q.len), "%s", q.whole_err);
+		stop = o->strict;
+	}
+	seq_free(&q);
+	ct_fold_stream_free(&st);
+	ct_input_close(in);
+	return stop;
+}
+
+/* ---- chunks -------------------------------------------------------------- */
+
+/* The first line start at or after pos (or size). */
+static off_t
+boundary(struct ct_input *in, off_t pos, off_t size)
+{
+	char buf[65536];
+	struct ct_buf err;
+	ssize_t r;
+	char *nl;
+
+	if (pos <= 0)
+		return 0;
+	if (pos >= size)
+		return size;
+	ct_buf_init(&err, 4096);
+	pos--;
+	for (;;) {
+		r = ct_input_pread(in, buf, sizeof(buf), pos, &err);
+		if (r <= 0) {
+			pos = size;
+			break;
+		}
+		if ((nl = memchr(buf, '\n', (size_t)r)) != NULL) {
+			pos += nl - buf + 1;
+			break;
+		}
+		pos += r;
+	}
+	ct_buf_free(&err);
+	return pos;
+}
+
+/* Scan one chunk ahead of its turn. */
+static void
+read_chunk(struct worker *w, struct unit *u)
+{
+	const struct agg_opts *o = w->pool->o;
+	const char *path = w->pool->in->path[u->file];
+	struct ct_fold_stream st;
+	struct ct_scanner *sc;
+	struct ct_input *in;
+	struct ct_buf err;
+	struct ctx cx;
+	size_t len, pos = 0, next, got = 0;
+	ssize_t r;
+	int rc;
+
+	ct_fold_init(&u->fold, &o->fold);
+	u->has_fold = 1;
+	ct_fold_stream_init(&st, u->k == 0);
+	ct_buf_init(&err, 4096);
+	len = (size_t)(u->end - u->start);
+	if ((in = ct_input_open(path, &err)) == NULL || len > 4 * o->chunk) {
+		/* let the main thread read it */
+		u->need_seq = 1;
+		u->stop_off = u->start;
+		u->stop_skip = 0;
+		u->stop_line = 1;
+		ct_input_close(in);
+		ct_buf_free(&err);
+		return;
+	}
+	if (w->bufsize < len + 1) {
+		free(w->buf);
+		w->bufsize = len + 1;
+		w->buf = xmalloc(w->bufsize);
+	}
+	while (got < len) {
+		r = ct_input_pread(in, w->buf + got, len - got,
+		    u->start + (off_t)got, &err);
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	ct_input_close(in);
+	ct_buf_free(&err);
+	if (got < len) {	/* changed under us, or I/O error: go slow */
+		u->need_seq = 1;
+		u->stop_off = u->start;
+		u->stop_line = 1;
+		return;
+	}
+	ctx_init(&cx, o, &u->fold, &st, &u->msgs);
+	cx.buf = w->buf;
+	sc = ct_scan_new(&scan_ops, &cx);
+	if (u->k == 0 && len >= 3 && memcmp(w->buf, "\xef\xbb\xbf", 3) == 0)
+		pos = 3;
+	for (;;) {
+		size_t lim, vs;
+
+		while (pos < len && (w->buf[pos] == ' ' || w->buf[pos] == '\n' ||
+		    w->buf[pos] == '\r' || w->buf[pos] == '\t'))
+			pos++;
+		lim = len - pos > o->max_value ? pos + o->max_value : len;
+		rc = ct_scan_value(sc, w->buf, lim, pos,
+		    u->end == u->size && lim == len, 0, &next);
+		if (rc == CT_SCAN_OK) {
+			pos = next;
+			continue;
+		}
+		if (rc == CT_SCAN_EMPTY)
+			break;
+		if ((rc == CT_SCAN_MORE && lim - next < o->max_value) ||
+		    (rc == CT_SCAN_STOP && cx.need_state)) {
+			u->need_seq = 1;
+			u->stop_off = u->start + (off_t)next;
+			u->stop_skip = ct_scan_effects(sc) -
+			    (rc == CT_SCAN_STOP ? 1 : 0);
+			u->stop_line = line_at(&cx, next);
+			break;
+		}
+		if (rc == CT_SCAN_STOP)	/* strict */
+			break;
+		vs = ct_scan_start(sc);
+		if (rc == CT_SCAN_MORE)
+			too_long(&cx, vs);
+		else
+			bad_value(&cx, vs, next, ct_scan_reason(sc));
+		if (cx.strict_hit)
+			break;
+		if ((r = resync(w->buf, vs, len)) < 0) {
+			/* the bad part goes on past the chunk */
+			u->need_seq = 1;
+			u->stop_discard = 1;
+			u->stop_off = u->start + (off_t)vs;
+			u->stop_skip = 0;
+			u->stop_line = line_at(&cx, vs);
+			break;
+		}
+		pos = (size_t)r;
+	}
+	u->strict_hit = cx.strict_hit;
+	u->nlines = count_nl(w->buf, len);
+	if (u->k == 0)
+		ct_fold_stream_copy(&u->st_end, &st);
+	ct_fold_stream_free(&st);
+	ct_scan_free(sc);
+	ct_buf_free(&cx.err);
+}
+
+/* ---- the pool ------------------------------------------------------------ */
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct pool *p = w->pool;
+	struct unit *u;
+	size_t i;
+
+	for (;;) {
+		pthread_mutex_lock(&p->mu);
+		while (!p->abort && p->next < p->nu &&
+		    p->next >= p->committed + p->window)
+			pthread_cond_wait(&p->cv_room, &p->mu);
+		if (p->abort || p->next >= p->nu) {
+			pthread_mutex_unlock(&p->mu);
+			break;
+		}
+		i = p->next++;
+		pthread_mutex_unlock(&p->mu);
+		u = &p->u[i];
+		if (u->is_chunk)
+			read_chunk(w, u);
+		else
+			u->strict_hit = read_whole(p->o, p->in->path[u->file],
+			    &w->fold, &u->msgs, &u->files_read);
+		pthread_mutex_lock(&p->mu);
+		u->done = 1;
+		pthread_cond_broadcast(&p->cv_done);
+		pthread_mutex_unlock(&p->mu);
+	}
+	return NULL;
+}
+
+/* Per-file state of the commit of chunks. */
+struct fstate {
+	off_t		 clean_at;	/* read up to here, between values */
+	uint64_t	 line;		/* line number at clean_at */
+	struct ct_fold_stream st;
+	struct ct_input	*in;		/* sequential reading, when active */
+	struct seq	 q;
+	int		 seq;
+	int		 finished;	/* EOF reached sequentially */
+	struct msgv	 mv;
+};
+
+static void
+fstate_seq_end(struct fstate *fs, const struct agg_opts *o, const char *name)
+{
+	msg_print(o, name, &fs->mv, 0);
+	msg_free(&fs->mv);
+	seq_free(&fs->q);
+	ct_input_close(fs->in);
+	fs->in = NULL;
+	fs->seq = 0;
+}
+
+/*
+ * Commit chunk u of a file: take its result if the guess holds, else read
+ * on sequentially.  Returns 1 if --strict stops the run.
+ */
+static int
+commit_chunk(struct pool *p, struct unit *u, struct fstate *fs,
+    struct ct_fold *main_fold, uint64_t *files_read)
+{
+	const struct agg_opts *o = p->o;
+	const char *name = p->in->path[u->file];
+	struct ct_buf err;
+	off_t target;
+	uint64_t at;
+	int stop = 0;
+
+	if (u->k == 0) {
+		memset(fs, 0, sizeof(*fs));
+		fs->line = 1;
+		ct_fold_stream_init(&fs->st, 1);
+		(*files_read)++;
+	}
+	if (fs->finished)
+		goto out;
+	if (!fs->seq && fs->clean_at == u->start) {
+		ct_fold_merge(main_fold, &u->fold);
+		msg_print(o, name, &u->msgs, fs->line - 1);
+		if (u->k == 0)
+			ct_fold_stream_copy(&fs->st, &u->st_end);
+		if (u->strict_hit) {
+			stop = 1;
+			goto out;
+		}
+		if (!u->need_seq) {
+			fs->clean_at = u->end;
+			fs->line += u->nlines;
+			goto out;
+		}
+		ct_buf_init(&err, 4096);
+		fs->in = ct_input_open(name, &err);
+		ct_buf_free(&err);
+		if (fs->in == NULL) {
+			main_fold->sum->meta.values_malformed++;
+			fprintf(stderr, "%s: %s: cannot read again\n", PROG, name);
+			fs->finished = 1;
+			stop = o->strict;
+			goto out;
+		}
+		seq_init(&fs->q, o, main_fold, &fs->st, &fs->mv, fs->in, 1,
+		    u->stop_off, u->stop_skip, fs->line - 1 + u->stop_line);
+		fs->q.discard = u->stop_discard;
+		fs->seq = 1;
+	}
+	if (!fs->seq)
+		goto out;
+	/* read on until between values at the start of a later chunk */
+	target = u->k + 1 < u->nchunks ? u[1].start : u->size;
+	for (;;) {
+		if (!seq_peek(&fs->q, &at)) {
+			fs->finished = 1;
+			stop = fs->q.cx.strict_hit;
+			fstate_seq_end(fs, o, name);
+			break;
+		}
+		if (at >= (uint64_t)target) {
+			if (fs->q.last_end <= (uint64_t)target &&
+			    target < u->size) {
+				fs->clean_at = target;
+				fs->line = line_at(&fs->q.cx,
+				    (size_t)(target - (off_t)fs->q.base));
+				fstate_seq_end(fs, o, name);
+			}
+			break;
+		}
+		if (seq_value(&fs->q)) {
+			stop = 1;
+			msg_print(o, name, &fs->mv, 0);
+			msg_free(&fs->mv);
+			break;
+		}
+	}
+out:
+	if (u->k + 1 == u->nchunks) {
+		if (fs->seq)
+			fstate_seq_end(fs, o, name);
+		ct_fold_stream_free(&fs->st);
+	}
+	return stop;
+}
+
+static void
+unit_free(struct unit *u)
+{
+	if (u->has_fold)
+		ct_fold_free(&u->fold);
+	u->has_fold = 0;
+	msg_free(&u->msgs);
+	ct_fold_stream_free(&u->st_end);
+}
+
+/* Split the inputs into units. */
+static void
+plan(struct pool *p)
+{
+	const struct agg_opts *o = p->o;
+	struct ct_buf err;
+	struct ct_input *in;
+	size_t i, k, n, cap = 0;
+	off_t size;
+
+	ct_buf_init(&err, 4096);
+	p->u = NULL;
+	p->nu = 0;
+	for (i = 0; i < p->in->n; i++) {
+		size = -1;
+		in = NULL;
+		if (o->jobs > 1 && !o->fold.dedup &&
+		    strcmp(p->in->path[i], "-") != 0 &&
+		    (in = ct_input_open(p->in->path[i], &err)) != NULL)
+			size = ct_input_plain_size(in);
+		n = size > (off_t)(2 * o->chunk) ?
+		    (size_t)((size + (off_t)o->chunk - 1) / (off_t)o->chunk) : 1;
+		if (p->nu + n > cap) {
+			cap = (p->nu + n) * 2;
+			p->u = xrealloc(p->u, cap * sizeof(*p->u));
+		}
+		for (k = 0; k < n; k++) {
+			struct unit *u = &p->u[p->nu++];
+
+			memset(u, 0, sizeof(*u));
+			u->file = i;
+			if (n == 1)
+				continue;
+			u->is_chunk = 1;
+			u->k = k;
+			u->nchunks = n;
+			u->size = size;
+			u->start = k == 0 ? 0 : u[-1].end;
+			u->end = k + 1 == n ? size :
+			    boundary(in, (off_t)((k + 1) * o->chunk), size);
+			if (u->end < u->start)
+				u->end = u->start;
+		}
+		ct_input_close(in);
+	}
+	ct_buf_free(&err);
+}
+
+int
+agg_run(const struct agg_opts *o, const struct agg_inputs *in,
+    struct ct_fold *out)
+{
+	struct pool p;
+	struct worker *w;
+	struct fstate fs;
+	uint64_t files_read = 0;
+	size_t i;
+	int nw, stop = 0, k;
+	struct ct_meta *m;
+
+	memset(&p, 0, sizeof(p));
+	memset(&fs, 0, sizeof(fs));
+	p.o = o;
+	p.in = in;
+	nw = o->fold.dedup ? 1 : (o->jobs > 0 ? o->jobs : 1);
+	p.window = (size_t)nw * 4 + 4;
+	plan(&p);
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.cv_done, NULL);
+	pthread_cond_init(&p.cv_room, NULL);
+	w = xcalloc((size_t)nw, sizeof(*w));
+	for (k = 0; k < nw; k++) {
+		w[k].pool = &p;
+		ct_fold_init(&w[k].fold, &o->fold);
+		if (pthread_create(&w[k].tid, NULL, worker_main, &w[k]) != 0) {
+			fprintf(stderr, "%s: cannot start a thread\n", PROG);
+			exit(CT_EXIT_FAILURE);
+		}
+	}
+	for (i = 0; i < p.nu && !stop; i++) {
+		struct unit *u = &p.u[i];
+
+		pthread_mutex_lock(&p.mu);
+		while (!u->done)
+			pthread_cond_wait(&p.cv_done, &p.mu);
+		pthread_mutex_unlock(&p.mu);
+		if (u->is_chunk)
+			stop = commit_chunk(&p, u, &fs, out, &files_read);
+		else {
+			msg_print(o, in->path[u->file], &u->msgs, 0);
+			files_read += (uint64_t)u->files_read;
+			stop = u->strict_hit;
+		}
+		unit_free(u);
+		pthread_mutex_lock(&p.mu);
+		p.committed = i + 1;
+		if (stop)
+			p.abort = 1;
+		pthread_cond_broadcast(&p.cv_room);
+		pthread_mutex_unlock(&p.mu);
+	}
+	if (stop && i > 0 && p.u[i - 1].is_chunk && fs.seq)
+		fstate_seq_end(&fs, o, in->path[p.u[i - 1].file]);
+	for (k = 0; k < nw; k++) {
+		pthread_join(w[k].tid, NULL);
+		ct_fold_merge(out, &w[k].fold);
+		ct_fold_free(&w[k].fold);
+		free(w[k].buf);
+	}
+	for (; i < p.nu; i++)
+		unit_free(&p.u[i]);
+	free(w);
+	free(p.u);
+	pthread_mutex_destroy(&p.mu);
+	pthread_cond_destroy(&p.cv_done);
+	pthread_cond_destroy(&p.cv_room);
+	m = &out->sum->meta;
+	m->files_read += files_read;
+	if (stop)
+		return CT_EXIT_FAILURE;
+	if (m->values_malformed > shown[K_MAL])
+		fprintf(stderr, "%s: %" PRIu64 " more malformed inputs not shown\n",
+		    PROG, m->values_malformed - shown[K_MAL]);
+	if (m->records_skipped > shown[K_SKIP] && !o->quiet)
+		fprintf(stderr, "%s: %" PRIu64 " more skipped values not shown\n",
+		    PROG, m->records_skipped - shown[K_SKIP]);
+	if (m->values_malformed > 0 || m->records_skipped > 0)
+		return CT_EXIT_PARTIAL;
+	return CT_EXIT_OK;
+}

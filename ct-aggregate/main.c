@@ -1,0 +1,517 @@
+/*
+ * ct-aggregate - fold a stream of CloudTrail records into one summary.
+ *
+ * main reads the options, lists the inputs (directories walked, sorted),
+ * hands them to agg_run (drive.c), then writes the summary to stdout or
+ * atomically to -o FILE.  With --merge the inputs are summaries instead.
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "aggregate.h"
+#include "exitcodes.h"
+#include "input.h"
+#include "strmap.h"
+#include "summary.h"
+#include "timefmt.h"
+#include "xalloc.h"
+
+#ifndef CT_VERSION
+#define CT_VERSION "0"
+#endif
+
+#define MERGE_MAX	((size_t)1 << 30)
+
+static void __attribute__((noreturn))
+usage(int status)
+{
+	FILE *f = status == 0 ? stdout : stderr;
+
+	fprintf(f,
+"usage: %s [-q] [-j N] [-o FILE] [--activity-type ALL|SUCCESSFUL|FAILED]\n"
+"           [--skip-unsuccessful-api-calls] [--start TIME] [--end TIME]\n"
+"           [--past-hours N] [--dedup] [--strict] [FILE|DIR|-]...\n"
+"       %s --merge [-o FILE] [--strict] SUMMARY...\n", PROG, PROG);
+	if (status == 0)
+		fprintf(f,
+"\n"
+"Reads CloudTrail records (NDJSON, S3 log files, lookup-events output,\n"
+"ct-fetch streams; gzip or not) from the files, directories (walked for\n"
+"*.json, *.jsonl, *.ndjson and their .gz) or standard input, and writes one\n"
+"summary JSON to standard output.\n"
+"\n"
+"  --activity-type T     ALL (default), SUCCESSFUL or FAILED calls only\n"
+"  --skip-unsuccessful-api-calls   same as --activity-type SUCCESSFUL\n"
+"  --start TIME, --end TIME        keep records whose eventTime is in the\n"
+"                        window (ISO 8601 UTC, or epoch seconds)\n"
+"  --past-hours N        the window is the last N hours\n"
+"  --dedup               count each eventID once\n"
+"  --merge               the inputs are summaries: add them up\n"
+"  -o, --output FILE     write there (atomically) instead of stdout\n"
+"  --strict              stop at the first bad input: exit 1, no summary\n"
+"  -j, --jobs N          threads (default: the number of CPUs)\n"
+"  -q, --quiet           no warnings about skipped records\n"
+"  --help, --version\n"
+"\n"
+"Exit status: 0 done, 1 failure, 2 usage, 3 summary written but some\n"
+"input was bad or skipped.\n");
+	exit(status);
+}
+
+static void __attribute__((noreturn))
+usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "%s: ", PROG);
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	usage(CT_EXIT_USAGE);
+}
+
+/* A --start/--end time: what ct_time_parse takes (timefmt.h). */
+static int
+parse_time(const char *s, int64_t *t)
+{
+	return ct_time_parse(s, strlen(s), t);
+}
+
+/* ---- inputs -------------------------------------------------------------- */
+
+static void
+add_path(struct agg_inputs *in, size_t *cap, const char *p)
+{
+	if (in->n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		in->path = xrealloc(in->path, *cap * sizeof(*in->path));
+	}
+	in->path[in->n++] = xstrdup(p);
+}
+
+static int
+wanted(const char *name)
+{
+	static const char *const suf[] = { ".json", ".jsonl", ".ndjson",
+	    ".json.gz", ".jsonl.gz", ".ndjson.gz" };
+	size_t i, n = strlen(name), k;
+
+	for (i = 0; i < sizeof(suf) / sizeof(suf[0]); i++) {
+		k = strlen(suf[i]);
+		if (n > k && strcmp(name + n - k, suf[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+cmpstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Walk dir (recursively, sorted), adding the files wanted. */
+static void
+walk(struct agg_inputs *in, size_t *cap, const char *dir, int depth,
+    int *bad)
+{
+	DIR *d;
+	struct dirent *e;
+	struct stat st;
+	char **names = NULL, *path;
+	size_t n = 0, ncap = 0, i, len;
+
+	if (depth > 64 || (d = opendir(dir)) == NULL) {
+		fprintf(stderr, "%s: %s: %s\n", PROG, dir,
+		    depth > 64 ? "directories nested too deep" :
+		    strerror(errno));
+		(*bad)++;
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (n == ncap) {
+			ncap = ncap ? ncap * 2 : 32;
+			names = xrealloc(names, ncap * sizeof(*names));
+		}
+		names[n++] = xstrdup(e->d_name);
+	}
+	closedir(d);
+	if (n > 0)
+		qsort(names, n, sizeof(*names), cmpstr);
+	for (i = 0; i < n; i++) {
+		len = strlen(dir) + strlen(names[i]) + 2;
+		path = xmalloc(len);
+		snprintf(path, len, "%s%s%s", dir,
+		    dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
+		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			if (strcmp(names[i], "CloudTrail-Digest") != 0)
+				walk(in, cap, path, depth + 1, bad);
+		} else if (wanted(names[i]) && stat(path, &st) == 0 &&
+		    S_ISREG(st.st_mode))
+			add_path(in, cap, path);
+		free(path);
+		free(names[i]);
+	}
+	free(names);
+}
+
+/* ---- output -------------------------------------------------------------- */
+
+/* Shell-quote argv, as Python's shlex.quote does each word. */
+static char *
+invocation(int argc, char **argv)
+{
+	struct ct_buf b;
+	const char *s;
+	int i;
+
+	ct_buf_init(&b, 0);
+	for (i = 0; i < argc; i++) {
+		if (i > 0)
+			ct_buf_addc(&b, ' ');
+		s = argv[i];
+		if (*s != '\0' && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "abcdefghijklmnopqrstuvwxyz0123456789@%+=:,./-_") ==
+		    strlen(s)) {
+			ct_buf_adds(&b, s);
+			continue;
+		}
+		ct_buf_addc(&b, '\'');
+		for (; *s; s++) {
+			if (*s == '\'')
+				ct_buf_adds(&b, "'\"'\"'");
+			else
+				ct_buf_addc(&b, *s);
+		}
+		ct_buf_addc(&b, '\'');
+	}
+	if (b.data == NULL)
+		ct_buf_adds(&b, "");
+	return b.data;
+}
+
+/* Write s to path atomically: temp file beside it, fsync, rename. */
+static int
+write_file(const struct ct_summary *s, const char *path)
+{
+	char *tmp;
+	size_t n = strlen(path) + 16;
+	mode_t um;
+	FILE *f;
+	int fd, e;
+
+	tmp = xmalloc(n);
+	snprintf(tmp, n, "%s.XXXXXX", path);
+	if ((fd = mkstemp(tmp)) < 0) {
+		fprintf(stderr, "%s: %s: %s\n", PROG, path, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	um = umask(0);
+	umask(um);
+	(void)fchmod(fd, 0666 & ~um);
+	if ((f = fdopen(fd, "w")) == NULL) {
+		e = errno;
+		close(fd);
+		goto fail;
+	}
+	if (ct_summary_write(s, f) < 0 || fflush(f) != 0 ||
+	    fsync(fileno(f)) != 0) {
+		e = errno;
+		fclose(f);
+		goto fail;
+	}
+	if (fclose(f) != 0) {
+		e = errno;
+		goto fail;
+	}
+	if (rename(tmp, path) != 0) {
+		e = errno;
+		goto fail;
+	}
+	free(tmp);
+	return 0;
+fail:
+	unlink(tmp);
+	fprintf(stderr, "%s: %s: %s\n", PROG, path, strerror(e));
+	free(tmp);
+	return -1;
+}
+
+static int
+write_out(const struct ct_summary *s, const char *path)
+{
+	if (path != NULL)
+		return write_file(s, path);
+	if (ct_summary_write(s, stdout) < 0 || fflush(stdout) != 0) {
+		if (errno == EPIPE)
+			exit(CT_EXIT_FAILURE);
+		fprintf(stderr, "%s: standard output: %s\n", PROG,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- --merge ------------------------------------------------------------- */
+
+static int
+merge_inputs(const struct agg_opts *o, const struct agg_inputs *in,
+    struct ct_summary *dst)
+{
+	struct ct_buf text, err;
+	struct ct_input *inp;
+	size_t i;
+	ssize_t r;
+	int bad = 0;
+
+	ct_buf_init(&text, MERGE_MAX);
+	ct_buf_init(&err, 4096);
+	for (i = 0; i < in->n; i++) {
+		const char *name = strcmp(in->path[i], "-") == 0 ?
+		    "(standard input)" : in->path[i];
+
+		ct_buf_reset(&text);
+		if ((inp = ct_input_open(in->path[i], &err)) == NULL) {
+			fprintf(stderr, "%s: %s: %s\n", PROG, name, err.data);
+			goto bad;
+		}
+		for (;;) {
+			if (ct_buf_reserve(&text, 1 << 20) < 0) {
+				ct_buf_reset(&err);
+				ct_buf_adds(&err, "summary larger than 1 GiB");
+				r = -1;
+				break;
+			}
+			r = ct_input_read(inp, text.data + text.len, 1 << 20,
+			    &err);
+			if (r <= 0)
+				break;
+			text.len += (size_t)r;
+		}
+		ct_input_close(inp);
+		if (r < 0) {
+			fprintf(stderr, "%s: %s: %s\n", PROG, name, err.data);
+			goto bad;
+		}
+		if (ct_summary_read(dst, text.data ? text.data : "", text.len,
+		    &err) < 0) {
+			fprintf(stderr, "%s: %s: not a summary: %s\n", PROG,
+			    name, err.data ? err.data : "");
+			goto bad;
+		}
+		dst->meta.files_read++;
+		continue;
+bad:
+		bad++;
+		dst->meta.values_malformed++;
+		if (o->strict)
+			break;
+	}
+	ct_buf_free(&text);
+	ct_buf_free(&err);
+	if (bad && o->strict)
+		return CT_EXIT_FAILURE;
+	return bad ? CT_EXIT_PARTIAL : CT_EXIT_OK;
+}
+
+/* ---- main ---------------------------------------------------------------- */
+
+enum {
+	OPT_ACTIVITY = 256, OPT_SKIPFAIL, OPT_START, OPT_END, OPT_PAST,
+	OPT_DEDUP, OPT_MERGE, OPT_STRICT, OPT_HELP, OPT_VERSION, OPT_CHUNK,
+	OPT_MAXVAL
+};
+
+static const struct option longopts[] = {
+	{ "activity-type", required_argument, NULL, OPT_ACTIVITY },
+	{ "skip-unsuccessful-api-calls", no_argument, NULL, OPT_SKIPFAIL },
+	{ "start", required_argument, NULL, OPT_START },
+	{ "end", required_argument, NULL, OPT_END },
+	{ "past-hours", required_argument, NULL, OPT_PAST },
+	{ "dedup", no_argument, NULL, OPT_DEDUP },
+	{ "merge", no_argument, NULL, OPT_MERGE },
+	{ "strict", no_argument, NULL, OPT_STRICT },
+	{ "output", required_argument, NULL, 'o' },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	/* for tests: chunk size and value cap in bytes */
+	{ "chunk-size", required_argument, NULL, OPT_CHUNK },
+	{ "max-value", required_argument, NULL, OPT_MAXVAL },
+	{ NULL, 0, NULL, 0 },
+};
+
+static long long
+number(const char *s, const char *what, long long lo, long long hi)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
+		usage_error(what, s);
+	return v;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct agg_opts o;
+	struct agg_inputs in = { NULL, 0 };
+	struct ct_fold fold;
+	struct ct_summary *sum;
+	const char *outpath = NULL;
+	struct stat st;
+	size_t cap = 0, i;
+	int c, merge = 0, past = -1, rc, bad = 0;
+	long cpus;
+	int64_t now = (int64_t)time(NULL);
+
+	/* a reader that went away is EPIPE, ended quietly in write_out */
+	signal(SIGPIPE, SIG_IGN);
+	memset(&o, 0, sizeof(o));
+	o.fold.activity = CT_ACTIVITY_ALL;
+	o.chunk = (size_t)8 << 20;
+	o.max_value = (size_t)1 << 30;
+	cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	o.jobs = cpus > 0 ? (cpus > 64 ? 64 : (int)cpus) : 1;
+	while ((c = getopt_long(argc, argv, "o:j:q", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_ACTIVITY:
+			if (strcmp(optarg, "ALL") == 0)
+				o.fold.activity = CT_ACTIVITY_ALL;
+			else if (strcmp(optarg, "SUCCESSFUL") == 0)
+				o.fold.activity = CT_ACTIVITY_SUCCESSFUL;
+			else if (strcmp(optarg, "FAILED") == 0)
+				o.fold.activity = CT_ACTIVITY_FAILED;
+			else
+				usage_error("bad --activity-type: %s "
+				    "(ALL, SUCCESSFUL or FAILED)", optarg);
+			break;
+		case OPT_SKIPFAIL:
+			o.fold.activity = CT_ACTIVITY_SUCCESSFUL;
+			break;
+		case OPT_START:
+			if (parse_time(optarg, &o.fold.start) < 0)
+				usage_error("bad --start time: %s", optarg);
+			o.fold.have_start = 1;
+			break;
+		case OPT_END:
+			if (parse_time(optarg, &o.fold.end) < 0)
+				usage_error("bad --end time: %s", optarg);
+			o.fold.have_end = 1;
+			break;
+		case OPT_PAST:
+			past = (int)number(optarg, "bad --past-hours: %s", 1,
+			    1000000);
+			break;
+		case OPT_DEDUP:
+			o.fold.dedup = 1;
+			break;
+		case OPT_MERGE:
+			merge = 1;
+			break;
+		case OPT_STRICT:
+			o.strict = 1;
+			break;
+		case 'o':
+			outpath = optarg;
+			break;
+		case 'j':
+			o.jobs = (int)number(optarg, "bad --jobs: %s", 1, 256);
+			break;
+		case 'q':
+			o.quiet = 1;
+			break;
+		case OPT_CHUNK:
+			o.chunk = (size_t)number(optarg, "bad --chunk-size: %s",
+			    1, (long long)1 << 40);
+			break;
+		case OPT_MAXVAL:
+			o.max_value = (size_t)number(optarg,
+			    "bad --max-value: %s", 1, (long long)1 << 40);
+			break;
+		case OPT_HELP:
+			usage(0);
+		case OPT_VERSION:
+			printf("%s (ct-tools) %s\n", PROG, CT_VERSION);
+			return fflush(stdout) == 0 ? 0 : CT_EXIT_FAILURE;
+		default:
+			usage(CT_EXIT_USAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (past >= 0) {
+		if (o.fold.have_start || o.fold.have_end)
+			usage_error("%s", "--past-hours excludes --start/--end");
+		o.fold.have_start = o.fold.have_end = 1;
+		o.fold.start = now - (int64_t)past * 3600;
+		o.fold.end = now;
+	}
+	if (o.fold.have_start && o.fold.have_end && o.fold.start > o.fold.end)
+		usage_error("%s", "--start is after --end");
+	if (merge && (o.fold.have_start || o.fold.have_end || o.fold.dedup ||
+	    o.fold.activity != CT_ACTIVITY_ALL))
+		usage_error("%s", "--merge takes no record options");
+
+	if (argc == 0)
+		add_path(&in, &cap, "-");
+	for (i = 0; i < (size_t)argc; i++) {
+		if (strcmp(argv[i], "-") != 0 && stat(argv[i], &st) == 0 &&
+		    S_ISDIR(st.st_mode))
+			walk(&in, &cap, argv[i], 0, &bad);
+		else
+			add_path(&in, &cap, argv[i]);
+	}
+
+	ct_fold_init(&fold, &o.fold);
+	if (merge) {
+		rc = merge_inputs(&o, &in, fold.sum);
+		sum = fold.sum;
+	} else {
+		rc = agg_run(&o, &in, &fold);
+		ct_fold_finish(&fold, now);
+		sum = fold.sum;
+	}
+	if (bad > 0) {
+		sum->meta.values_malformed += (uint64_t)bad;
+		if (o.strict)
+			rc = CT_EXIT_FAILURE;
+		else if (rc == CT_EXIT_OK)
+			rc = CT_EXIT_PARTIAL;
+	}
+	free(sum->meta.invocation);
+	sum->meta.invocation = invocation(argc + optind, argv - optind);
+	if (rc != CT_EXIT_FAILURE) {
+		if (write_out(sum, outpath) < 0)
+			rc = CT_EXIT_FAILURE;
+		else if (rc == CT_EXIT_OK && sum->meta.regions_failed != NULL &&
+		    ct_strmap_count(sum->meta.regions_failed) > 0)
+			rc = CT_EXIT_PARTIAL;
+	}
+	ct_fold_free(&fold);
+	for (i = 0; i < in.n; i++)
+		free(in.path[i]);
+	free(in.path);
+	if (fclose(stdout) != 0 && rc != CT_EXIT_FAILURE && outpath == NULL) {
+		fprintf(stderr, "%s: standard output: %s\n", PROG,
+		    strerror(errno));
+		rc = CT_EXIT_FAILURE;
+	}
+	return rc;
+}

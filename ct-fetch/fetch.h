@@ -1,0 +1,111 @@
+/*
+ * fetch.h - what the parts of ct-fetch share.
+ *
+ * main.c reads the command line, fixes the window, asks STS who we are,
+ * loads the checkpoint and starts one worker thread per region (worker.c).
+ * Each worker pages through LookupEvents at its region's pace
+ * (lib/ratelimit.h) and hands every complete page to the output writer
+ * (output.c), which writes whole lines to stdout and saves the checkpoint
+ * under one lock.  progress.c reports on stderr.  Signals only raise
+ * fetch_stop; every loop checks it.
+ */
+#ifndef CT_FETCH_H
+#define CT_FETCH_H
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+
+#include "aws.h"
+#include "checkpoint.h"
+
+#define PROG	"ct-fetch"
+
+enum region_status {
+	RS_WAITING = 0,		/* not started */
+	RS_RUNNING,
+	RS_COMPLETE,		/* every page emitted */
+	RS_FAILED,		/* gave up: err says why */
+	RS_STOPPED,		/* interrupted by a signal or a closed stdout */
+	RS_SKIPPED,		/* already complete in the checkpoint */
+};
+
+struct region {
+	const char		*name;
+	struct ct_ckpt_region	*ck;	/* its checkpoint entry (guarded by
+					   the output lock) */
+	pthread_t		 thread;
+	int			 started;
+
+	/* Progress counters: written by the worker under the output lock,
+	 * read by the progress thread under the same lock. */
+	enum region_status	 status;
+	uint64_t		 run_events;	/* emitted by this run */
+	uint64_t		 run_pages;
+	unsigned long		 retries;	/* failed attempts retried */
+	unsigned long		 throttles;	/* throttled answers */
+	double			 t_start;	/* monotonic, when it started */
+	double			 t_end;
+	int64_t			 reached0;	/* ck->reached when it started */
+	struct ct_aws_error	 err;		/* RS_FAILED: why */
+};
+
+struct fetch {
+	/* Options. */
+	int64_t			 start, end;	/* the window, epoch seconds */
+	char			 run_ts[32];	/* "2026-11-28T19:00:00Z" */
+	double			 rate;		/* requests/s per region */
+	double			 margin;	/* pacing margin, seconds */
+	double			 throttle_deadline;	/* seconds */
+	int			 max_retries;	/* consecutive failures */
+	int			 page_size;	/* MaxResults */
+	const char		*ckpt_path;	/* NULL: no checkpoint */
+	int			 progress;	/* report progress on stderr */
+	int			 progress_tty;	/* ... redrawing the lines */
+	int			 quiet;		/* -q: errors only */
+
+	struct ct_aws_ctx	*ctx;
+	struct ct_aws_identity	 id;
+	struct ct_ckpt		 ck;
+
+	struct region		*regions;
+	size_t			 nregions;
+
+	/* The output lock: stdout, the checkpoint, the counters above. */
+	pthread_mutex_t		 lock;
+	int			 out_closed;	/* stdout gone (EPIPE) or failed */
+	int			 out_error;	/* a write failed for another
+						   reason than EPIPE */
+	int			 ckpt_error;	/* a checkpoint save failed */
+};
+
+extern volatile sig_atomic_t fetch_stop;	/* signal number, or 1 */
+
+/* worker.c */
+void	*fetch_worker(void *region);
+double	 fetch_now(void);		/* monotonic seconds */
+void	 fetch_sleep_until(double t);	/* returns early on fetch_stop */
+
+/* output.c: every function takes the output lock itself. */
+void	 out_init(struct fetch *f);
+int	 out_start_record(struct fetch *f, struct region *r);
+int	 out_end_record(struct fetch *f, struct region *r);
+int	 out_page(struct fetch *f, struct region *r,
+	    const struct ct_lookup_page *page);
+int	 out_save_checkpoint(struct fetch *f);
+int	 out_finish(struct fetch *f);
+void	 fetch_fmt_time(int64_t t, char *buf, size_t size);
+
+/* progress.c */
+void	 progress_start(struct fetch *f);
+void	 progress_stop(struct fetch *f);
+void	 progress_region_done(struct fetch *f, struct region *r);
+void	 msg(struct fetch *f, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/* window.c */
+int	 fetch_parse_time(const char *s, int64_t *out);
+
+extern struct fetch *fetch_global;
+
+#endif

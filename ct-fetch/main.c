@@ -1,0 +1,458 @@
+/*
+ * ct-fetch - stream the raw CloudTrail events of a time window.
+ *
+ * One LookupEvents walk per region, all regions at once (one thread each),
+ * each paced at its own --rate so that ct-fetch never causes a throttle,
+ * each page written as whole lines (the CloudTrailEvent JSON of each event)
+ * among control records that say who fetched what and how it ended
+ * (README, sections ct-fetch and control-records).  With --checkpoint, a
+ * stopped or crashed run continues where it stopped.
+ *
+ * main reads the command line, fixes the window once, asks STS who we are,
+ * reconciles the checkpoint, starts the workers (worker.c) and turns their
+ * outcomes into the exit status.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "endpoint.h"
+#include "exitcodes.h"
+#include "fetch.h"
+#include "xalloc.h"
+
+#define MAX_REGIONS	256
+#define PACE_MARGIN	0.025	/* seconds: network jitter allowance */
+
+volatile sig_atomic_t fetch_stop;
+struct fetch *fetch_global;
+
+static const char usage_text[] =
+"usage: ct-fetch [--past-hours N | --start TIME [--end TIME]] [--profile NAME]\n"
+"                [--rate R] [--checkpoint FILE] [--progress] [-q] [REGION...]\n";
+
+static const char help_text[] =
+"Stream the raw CloudTrail events of a time window from LookupEvents, all\n"
+"regions at once: one record (the event's CloudTrailEvent JSON) per line on\n"
+"stdout, among control records {\"ctFetch\":\"start\"|\"end\",...} that tell\n"
+"ct-aggregate the account, caller, window and each region's outcome.\n"
+"Regions come as arguments, else from stdin (ct-regions | ct-fetch).\n"
+"\n"
+"  --past-hours N         the window is the last N hours (1..2160, default 336)\n"
+"  --start TIME           window start; --end TIME its end (default: now)\n"
+"                         TIME: 2026-11-14T19:00:00Z, 2026-11-14, +HH:MM zones,\n"
+"                         or epoch seconds; both ends inclusive\n"
+"  --profile NAME         AWS profile (AWS_ACCESS_KEY_ID & co then ignored)\n"
+"  --rate R               LookupEvents requests per second per region\n"
+"                         (default 2, the AWS quota; for raised quotas)\n"
+"  --checkpoint FILE      save progress after every page; a rerun with the\n"
+"                         same FILE continues where the last run stopped,\n"
+"                         with the FILE's window, skipping finished regions\n"
+"  --throttle-deadline S  give a region up after S seconds of throttling\n"
+"                         without a page (default 1800)\n"
+"  --retries N            give a region up after N failed attempts in a row\n"
+"                         (errors, resets, timeouts; default 10)\n"
+"  --page-size N          events per request, 1..50 (default 50)\n"
+"  --progress             progress on stderr even when it is not a terminal\n"
+"  -q, --quiet            no progress, only errors\n"
+"  --help, --version\n"
+"\n"
+"Stops cleanly on SIGINT, SIGTERM, SIGHUP (whole lines only, checkpoint\n"
+"saved); ends quietly when stdout is closed (| head).\n"
+"Exit status: 0 every region complete (or stdout closed by the reader),\n"
+"1 output or checkpoint error, 2 bad usage, 3 some regions failed,\n"
+"4/5/6 every region failed for credentials / access denied / network,\n"
+"128+N stopped by signal N.\n";
+
+static void
+usage(void)
+{
+	fputs(usage_text, stderr);
+	exit(CT_EXIT_USAGE);
+}
+
+static void
+on_signal(int sig)
+{
+	fetch_stop = sig;
+}
+
+static double
+num_arg(const char *opt, const char *s, double lo, double hi)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0' || !isfinite(v) ||
+	    v < lo || v > hi) {
+		fprintf(stderr, PROG ": %s: \"%s\" is not a number from %g to "
+		    "%g\n", opt, s, lo, hi);
+		usage();
+	}
+	return v;
+}
+
+static void
+add_region(struct fetch *f, const char *name)
+{
+	size_t i;
+
+	if (!ct_endpoint_valid_region(name)) {
+		fprintf(stderr, PROG ": \"%s\" is not a region name (like "
+		    "eu-west-1)\n", name);
+		usage();
+	}
+	for (i = 0; i < f->nregions; i++)
+		if (strcmp(f->regions[i].name, name) == 0)
+			return;
+	if (f->nregions == MAX_REGIONS) {
+		fprintf(stderr, PROG ": more than %d regions\n", MAX_REGIONS);
+		usage();
+	}
+	f->regions[f->nregions++].name = xstrdup(name);
+}
+
+/* Region names from stdin, separated by white space. */
+static void
+read_regions(struct fetch *f)
+{
+	char word[128];
+	int c;
+	size_t n = 0;
+
+	for (;;) {
+		c = getchar();
+		if (c == EOF || c == ' ' || c == '\t' || c == '\n' ||
+		    c == '\r') {
+			if (n > 0) {
+				word[n] = '\0';
+				add_region(f, word);
+				n = 0;
+			}
+			if (c == EOF)
+				break;
+			continue;
+		}
+		if (n + 1 >= sizeof(word)) {
+			fprintf(stderr, PROG ": stdin: a region name longer "
+			    "than %zu bytes\n", sizeof(word) - 2);
+			exit(CT_EXIT_USAGE);
+		}
+		word[n++] = (char)c;
+	}
+}
+
+/* Exit status from the regions' outcomes. */
+static int
+outcome(struct fetch *f)
+{
+	size_t i, nfail = 0, nrun = 0;
+	enum ct_aws_class cls = CT_AWS_OK;
+	int same = 1;
+
+	for (i = 0; i < f->nregions; i++) {
+		struct region *r = &f->regions[i];
+
+		if (r->status == RS_SKIPPED)
+			continue;
+		nrun++;
+		if (r->status != RS_FAILED)
+			continue;
+		if (nfail++ == 0)
+			cls = r->err.cls;
+		else if (r->err.cls != cls)
+			same = 0;
+	}
+	if (nfail == 0)
+		return CT_EXIT_OK;
+	if (nfail < nrun)
+		return CT_EXIT_PARTIAL;
+	if (!same)
+		return CT_EXIT_FAILURE;
+	if (cls == CT_AWS_THROTTLED || cls == CT_AWS_RETRYABLE)
+		return CT_EXIT_NETWORK;
+	return ct_awserr_exit(cls);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "past-hours", required_argument, NULL, 'H' },
+		{ "start", required_argument, NULL, 's' },
+		{ "end", required_argument, NULL, 'e' },
+		{ "profile", required_argument, NULL, 'p' },
+		{ "rate", required_argument, NULL, 'r' },
+		{ "checkpoint", required_argument, NULL, 'c' },
+		{ "throttle-deadline", required_argument, NULL, 'T' },
+		{ "retries", required_argument, NULL, 'R' },
+		{ "page-size", required_argument, NULL, 'P' },
+		{ "progress", no_argument, NULL, 'g' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	static struct fetch F;
+	struct fetch *f = &F;
+	struct ct_aws_opts o = { NULL, NULL, PROG };
+	struct ct_aws_error err;
+	struct ct_aws *c;
+	struct sigaction sa;
+	struct ct_buf why;
+	const char *opt_start = NULL, *opt_end = NULL;
+	double hours = 336;
+	int64_t now, start = 0, end = 0;
+	int ch, have_hours = 0, want_progress = 0, rc, loaded;
+	size_t i;
+
+	fetch_global = f;
+	f->rate = 2;
+	f->margin = PACE_MARGIN;
+	f->throttle_deadline = 1800;
+	f->max_retries = 10;
+	f->page_size = 50;
+	f->regions = xcalloc(MAX_REGIONS, sizeof(*f->regions));
+	while ((ch = getopt_long(argc, argv, "q", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'H':
+			hours = num_arg("--past-hours", optarg, 1, 2160);
+			if (hours != floor(hours)) {
+				fprintf(stderr, PROG ": --past-hours: whole "
+				    "hours only\n");
+				usage();
+			}
+			have_hours = 1;
+			break;
+		case 's':
+			opt_start = optarg;
+			break;
+		case 'e':
+			opt_end = optarg;
+			break;
+		case 'p':
+			if (*optarg == '\0') {
+				fprintf(stderr, PROG ": --profile: empty "
+				    "name\n");
+				usage();
+			}
+			o.profile = optarg;
+			break;
+		case 'r':
+			f->rate = num_arg("--rate", optarg, 0.01, 1000);
+			break;
+		case 'c':
+			if (*optarg == '\0')
+				usage();
+			f->ckpt_path = optarg;
+			break;
+		case 'T':
+			f->throttle_deadline = num_arg("--throttle-deadline",
+			    optarg, 0, 1e7);
+			break;
+		case 'R':
+			f->max_retries = (int)num_arg("--retries", optarg, 0,
+			    1000);
+			break;
+		case 'P':
+			f->page_size = (int)num_arg("--page-size", optarg, 1,
+			    50);
+			break;
+		case 'g':
+			want_progress = 1;
+			break;
+		case 'q':
+			f->quiet = 1;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			fputs("\n", stdout);
+			fputs(help_text, stdout);
+			return fflush(stdout) == 0 ? CT_EXIT_OK :
+			    CT_EXIT_FAILURE;
+		case 'V':
+			printf(PROG " (ct-tools) %s\n", CT_VERSION);
+			return fflush(stdout) == 0 ? CT_EXIT_OK :
+			    CT_EXIT_FAILURE;
+		default:
+			usage();
+		}
+	}
+	if (have_hours && (opt_start != NULL || opt_end != NULL)) {
+		fprintf(stderr, PROG ": --past-hours and --start/--end do not "
+		    "go together\n");
+		usage();
+	}
+	now = (int64_t)time(NULL);
+	if (opt_end != NULL && fetch_parse_time(opt_end, &end) != 0) {
+		fprintf(stderr, PROG ": --end: \"%s\" is not a time "
+		    "(2026-11-14T19:00:00Z or epoch seconds)\n", opt_end);
+		usage();
+	}
+	if (opt_start != NULL && fetch_parse_time(opt_start, &start) != 0) {
+		fprintf(stderr, PROG ": --start: \"%s\" is not a time "
+		    "(2026-11-14T19:00:00Z or epoch seconds)\n", opt_start);
+		usage();
+	}
+	if (opt_end == NULL)
+		end = now;
+	if (opt_start == NULL)
+		start = end - (int64_t)hours * 3600;
+	if (start > end) {
+		fprintf(stderr, PROG ": the window starts after it ends\n");
+		usage();
+	}
+	for (i = (size_t)optind; i < (size_t)argc; i++)
+		add_region(f, argv[i]);
+	if (optind == argc) {
+		if (isatty(STDIN_FILENO)) {
+			fprintf(stderr, PROG ": no region given\n");
+			usage();
+		}
+		read_regions(f);
+		if (f->nregions == 0) {
+			fprintf(stderr, PROG ": no region on stdin\n");
+			exit(CT_EXIT_USAGE);
+		}
+	}
+	f->start = start;
+	f->end = end;
+	fetch_fmt_time(now, f->run_ts, sizeof(f->run_ts));
+	f->progress = !f->quiet && (want_progress || isatty(STDERR_FILENO));
+	f->progress_tty = f->progress && isatty(STDERR_FILENO);
+
+	/* The checkpoint's window wins; an explicit other window is refused. */
+	ct_ckpt_init(&f->ck);
+	loaded = 0;
+	if (f->ckpt_path != NULL) {
+		ct_buf_init(&why, 4096);
+		loaded = ct_ckpt_load(f->ckpt_path, &f->ck, &why);
+		if (loaded < 0) {
+			fprintf(stderr, PROG ": checkpoint %s\n", why.data);
+			ct_buf_free(&why);
+			return CT_EXIT_FAILURE;
+		}
+		ct_buf_free(&why);
+	}
+	if (loaded) {
+		char a[32], b[32];
+
+		fetch_fmt_time(f->ck.start, a, sizeof(a));
+		fetch_fmt_time(f->ck.end, b, sizeof(b));
+		if ((opt_start != NULL && start != f->ck.start) ||
+		    (opt_end != NULL && end != f->ck.end)) {
+			fprintf(stderr, PROG ": checkpoint %s is for the window "
+			    "%s to %s; give that window or none, or remove the "
+			    "file to start afresh\n", f->ckpt_path, a, b);
+			return CT_EXIT_USAGE;
+		}
+		if (have_hours && !f->quiet)
+			fprintf(stderr, PROG ": --past-hours ignored: resuming "
+			    "the window %s to %s of %s\n", a, b, f->ckpt_path);
+		f->start = f->ck.start;
+		f->end = f->ck.end;
+		memcpy(f->run_ts, f->ck.run_timestamp, sizeof(f->run_ts));
+	} else {
+		f->ck.start = f->start;
+		f->ck.end = f->end;
+		memcpy(f->ck.run_timestamp, f->run_ts,
+		    sizeof(f->ck.run_timestamp));
+	}
+
+	if ((f->ctx = ct_aws_ctx_new(&o, &err)) == NULL) {
+		fprintf(stderr, PROG ": %s\n", err.line);
+		return ct_awserr_exit(err.cls);
+	}
+	if ((c = ct_aws_new(f->ctx, NULL, &err)) == NULL ||
+	    ct_aws_get_caller_identity(c, &f->id, &err) != 0) {
+		fprintf(stderr, PROG ": %s\n", err.line);
+		ct_aws_free(c);
+		ct_aws_ctx_free(f->ctx);
+		return ct_awserr_exit(err.cls);
+	}
+	ct_aws_free(c);
+	if (loaded && f->ck.account[0] != '\0' &&
+	    strcmp(f->ck.account, f->id.account) != 0) {
+		fprintf(stderr, PROG ": checkpoint %s belongs to account %s, "
+		    "the credentials to account %s\n", f->ckpt_path,
+		    f->ck.account, f->id.account);
+		ct_aws_ctx_free(f->ctx);
+		return CT_EXIT_USAGE;
+	}
+	memcpy(f->ck.account, f->id.account, sizeof(f->ck.account));
+	f->ck.account[sizeof(f->ck.account) - 1] = '\0';
+
+	for (i = 0; i < f->nregions; i++) {
+		struct region *r = &f->regions[i];
+
+		r->ck = ct_ckpt_add(&f->ck, r->name);
+		r->reached0 = r->ck->reached;
+		if (r->ck->done)
+			r->status = RS_SKIPPED;
+	}
+	out_init(f);
+	if (f->ckpt_path != NULL && out_save_checkpoint(f) != 0) {
+		ct_aws_ctx_free(f->ctx);
+		return CT_EXIT_FAILURE;
+	}
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	progress_start(f);
+	for (i = 0; i < f->nregions; i++) {
+		struct region *r = &f->regions[i];
+
+		if (r->status == RS_SKIPPED) {
+			if (f->progress)
+				msg(f, PROG ": %s: already complete in %s",
+				    r->name, f->ckpt_path);
+			continue;
+		}
+		if (pthread_create(&r->thread, NULL, fetch_worker, r) != 0) {
+			ct_awserr_set(&r->err, CT_AWS_OTHER, "ThreadError",
+			    "cannot start a thread");
+			r->status = RS_FAILED;
+			msg(f, PROG ": %s: cannot start a thread", r->name);
+			continue;
+		}
+		r->started = 1;
+	}
+	for (i = 0; i < f->nregions; i++)
+		if (f->regions[i].started)
+			pthread_join(f->regions[i].thread, NULL);
+	progress_stop(f);
+
+	if (f->out_error || f->ckpt_error)
+		rc = CT_EXIT_FAILURE;
+	else if (f->out_closed)
+		rc = CT_EXIT_OK;	/* the reader is gone: | head */
+	else if (fetch_stop)
+		rc = 128 + (int)fetch_stop;
+	else
+		rc = outcome(f);
+
+	for (i = 0; i < f->nregions; i++)
+		free((char *)f->regions[i].name);
+	free(f->regions);
+	ct_ckpt_free(&f->ck);
+	ct_aws_ctx_free(f->ctx);
+	return rc;
+}

@@ -1,0 +1,263 @@
+/*
+ * output.c - the one writer: whole lines to stdout, then the checkpoint.
+ *
+ * Every write to stdout happens here, under the output lock, with write(2)
+ * on a buffer that holds whole lines only (a page's records, or one control
+ * record), so lines from different regions never interleave and a signal
+ * never leaves half a line: signals only raise a flag (SA_RESTART), and the
+ * buffer is written to the end before anything looks at the flag.
+ *
+ * A page is emitted in three steps under the lock: the checkpoint that
+ * counts the page as done is written to FILE.tmp and fsync'ed; the page's
+ * lines are written; FILE.tmp is renamed over FILE.  A signal (SIGINT,
+ * SIGTERM, SIGHUP) or a closed stdout never falls between them, so a
+ * resumed run emits each event exactly once; only a crash (SIGKILL, power
+ * loss) in the instant between the write and the rename would make the
+ * resumed run emit that one page again (see README, section ct-fetch).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fetch.h"
+#include "jstr.h"
+#include "xalloc.h"
+
+void
+fetch_fmt_time(int64_t t, char *buf, size_t size)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(buf, size, "@%" PRId64, t);
+}
+
+void
+out_init(struct fetch *f)
+{
+	pthread_mutex_init(&f->lock, NULL);
+}
+
+/* Write all of p[0..n) to stdout.  Called with the lock held. */
+static int
+write_all(struct fetch *f, const char *p, size_t n)
+{
+	ssize_t w;
+
+	if (f->out_closed)
+		return -1;
+	while (n > 0) {
+		w = write(STDOUT_FILENO, p, n);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w == -1) {
+			f->out_closed = 1;
+			if (errno != EPIPE) {
+				f->out_error = errno;
+				msg(f, PROG ": write error: %s", strerror(errno));
+			}
+			if (!fetch_stop)
+				fetch_stop = 1;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int
+save_locked(struct fetch *f)
+{
+	struct ct_buf err;
+	int rc = 0;
+
+	if (f->ckpt_path == NULL)
+		return 0;
+	ct_buf_init(&err, 4096);
+	if (ct_ckpt_save(f->ckpt_path, &f->ck, &err) != 0) {
+		msg(f, PROG ": checkpoint: %s", err.data ? err.data : "");
+		f->ckpt_error = 1;
+		rc = -1;
+	}
+	ct_buf_free(&err);
+	return rc;
+}
+
+int
+out_save_checkpoint(struct fetch *f)
+{
+	int rc;
+
+	pthread_mutex_lock(&f->lock);
+	rc = save_locked(f);
+	pthread_mutex_unlock(&f->lock);
+	return rc;
+}
+
+static void
+add_str(struct ct_buf *b, const char *key, const char *val)
+{
+	ct_buf_printf(b, ",\"%s\":", key);
+	ct_jstr_encode(b, val, strlen(val));
+}
+
+int
+out_start_record(struct fetch *f, struct region *r)
+{
+	struct ct_buf b;
+	char ws[32], we[32];
+	int rc;
+
+	fetch_fmt_time(f->start, ws, sizeof(ws));
+	fetch_fmt_time(f->end, we, sizeof(we));
+	ct_buf_init(&b, 1 << 16);
+	ct_buf_adds(&b, "{\"ctFetch\":\"start\",\"version\":1");
+	add_str(&b, "region", r->name);
+	add_str(&b, "accountId", f->id.account);
+	add_str(&b, "callerArn", f->id.arn);
+	ct_buf_printf(&b, ",\"window\":{\"start\":\"%s\",\"end\":\"%s\"}",
+	    ws, we);
+	add_str(&b, "runTimestamp", f->run_ts);
+	ct_buf_adds(&b, "}\n");
+	pthread_mutex_lock(&f->lock);
+	rc = write_all(f, b.data, b.len);
+	pthread_mutex_unlock(&f->lock);
+	ct_buf_free(&b);
+	return rc;
+}
+
+int
+out_end_record(struct fetch *f, struct region *r)
+{
+	struct ct_buf b;
+	int rc;
+
+	ct_buf_init(&b, 1 << 16);
+	ct_buf_adds(&b, "{\"ctFetch\":\"end\",\"version\":1");
+	add_str(&b, "region", r->name);
+	pthread_mutex_lock(&f->lock);
+	switch (r->status) {
+	case RS_COMPLETE:
+		ct_buf_printf(&b, ",\"status\":\"complete\",\"events\":%"
+		    PRIu64 ",\"pages\":%" PRIu64, r->ck->events,
+		    r->ck->pages);
+		break;
+	case RS_STOPPED:
+		ct_buf_printf(&b, ",\"status\":\"interrupted\","
+		    "\"errorCode\":\"Interrupted\",\"errorMessage\":\"stopped "
+		    "before the last page; rerun with the same --checkpoint "
+		    "to continue\",\"events\":%" PRIu64 ",\"pages\":%" PRIu64,
+		    r->ck->events, r->ck->pages);
+		break;
+	default:
+		ct_buf_adds(&b, ",\"status\":\"failed\"");
+		add_str(&b, "errorCode", r->err.code[0] ? r->err.code :
+		    ct_awserr_class_name(r->err.cls));
+		add_str(&b, "errorMessage", r->err.message[0] ?
+		    r->err.message : r->err.line);
+		break;
+	}
+	ct_buf_adds(&b, "}\n");
+	rc = write_all(f, b.data, b.len);
+	pthread_mutex_unlock(&f->lock);
+	ct_buf_free(&b);
+	return rc;
+}
+
+/* Append a record as one line: CR and LF (JSON whitespace; inside a JSON
+ * string they are always escaped) become spaces. */
+static void
+add_record(struct ct_buf *b, const char *p, size_t n)
+{
+	size_t i, from = b->len;
+
+	ct_buf_add(b, p, n);
+	for (i = from; i < b->len; i++)
+		if (b->data[i] == '\n' || b->data[i] == '\r')
+			b->data[i] = ' ';
+	ct_buf_addc(b, '\n');
+}
+
+int
+out_page(struct fetch *f, struct region *r, const struct ct_lookup_page *pg)
+{
+	struct ct_ckpt_region *ck = r->ck, old;
+	struct ct_buf b, err;
+	size_t i, n = 0;
+	int64_t oldest = 0;
+	int rc = -1;
+
+	ct_buf_init(&b, 0);
+	for (i = 0; i < pg->nevents; i++) {
+		const struct ct_lookup_event *e = &pg->events[i];
+
+		if (e->record_len == 0)
+			continue;
+		add_record(&b, e->record, e->record_len);
+		n++;
+		if (e->event_time > 0 &&
+		    (oldest == 0 || (int64_t)e->event_time < oldest))
+			oldest = (int64_t)e->event_time;
+	}
+	ct_buf_init(&err, 4096);
+	pthread_mutex_lock(&f->lock);
+	if (f->out_closed)
+		goto out;
+	old = *ck;
+	ck->next_token = pg->next_token != NULL ? xstrdup(pg->next_token) :
+	    NULL;
+	ck->events += n;
+	ck->pages++;
+	ck->done = pg->next_token == NULL;
+	if (oldest != 0)
+		ck->reached = oldest;
+	if (f->ckpt_path != NULL &&
+	    ct_ckpt_prepare(f->ckpt_path, &f->ck, &err) != 0) {
+		msg(f, PROG ": checkpoint: %s", err.data ? err.data : "");
+		f->ckpt_error = 1;
+		if (!fetch_stop)
+			fetch_stop = 1;
+		goto undo;
+	}
+	if (b.len > 0 && write_all(f, b.data, b.len) != 0)
+		goto undo;
+	free(old.next_token);
+	r->run_events += n;
+	r->run_pages++;
+	rc = 0;
+	if (f->ckpt_path != NULL && ct_ckpt_commit(f->ckpt_path, &err) != 0) {
+		msg(f, PROG ": checkpoint: %s", err.data ? err.data : "");
+		f->ckpt_error = 1;
+		if (!fetch_stop)
+			fetch_stop = 1;
+		rc = -1;
+	}
+	goto out;
+undo:
+	free(ck->next_token);
+	*ck = old;
+out:
+	pthread_mutex_unlock(&f->lock);
+	ct_buf_free(&err);
+	ct_buf_free(&b);
+	return rc;
+}
+
+int
+out_finish(struct fetch *f)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&f->lock);
+	if (f->out_error)
+		rc = -1;
+	pthread_mutex_unlock(&f->lock);
+	return rc;
+}

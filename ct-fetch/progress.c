@@ -1,0 +1,198 @@
+/*
+ * progress.c - stderr: messages, and progress when asked for.
+ *
+ * Every line ct-fetch prints on stderr goes through msg(), under one lock,
+ * so lines never mix.  With progress on, a thread wakes up regularly and
+ * shows, per running region, the events and pages so far, the event time
+ * reached (events come newest first, so the fetch walks the window from its
+ * end back to its start), the share of the window covered and an estimate
+ * of the time left.  On a terminal the block of lines is redrawn in place
+ * (messages are printed above it); otherwise (--progress into a file) the
+ * lines are printed every 5 seconds.  A region that ends gets one last line.
+ */
+#include <inttypes.h>
+#include <stdatomic.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "fetch.h"
+
+static pthread_mutex_t err_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_t prog_thread;
+static int prog_running;
+static atomic_int prog_quit;
+static int drawn;		/* lines of the block now on the terminal */
+
+/* Erase the block on the terminal.  err_lock held. */
+static void
+erase_block(void)
+{
+	if (drawn > 0)
+		fprintf(stderr, "\033[%dA\033[J", drawn);
+	drawn = 0;
+}
+
+void
+msg(struct fetch *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&err_lock);
+	if (f != NULL && f->progress_tty)
+		erase_block();
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	fflush(stderr);
+	pthread_mutex_unlock(&err_lock);
+}
+
+/* Share of the window covered, 0..1, by the oldest time reached. */
+static double
+covered(const struct fetch *f, int64_t reached)
+{
+	if (reached == 0 || f->end <= f->start)
+		return 0;
+	if (reached <= f->start)
+		return 1;
+	return (double)(f->end - reached) / (double)(f->end - f->start);
+}
+
+/* One line on a region into b (lock held). */
+static void
+region_line(struct fetch *f, struct region *r, double now, char *b,
+    size_t size)
+{
+	char when[32], eta[32];
+	double c0, c, el, left;
+
+	c0 = covered(f, r->reached0);
+	c = covered(f, r->ck->reached);
+	el = now - r->t_start;
+	snprintf(eta, sizeof(eta), "?");
+	if (c > c0 && el > 0.5) {
+		left = (1 - c) * el / (c - c0);
+		if (left < 3600 * 99)
+			snprintf(eta, sizeof(eta), "%dm%02ds", (int)left / 60,
+			    (int)left % 60);
+	}
+	if (r->ck->reached != 0)
+		fetch_fmt_time(r->ck->reached, when, sizeof(when));
+	else
+		snprintf(when, sizeof(when), "-");
+	snprintf(b, size, PROG ": %s: %" PRIu64 " events, %" PRIu64
+	    " pages, at %s (%.0f%% of the window), %lu retries, "
+	    "%lu throttled, ETA %s", r->name, r->ck->events, r->ck->pages,
+	    when, 100 * c, r->retries, r->throttles, eta);
+}
+
+static void
+draw(struct fetch *f)
+{
+	static char line[1024];
+	double now = fetch_now();
+	size_t i;
+	int n = 0;
+
+	pthread_mutex_lock(&err_lock);
+	if (f->progress_tty)
+		erase_block();
+	for (i = 0; i < f->nregions; i++) {
+		struct region *r = &f->regions[i];
+
+		pthread_mutex_lock(&f->lock);
+		if (r->status == RS_RUNNING)
+			region_line(f, r, now, line, sizeof(line));
+		else
+			line[0] = '\0';
+		pthread_mutex_unlock(&f->lock);
+		if (line[0] == '\0')
+			continue;
+		if (f->progress_tty)
+			fprintf(stderr, "%.*s\033[K\n", 200, line);
+		else
+			fprintf(stderr, "%s\n", line);
+		n++;
+	}
+	if (f->progress_tty)
+		drawn = n;
+	fflush(stderr);
+	pthread_mutex_unlock(&err_lock);
+}
+
+static void *
+prog_main(void *arg)
+{
+	struct fetch *f = arg;
+	struct timespec ts = { 0, 100 * 1000 * 1000 };
+	double next = fetch_now() + (f->progress_tty ? 0.5 : 5);
+
+	while (!prog_quit) {
+		nanosleep(&ts, NULL);
+		if (fetch_now() < next)
+			continue;
+		draw(f);
+		next = fetch_now() + (f->progress_tty ? 0.5 : 5);
+	}
+	return NULL;
+}
+
+void
+progress_start(struct fetch *f)
+{
+	if (!f->progress)
+		return;
+	if (pthread_create(&prog_thread, NULL, prog_main, f) == 0)
+		prog_running = 1;
+}
+
+void
+progress_stop(struct fetch *f)
+{
+	if (prog_running) {
+		prog_quit = 1;
+		pthread_join(prog_thread, NULL);
+		prog_running = 0;
+	}
+	pthread_mutex_lock(&err_lock);
+	if (f->progress_tty)
+		erase_block();
+	fflush(stderr);
+	pthread_mutex_unlock(&err_lock);
+}
+
+void
+progress_region_done(struct fetch *f, struct region *r)
+{
+	char line[1024];
+	double el;
+
+	if (!f->progress)
+		return;
+	pthread_mutex_lock(&f->lock);
+	el = r->t_end - r->t_start;
+	switch (r->status) {
+	case RS_COMPLETE:
+		snprintf(line, sizeof(line), PROG ": %s: complete: %" PRIu64
+		    " events, %" PRIu64 " pages (%" PRIu64 " events, %" PRIu64
+		    " pages in this run, %.1f s, %.1f events/s)", r->name,
+		    r->ck->events, r->ck->pages, r->run_events, r->run_pages,
+		    el, el > 0 ? r->run_events / el : 0.0);
+		break;
+	case RS_FAILED:
+		snprintf(line, sizeof(line), PROG ": %s: failed after %"
+		    PRIu64 " events: %s", r->name, r->ck->events,
+		    r->err.code[0] ? r->err.code : "error");
+		break;
+	default:
+		snprintf(line, sizeof(line), PROG ": %s: interrupted after %"
+		    PRIu64 " events, %" PRIu64 " pages", r->name,
+		    r->ck->events, r->ck->pages);
+		break;
+	}
+	pthread_mutex_unlock(&f->lock);
+	msg(f, "%s", line);
+}

@@ -1,0 +1,223 @@
+/*
+ * worker.c - one region: page through LookupEvents at the region's pace.
+ *
+ * A worker owns its client (one curl handle: the connection is reused) and
+ * its limiter.  Pages are strictly sequential (each needs the NextToken of
+ * the one before), so a region is one loop: wait for the limiter, send,
+ * and then:
+ *   - a page: hand it to the writer, which emits it and saves the
+ *     checkpoint, and go on with its NextToken;
+ *   - throttled: slow the limiter down, back off, resend the same request;
+ *     give up only after --throttle-deadline seconds without a page;
+ *   - 5xx, reset, timeout, truncated or unparseable answer, expired
+ *     credentials (aws.c marks them stale, so the resend signs with fresh
+ *     ones), no connection: back off, resend the same request; give up
+ *     after --retries failures in a row;
+ *   - denied, rejected credentials, anything else: give up the region.
+ * A page is emitted only once it was received and parsed in full, so a
+ * failed attempt never emits anything and a resend never duplicates.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fetch.h"
+#include "http.h"
+#include "ratelimit.h"
+#include "xalloc.h"
+
+double
+fetch_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void
+fetch_sleep_until(double t)
+{
+	struct timespec ts;
+	double d;
+
+	while (!fetch_stop && (d = t - fetch_now()) > 0) {
+		if (d > 0.05)
+			d = 0.05;
+		ts.tv_sec = 0;
+		ts.tv_nsec = (long)(d * 1e9);
+		nanosleep(&ts, NULL);
+	}
+}
+
+static void
+set_status(struct fetch *f, struct region *r, enum region_status st)
+{
+	pthread_mutex_lock(&f->lock);
+	r->status = st;
+	r->t_end = fetch_now();
+	pthread_mutex_unlock(&f->lock);
+}
+
+static void
+fail(struct fetch *f, struct region *r, const struct ct_aws_error *e)
+{
+	pthread_mutex_lock(&f->lock);
+	r->err = *e;
+	pthread_mutex_unlock(&f->lock);
+	set_status(f, r, RS_FAILED);
+}
+
+static void
+count(struct fetch *f, unsigned long *c)
+{
+	pthread_mutex_lock(&f->lock);
+	(*c)++;
+	pthread_mutex_unlock(&f->lock);
+}
+
+static void
+run(struct fetch *f, struct region *r, struct ct_aws *c)
+{
+	struct ct_ratelimit rl;
+	struct ct_lookup_page page;
+	struct ct_lookup_req rq;
+	struct ct_aws_error err;
+	char *token;
+	double t, throttled_since = 0;
+	unsigned long conns;
+	int fails = 0, throttles = 0, rc;
+
+	ct_ratelimit_init(&rl, f->rate, f->margin);
+	ct_lookup_page_init(&page);
+	pthread_mutex_lock(&f->lock);
+	token = r->ck->next_token != NULL ? xstrdup(r->ck->next_token) : NULL;
+	pthread_mutex_unlock(&f->lock);
+	memset(&rq, 0, sizeof(rq));
+	rq.start = f->start;
+	rq.end = f->end;
+	rq.max_results = f->page_size;
+	for (;;) {
+		fetch_sleep_until(ct_ratelimit_next(&rl, fetch_now()));
+		if (fetch_stop) {
+			set_status(f, r, RS_STOPPED);
+			break;
+		}
+		t = fetch_now();
+		ct_ratelimit_start(&rl, t);
+		rq.next_token = token;
+		conns = ct_aws_connects(c);
+		rc = ct_aws_lookup_events(c, &rq, &page, &err);
+		/*
+		 * libcurl resends a request by itself, on a new connection,
+		 * when the reused one turns out dead before any answer: the
+		 * server may have seen this attempt twice.  A new connection
+		 * other than the first is counted as a second start, so that
+		 * such resends never push the region over its limit.
+		 */
+		if (ct_aws_connects(c) > conns && conns > 0)
+			ct_ratelimit_start(&rl, fetch_now());
+		if (rc == 0) {
+			if (out_page(f, r, &page) != 0) {
+				set_status(f, r, RS_STOPPED);
+				break;
+			}
+			fails = 0;
+			throttles = 0;
+			throttled_since = 0;
+			free(token);
+			if (page.next_token == NULL) {
+				token = NULL;
+				set_status(f, r, RS_COMPLETE);
+				break;
+			}
+			token = xstrdup(page.next_token);
+			continue;
+		}
+		switch (err.cls) {
+		case CT_AWS_CANCELLED:
+			set_status(f, r, RS_STOPPED);
+			goto out;
+		case CT_AWS_THROTTLED:
+			count(f, &r->throttles);
+			t = fetch_now();
+			if (throttled_since == 0)
+				throttled_since = t;
+			if (t - throttled_since > f->throttle_deadline) {
+				ct_awserr_append(&err, " (throttled for %.0f s, "
+				    "giving up)", t - throttled_since);
+				fail(f, r, &err);
+				goto out;
+			}
+			ct_ratelimit_throttled(&rl, t);
+			fails = 0;
+			if (throttles < 10)
+				throttles++;
+			fetch_sleep_until(t + ct_retry_delay_ms(throttles) /
+			    1000.0);
+			break;
+		case CT_AWS_RETRYABLE:
+		case CT_AWS_NETWORK:
+			count(f, &r->retries);
+			if (++fails > f->max_retries) {
+				ct_awserr_append(&err, " (%d attempts)", fails);
+				fail(f, r, &err);
+				goto out;
+			}
+			if (!f->quiet && f->progress)
+				msg(f, PROG ": %s: %s; retrying", r->name,
+				    err.line);
+			fetch_sleep_until(fetch_now() +
+			    ct_retry_delay_ms(fails) / 1000.0);
+			break;
+		case CT_AWS_CREDENTIALS:
+			/*
+			 * STS accepted these credentials at start-up, so a
+			 * region that does not know them is a region not
+			 * enabled for the account (opt-in regions): denied.
+			 */
+			if (strcmp(err.code, "UnrecognizedClientException") ==
+			    0 || strcmp(err.code, "InvalidClientTokenId") == 0)
+				err.cls = CT_AWS_DENIED;
+			fail(f, r, &err);
+			goto out;
+		default:
+			fail(f, r, &err);
+			goto out;
+		}
+	}
+out:
+	free(token);
+	ct_lookup_page_free(&page);
+}
+
+void *
+fetch_worker(void *arg)
+{
+	struct region *r = arg;
+	struct fetch *f = fetch_global;
+	struct ct_aws_error err;
+	struct ct_aws *c;
+
+	pthread_mutex_lock(&f->lock);
+	r->status = RS_RUNNING;
+	r->t_start = fetch_now();
+	pthread_mutex_unlock(&f->lock);
+	if (out_start_record(f, r) != 0) {
+		set_status(f, r, RS_STOPPED);
+		return NULL;
+	}
+	if ((c = ct_aws_new(f->ctx, r->name, &err)) == NULL)
+		fail(f, r, &err);
+	else {
+		ct_aws_set_abort(c, &fetch_stop);
+		run(f, r, c);
+		ct_aws_free(c);
+	}
+	if (r->status == RS_FAILED)
+		msg(f, PROG ": %s: %s", r->name, r->err.line);
+	out_end_record(f, r);
+	progress_region_done(f, r);
+	return NULL;
+}

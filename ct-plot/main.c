@@ -1,0 +1,298 @@
+/*
+ * ct-plot - chart an account-activity summary as PNG bar charts.
+ *
+ * ct-plot [-f] [-o DIR] [--top N] [--width W] [--height H] SUMMARY.json...
+ *
+ * For each input: read the summary (ours or the Python tool's, plain or
+ * gzip), then for each non-empty section write a summary chart into the
+ * output folder and one chart per category into a subfolder named after
+ * the section, and an index.html showing them all.  The charts are those
+ * of the Python tool (same titles, order, cuts and colours); see
+ * lib/chart.h for the layout and lib/fsname.h for the file names.
+ *
+ * Every file is written under a temporary name inside its folder (opened
+ * relative to the folder's descriptor, O_EXCL|O_NOFOLLOW) and renamed
+ * into place, so a failure or an interrupt leaves no half-written PNG.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <zlib.h>
+
+#include "plot.h"
+
+static void __attribute__((noreturn))
+usage(int status)
+{
+	FILE *fp = status == 0 ? stdout : stderr;
+
+	fprintf(fp,
+"usage: ct-plot [-f] [-j N] [-o DIR] [--top N] [--width W] [--height H] SUMMARY.json...\n"
+"       ct-plot --help | --version\n");
+	if (status == 0)
+		fprintf(fp, "\n"
+"Chart an account-activity summary (from ct-aggregate or the Python tool\n"
+"aws-summarize-account-activity; plain or gzip) as PNG bar charts.\n"
+"\n"
+"For each section of the summary: a summary chart in the output folder\n"
+"(api_calls_by_principal_summary.png, ...) and one chart per principal or\n"
+"region in a subfolder named after the section, plus index.html showing\n"
+"them all.\n"
+"\n"
+"  -o, --output DIR   output folder (default: <input stem>_plots next to\n"
+"                     the input; required when reading stdin, '-')\n"
+"  -f, --force        write into an existing, non-empty output folder\n"
+"      --top N        at most N bars per chart, then a \"[...]\" row\n"
+"                     (default %d)\n"
+"      --width W      chart width in pixels (default %d, %d..%d)\n"
+"      --height H     chart height in pixels (default %d, %d..%d)\n"
+"  -j, --jobs N       render with N threads (default: the number of CPUs)\n"
+"      --help         show this help\n"
+"      --version      show the version\n"
+"\n"
+"Font: DejaVu Sans (fonts-dejavu-core), or the .ttf file named by CT_FONT.\n"
+"Exit status: 0 done (also: nothing to chart), 1 an input could not be\n"
+"charted, 2 bad command line.\n",
+		    PLOT_TOP_DEFAULT, PLOT_W_DEFAULT, CT_CHART_MIN_W,
+		    CT_CHART_MAX_W, PLOT_H_DEFAULT, CT_CHART_MIN_H,
+		    CT_CHART_MAX_H);
+	if (status == 0 && (fflush(stdout) != 0 || ferror(stdout)))
+		exit(CT_EXIT_FAILURE);
+	exit(status);
+}
+
+static long
+number(const char *opt, const char *s, long min, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < min || v > max) {
+		fprintf(stderr, "ct-plot: %s: '%s' is not a number from %ld "
+		    "to %ld\n", opt, s, min, max);
+		usage(CT_EXIT_USAGE);
+	}
+	return v;
+}
+
+/* Read all of path ("-": stdin), gunzipping if it is gzip. */
+static int
+slurp(const char *path, struct ct_buf *out, struct ct_buf *err)
+{
+	gzFile gz;
+	char chunk[65536];
+	int fd, n;
+
+	if (strcmp(path, "-") == 0)
+		fd = dup(STDIN_FILENO);
+	else
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		ct_buf_printf(err, "%s", strerror(errno));
+		return -1;
+	}
+	if ((gz = gzdopen(fd, "rb")) == NULL) {
+		close(fd);
+		ct_buf_adds(err, "out of memory");
+		return -1;
+	}
+	gzbuffer(gz, 65536);
+	while ((n = gzread(gz, chunk, sizeof(chunk))) > 0) {
+		if (ct_buf_add(out, chunk, (size_t)n) != 0) {
+			ct_buf_printf(err, "larger than %zu MiB",
+			    PLOT_INPUT_MAX >> 20);
+			gzclose(gz);
+			return -1;
+		}
+	}
+	if (n < 0) {
+		int e;
+		const char *m = gzerror(gz, &e);
+
+		ct_buf_printf(err, "%s", e == Z_ERRNO ? strerror(errno) :
+		    m);
+		gzclose(gz);
+		return -1;
+	}
+	gzclose(gz);
+	return 0;
+}
+
+/* "<dir>/<stem>_plots" for an input path. */
+static char *
+default_outdir(const char *path)
+{
+	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 :
+	    path;
+	size_t n = strlen(base), dn = slash ? (size_t)(slash - path) + 1 : 0;
+	struct ct_buf b;
+
+	if (n > 8 && strcmp(base + n - 8, ".json.gz") == 0)
+		n -= 8;
+	else if (n > 5 && strcmp(base + n - 5, ".json") == 0)
+		n -= 5;
+	else if (n > 3 && strcmp(base + n - 3, ".gz") == 0)
+		n -= 3;
+	ct_buf_init(&b, 0);
+	ct_buf_add(&b, path, dn);
+	ct_buf_add(&b, base, n);
+	ct_buf_adds(&b, "_plots");
+	return b.data;
+}
+
+static void
+on_signal(int sig)
+{
+	plot_cleanup_temps();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "output",	required_argument, NULL, 'o' },
+		{ "force",	no_argument,	   NULL, 'f' },
+		{ "top",	required_argument, NULL, 'T' },
+		{ "width",	required_argument, NULL, 'W' },
+		{ "height",	required_argument, NULL, 'H' },
+		{ "jobs",	required_argument, NULL, 'j' },
+		{ "help",	no_argument,	   NULL, 'h' },
+		{ "version",	no_argument,	   NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct plot_opts po;
+	const char *outdir = NULL;
+	int ch, i, status = CT_EXIT_OK;
+	struct ct_buf err;
+	long ncpu;
+
+	memset(&po, 0, sizeof(po));
+	po.top = PLOT_TOP_DEFAULT;
+	po.width = PLOT_W_DEFAULT;
+	po.height = PLOT_H_DEFAULT;
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	po.jobs = ncpu < 1 ? 1 : ncpu > 16 ? 16 : (int)ncpu;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":fj:o:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'o':
+			outdir = optarg;
+			break;
+		case 'f':
+			po.force = 1;
+			break;
+		case 'T':
+			po.top = (size_t)number("--top", optarg, 1,
+			    PLOT_TOP_MAX);
+			break;
+		case 'W':
+			po.width = (int)number("--width", optarg,
+			    CT_CHART_MIN_W, CT_CHART_MAX_W);
+			break;
+		case 'H':
+			po.height = (int)number("--height", optarg,
+			    CT_CHART_MIN_H, CT_CHART_MAX_H);
+			break;
+		case 'j':
+			po.jobs = (int)number("--jobs", optarg, 1, 64);
+			break;
+		case 'h':
+			usage(CT_EXIT_OK);
+		case 'V':
+			printf("ct-plot (ct-tools) %s\n", CT_VERSION);
+			if (fflush(stdout) != 0 || ferror(stdout))
+				return CT_EXIT_FAILURE;
+			return CT_EXIT_OK;
+		case ':':
+			fprintf(stderr, "ct-plot: %s needs an argument\n",
+			    argv[optind - 1]);
+			usage(CT_EXIT_USAGE);
+		default:
+			if (optopt != 0)
+				fprintf(stderr, "ct-plot: unknown option -%c\n",
+				    optopt);
+			else
+				fprintf(stderr, "ct-plot: unknown option %s\n",
+				    argv[optind - 1]);
+			usage(CT_EXIT_USAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0) {
+		fprintf(stderr, "ct-plot: no summary file given\n");
+		usage(CT_EXIT_USAGE);
+	}
+	if (outdir != NULL && argc > 1) {
+		fprintf(stderr, "ct-plot: -o takes one input at a time\n");
+		usage(CT_EXIT_USAGE);
+	}
+	for (i = 0; i < argc; i++)
+		if (strcmp(argv[i], "-") == 0 && outdir == NULL) {
+			fprintf(stderr, "ct-plot: reading stdin needs -o DIR\n");
+			usage(CT_EXIT_USAGE);
+		}
+	if (po.top + 1 > ct_chart_max_rows(po.height)) {
+		fprintf(stderr, "ct-plot: --top %zu does not fit in charts %d "
+		    "pixels high\n", po.top, po.height);
+		usage(CT_EXIT_USAGE);
+	}
+	if (outdir != NULL && *outdir == '\0') {
+		fprintf(stderr, "ct-plot: -o: empty folder name\n");
+		usage(CT_EXIT_USAGE);
+	}
+
+	ct_buf_init(&err, 4096);
+	/* Fail early, before reading anything, if there is no font. */
+	if ((po.font = ct_font_open(NULL, &err)) == NULL) {
+		fprintf(stderr, "ct-plot: %s\n", err.data);
+		ct_buf_free(&err);
+		return CT_EXIT_FAILURE;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
+
+	for (i = 0; i < argc; i++) {
+		struct ct_summary *s = ct_summary_new();
+		struct ct_buf text;
+		char *dir = outdir ? xstrdup(outdir) : default_outdir(argv[i]);
+		const char *name = strcmp(argv[i], "-") == 0 ? "<stdin>" :
+		    argv[i];
+		int rc;
+
+		ct_buf_init(&text, PLOT_INPUT_MAX);
+		ct_buf_reset(&err);
+		if (slurp(argv[i], &text, &err) != 0 ||
+		    ct_summary_read(s, text.data ? text.data : "", text.len,
+		    &err) != 0) {
+			fprintf(stderr, "ct-plot: %s: %s\n", name, err.data);
+			status = CT_EXIT_FAILURE;
+		} else if ((rc = plot_summary(&po, s, name, dir, &err)) < 0) {
+			fprintf(stderr, "ct-plot: %s\n", err.data);
+			status = CT_EXIT_FAILURE;
+		} else if (rc == 0) {
+			fprintf(stderr, "ct-plot: %s: no API calls in summary\n",
+			    name);
+		}
+		ct_buf_free(&text);
+		ct_summary_free(s);
+		free(dir);
+	}
+	ct_font_free(po.font);
+	ct_buf_free(&err);
+	return status;
+}

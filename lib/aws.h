@@ -1,0 +1,215 @@
+/*
+ * aws.h - a small AWS client: STS, EC2 and CloudTrail over SigV4.
+ *
+ * Two objects.  A ct_aws_ctx is made once per process, in main, before any
+ * thread starts: it reads the AWS config and credentials files, decides the
+ * profile, the default region and the endpoint overrides, and owns the one
+ * credential provider (creds.h) that every thread shares.  The provider is
+ * thread-safe and refreshes temporary credentials 5 minutes before they
+ * expire, so a long run never sees them lapse.
+ *
+ * A ct_aws is a client for one region, used by one thread at a time: it owns
+ * a curl easy handle, so the connection to each endpoint it talks to (STS,
+ * EC2, CloudTrail) is kept and reused between calls.  ct-fetch makes one per
+ * region thread; ct-regions makes one.
+ *
+ * The account-level calls (GetCallerIdentity, DescribeRegions) retry as the
+ * SDKs' "standard" mode does (AWS_MAX_ATTEMPTS, default 3; exponential
+ * backoff with full jitter).  LookupEvents makes exactly one attempt and
+ * classifies the outcome (awserr.h), because ct-fetch owns the retry and
+ * pacing policy of that call: it must retry throttling for a long time at
+ * its own pace and resend the same NextToken after any failure.
+ *
+ * No function prints or exits; each failure fills a struct ct_aws_error
+ * whose line is the message for the user.  Secrets never reach it.
+ */
+#ifndef CT_AWS_H
+#define CT_AWS_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "awserr.h"
+#include "buf.h"
+
+struct ct_aws_ctx;
+struct ct_aws;
+
+/* What the command line says; NULL fields mean "not given". */
+struct ct_aws_opts {
+	const char	*profile;	/* --profile: wins over AWS_PROFILE and
+					   disables AWS_ACCESS_KEY_ID & co */
+	const char	*region;	/* --region: wins over AWS_REGION ... */
+	const char	*tool;		/* "ct-regions": for the User-Agent */
+};
+
+/*
+ * Make the shared context: read the environment and the config files,
+ * choose the profile and the region, set up the credential chain (no
+ * network yet: credentials are fetched on the first call, or by
+ * ct_aws_ctx_check_credentials).  Calls curl_global_init, so call it from
+ * main before starting threads.  Returns a context the caller frees with
+ * ct_aws_ctx_free (after every ct_aws made from it), or NULL with the
+ * reason in err (class CT_AWS_CREDENTIALS for a profile that does not
+ * exist or a malformed file, CT_AWS_OTHER for anything else).
+ */
+struct ct_aws_ctx *ct_aws_ctx_new(const struct ct_aws_opts *o,
+		    struct ct_aws_error *err);
+void		ct_aws_ctx_free(struct ct_aws_ctx *ctx);
+
+/* The region chosen by --region, AWS_REGION, AWS_DEFAULT_REGION, the
+ * profile's region, else "us-east-1".  Owned by ctx. */
+const char	*ct_aws_ctx_region(const struct ct_aws_ctx *ctx);
+/* The profile in use ("default" if none was named).  Owned by ctx. */
+const char	*ct_aws_ctx_profile(const struct ct_aws_ctx *ctx);
+
+/*
+ * Resolve credentials now (they are otherwise resolved by the first call).
+ * 0, or -1 with err (CT_AWS_CREDENTIALS: nothing found or a source failed,
+ * the line lists what was tried and how to configure).  Thread-safe.
+ */
+int		ct_aws_ctx_check_credentials(struct ct_aws_ctx *ctx,
+		    struct ct_aws_error *err);
+
+/* Where the credentials come from ("environment (AWS_ACCESS_KEY_ID)",
+ * "profile prod: assume role ..."), for messages.  Owned by ctx. */
+const char	*ct_aws_ctx_credential_source(const struct ct_aws_ctx *ctx);
+/* How many times credentials were fetched from their source (1 for the
+ * first use, then one per refresh).  Thread-safe.  For tests and stats. */
+unsigned	 ct_aws_ctx_credential_fetches(struct ct_aws_ctx *ctx);
+
+/*
+ * A client for one region (NULL: the context's region), to be used by one
+ * thread at a time.  Owns its curl handle and its connections.  Free with
+ * ct_aws_free.  Never fails (x-allocation), except that the region name
+ * must be a plausible region ([a-z0-9-], 1..63 chars): NULL otherwise, with
+ * err filled.
+ */
+struct ct_aws	*ct_aws_new(struct ct_aws_ctx *ctx, const char *region,
+		    struct ct_aws_error *err);
+void		 ct_aws_free(struct ct_aws *c);
+/* The region this client signs for and sends to.  Owned by c. */
+const char	*ct_aws_region(const struct ct_aws *c);
+/* HTTP transfers (attempts) made by c so far, and the connections it
+ * had to open for them.  For tests and stats. */
+unsigned long	 ct_aws_transfers(const struct ct_aws *c);
+unsigned long	 ct_aws_connects(const struct ct_aws *c);
+
+/*
+ * An abort flag, checked while a transfer is running (about every 100 ms)
+ * and between retries: when *flag becomes non-zero the call ends with class
+ * CT_AWS_CANCELLED.  For SIGINT/SIGTERM handlers.  The flag is borrowed.
+ */
+void		 ct_aws_set_abort(struct ct_aws *c,
+		    const volatile sig_atomic_t *flag);
+
+/* ---- calls ------------------------------------------------------------ */
+
+struct ct_aws_identity {
+	char	account[16];	/* "123456789012" */
+	char	arn[2048];	/* "arn:aws:iam::123456789012:user/alice" */
+	char	user_id[256];
+};
+
+/* STS GetCallerIdentity against the client's region's STS endpoint.
+ * 0, or -1 with err.  Retries in standard mode. */
+int	ct_aws_get_caller_identity(struct ct_aws *c,
+	    struct ct_aws_identity *out, struct ct_aws_error *err);
+
+struct ct_aws_region {
+	char	*name;		/* "eu-west-1" */
+	char	*opt_in_status;	/* "opt-in-not-required", "opted-in",
+				   "not-opted-in" */
+	char	*endpoint;	/* "ec2.eu-west-1.amazonaws.com" or "" */
+};
+
+/*
+ * EC2 DescribeRegions (AllRegions=true when all is non-zero, which adds
+ * the regions not opted in).  On success *out is an array of *n regions,
+ * sorted by name, that the caller frees with ct_aws_regions_free.  0, or
+ * -1 with err.  Retries in standard mode.
+ */
+int	ct_aws_describe_regions(struct ct_aws *c, int all,
+	    struct ct_aws_region **out, size_t *n, struct ct_aws_error *err);
+void	ct_aws_regions_free(struct ct_aws_region *r, size_t n);
+
+/* ---- CloudTrail LookupEvents --------------------------------------------- */
+
+struct ct_lookup_req {
+	int64_t		 start;		/* StartTime, epoch seconds */
+	int64_t		 end;		/* EndTime, epoch seconds */
+	const char	*next_token;	/* NULL or "" for the first page */
+	int		 max_results;	/* 1..50; 0 means 50 */
+};
+
+struct ct_lookup_event {
+	const char	*event_id;	/* "EventId", or "" */
+	const char	*record;	/* "CloudTrailEvent" decoded: the raw
+					   record JSON as AWS sent it */
+	size_t		 record_len;
+	double		 event_time;	/* "EventTime", epoch seconds, or 0 */
+};
+
+/*
+ * One page of LookupEvents.  Every pointer points into memory owned by the
+ * page, valid until ct_lookup_page_free (or the next call that fills it).
+ */
+struct ct_lookup_page {
+	struct ct_buf		 body;		/* the raw response body */
+	struct ct_lookup_event	*events;	/* nevents, in AWS's order
+						   (newest first) */
+	size_t			 nevents;
+	const char		*next_token;	/* NULL on the last page */
+	void			*priv_;		/* parsed document */
+};
+
+void	ct_lookup_page_init(struct ct_lookup_page *p);
+void	ct_lookup_page_free(struct ct_lookup_page *p);
+
+/*
+ * One LookupEvents request (exactly one HTTP attempt, no retry) for the
+ * client's region; page (initialised, or filled by a previous call: it is
+ * emptied first) receives the answer.  Returns 0, or -1 with err:
+ *   CT_AWS_THROTTLED	ThrottlingException & co: wait, then resend
+ *   CT_AWS_RETRYABLE	5xx, reset, timeout, truncated/unparseable body,
+ *			ExpiredToken (the shared credentials were marked
+ *			stale; the next call fetches fresh ones): resend
+ *   CT_AWS_NETWORK	could not connect: resend later
+ *   CT_AWS_CREDENTIALS	no or rejected credentials: give up
+ *   CT_AWS_DENIED	AccessDenied, UnrecognizedClient in an opt-in
+ *			region, ...: give up this region
+ *   CT_AWS_OTHER	InvalidNextToken, bad parameters, ...: give up
+ *   CT_AWS_CANCELLED	the abort flag was raised
+ * err->code and err->message hold AWS's own words.
+ */
+int	ct_aws_lookup_events(struct ct_aws *c, const struct ct_lookup_req *rq,
+	    struct ct_lookup_page *page, struct ct_aws_error *err);
+
+/* ---- generic calls (what the three above are made of) -------------------- */
+
+/*
+ * A query-protocol call (STS, EC2): POST of form-encoded params
+ * ("Action=...&Version=..."; each name and value already URI-encoded by
+ * the caller, or use ct_aws_form_add) to the service's endpoint in the
+ * client's region.  The answer body is appended to out (capped at 64 MiB).
+ * retry: non-zero for standard-mode retries.  0, or -1 with err.
+ */
+int	ct_aws_call_query(struct ct_aws *c, const char *service,
+	    const char *form, int retry, struct ct_buf *out,
+	    struct ct_aws_error *err);
+
+/*
+ * A JSON-protocol call: POST of body with Content-Type
+ * application/x-amz-json-1.1 and X-Amz-Target: target.
+ */
+int	ct_aws_call_json(struct ct_aws *c, const char *service,
+	    const char *target, const char *body, size_t n, int retry,
+	    struct ct_buf *out, struct ct_aws_error *err);
+
+/* Append "&name=value" (or "name=value" when form is empty) to a form,
+ * URI-encoding both as SigV4 does.  0, or -1 (cap). */
+int	ct_aws_form_add(struct ct_buf *form, const char *name,
+	    const char *value);
+
+#endif

@@ -1,0 +1,282 @@
+/* awserr.c - see awserr.h */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "awserr.h"
+#include "buf.h"
+#include "exitcodes.h"
+#include "json.h"
+#include "xml.h"
+
+/* The SDKs' throttling codes (botocore retryhandler / standard mode). */
+static const char *const throttling[] = {
+	"Throttling", "ThrottlingException", "ThrottledException",
+	"RequestThrottledException", "TooManyRequestsException",
+	"ProvisionedThroughputExceededException",
+	"TransactionInProgressException", "RequestLimitExceeded",
+	"BandwidthLimitExceeded", "LimitExceededException",
+	"RequestThrottled", "SlowDown", "PriorRequestNotComplete",
+	"EC2ThrottledException", NULL
+};
+
+static const char *const expired[] = {
+	"ExpiredToken", "ExpiredTokenException",
+	"TokenRefreshRequired", NULL
+};
+
+static const char *const credentials[] = {
+	"InvalidClientTokenId", "SignatureDoesNotMatch", "InvalidAccessKeyId",
+	"AuthFailure", "MissingAuthenticationToken", "IncompleteSignature",
+	"InvalidSignatureException", "UnrecognizedClientException",
+	"UnrecognizedClient", "MissingAuthenticationTokenException",
+	"InvalidToken", "ExpiredToken", "ExpiredTokenException",
+	"TokenRefreshRequired", "UnauthorizedException", "InvalidIdentityToken",
+	"IDPRejectedClaim", "ExpiredTokenException", NULL
+};
+
+static const char *const denied[] = {
+	"AccessDenied", "AccessDeniedException", "UnauthorizedOperation",
+	"UnauthorizedAccess", "OptInRequired", "AuthorizationError",
+	"Forbidden", "ForbiddenException", "NotAuthorized", NULL
+};
+
+static const char *const transient[] = {
+	"InternalError", "InternalFailure", "InternalServerError",
+	"ServiceUnavailable", "ServiceUnavailableException",
+	"RequestTimeout", "RequestTimeoutException", "IDPCommunicationError",
+	"Unavailable", NULL
+};
+
+static int
+in_list(const char *const *l, const char *code)
+{
+	if (code == NULL || *code == '\0')
+		return 0;
+	for (; *l != NULL; l++)
+		if (strcmp(*l, code) == 0)
+			return 1;
+	return 0;
+}
+
+int
+ct_awserr_is_throttling(const char *code)
+{
+	return in_list(throttling, code);
+}
+
+int
+ct_awserr_is_expired(const char *code)
+{
+	return in_list(expired, code);
+}
+
+enum ct_aws_class
+ct_awserr_classify(const char *code, long status)
+{
+	if (in_list(throttling, code) || status == 429)
+		return CT_AWS_THROTTLED;
+	if (in_list(credentials, code))
+		return CT_AWS_CREDENTIALS;
+	if (in_list(denied, code))
+		return CT_AWS_DENIED;
+	/* botocore's transient statuses; 501 and others are not retried. */
+	if (in_list(transient, code) || status == 500 || status == 502 ||
+	    status == 503 || status == 504)
+		return CT_AWS_RETRYABLE;
+	if (code == NULL || *code == '\0') {
+		if (status == 401)
+			return CT_AWS_CREDENTIALS;
+		if (status == 403)
+			return CT_AWS_DENIED;
+	}
+	return CT_AWS_OTHER;
+}
+
+int
+ct_awserr_exit(enum ct_aws_class cls)
+{
+	switch (cls) {
+	case CT_AWS_OK:
+		return CT_EXIT_OK;
+	case CT_AWS_THROTTLED:
+	case CT_AWS_RETRYABLE:
+	case CT_AWS_NETWORK:
+		return CT_EXIT_NETWORK;
+	case CT_AWS_CREDENTIALS:
+		return CT_EXIT_CREDENTIALS;
+	case CT_AWS_DENIED:
+		return CT_EXIT_DENIED;
+	default:
+		return CT_EXIT_FAILURE;
+	}
+}
+
+const char *
+ct_awserr_class_name(enum ct_aws_class cls)
+{
+	static const char *const names[] = { "ok", "throttled", "retryable",
+	    "network", "credentials", "denied", "other", "cancelled" };
+
+	if ((unsigned)cls < sizeof(names) / sizeof(names[0]))
+		return names[cls];
+	return "other";
+}
+
+void
+ct_awserr_clear(struct ct_aws_error *e)
+{
+	e->cls = CT_AWS_OK;
+	e->http_status = 0;
+	e->code[0] = e->message[0] = e->line[0] = '\0';
+}
+
+/* Copy at most one line of s[0..n) into dst, control bytes as spaces. */
+static void
+copy_line(char *dst, size_t dstsz, const char *s, size_t n)
+{
+	size_t i, j = 0;
+	int sp = 0;
+
+	for (i = 0; i < n && j + 1 < dstsz; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c == 0x7f) {
+			sp = 1;
+			continue;
+		}
+		if (sp && j > 0 && j + 2 < dstsz)
+			dst[j++] = ' ';
+		sp = 0;
+		dst[j++] = (char)c;
+	}
+	while (j > 0 && dst[j - 1] == ' ')
+		j--;
+	dst[j] = '\0';
+}
+
+static void
+make_line(struct ct_aws_error *e, const char *where)
+{
+	char status[32] = "";
+
+	if (e->http_status > 0)
+		snprintf(status, sizeof(status), " (HTTP %ld)", e->http_status);
+	snprintf(e->line, sizeof(e->line), "%s%s%s%s%s%s", where ? where : "",
+	    where && *where ? ": " : "", e->code, *e->code && *e->message ?
+	    ": " : "", e->message, status);
+}
+
+void
+ct_awserr_set(struct ct_aws_error *e, enum ct_aws_class cls,
+    const char *code, const char *fmt, ...)
+{
+	va_list ap;
+	char tmp[sizeof(e->message)];
+
+	e->cls = cls;
+	e->http_status = 0;
+	copy_line(e->code, sizeof(e->code), code ? code : "",
+	    code ? strlen(code) : 0);
+	va_start(ap, fmt);
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	copy_line(e->message, sizeof(e->message), tmp, strlen(tmp));
+	snprintf(e->line, sizeof(e->line), "%s", e->message);
+}
+
+/* JSON error: {"__type": "ns#Code", "message": "..."} */
+static int
+from_json(struct ct_aws_error *e, const char *body, size_t n)
+{
+	struct ct_jdoc *d;
+	const struct ct_jnode *root;
+	const char *t, *m, *h;
+	struct ct_buf err;
+
+	ct_buf_init(&err, 1024);
+	d = ct_json_parse(body, n, &err);
+	ct_buf_free(&err);
+	if (d == NULL)
+		return -1;
+	root = ct_json_root(d);
+	if (root == NULL || root->type != CT_JOBJECT) {
+		ct_json_free(d);
+		return -1;
+	}
+	t = ct_json_get_str(root, "__type");
+	if (t == NULL)
+		t = ct_json_get_str(root, "code");
+	if (t == NULL)
+		t = ct_json_get_str(root, "Code");
+	m = ct_json_get_str(root, "message");
+	if (m == NULL)
+		m = ct_json_get_str(root, "Message");
+	if (t != NULL) {
+		if ((h = strrchr(t, '#')) != NULL)
+			t = h + 1;
+		h = strchr(t, ':');	/* "Code:http://internal..." */
+		copy_line(e->code, sizeof(e->code), t,
+		    h ? (size_t)(h - t) : strlen(t));
+	}
+	if (m != NULL)
+		copy_line(e->message, sizeof(e->message), m, strlen(m));
+	ct_json_free(d);
+	return t != NULL || m != NULL ? 0 : -1;
+}
+
+/* XML error: <Error><Code>..</Code><Message>..</Message></Error> */
+static int
+from_xml(struct ct_aws_error *e, const char *body, size_t n)
+{
+	struct ct_buf v;
+	int found = 0;
+
+	ct_buf_init(&v, 64 * 1024);
+	if (ct_xml_get(body, n, "Code", &v) == 1) {
+		copy_line(e->code, sizeof(e->code), v.data, v.len);
+		found = 1;
+	}
+	ct_buf_reset(&v);
+	if (ct_xml_get(body, n, "Message", &v) == 1) {
+		copy_line(e->message, sizeof(e->message), v.data, v.len);
+		found = 1;
+	}
+	ct_buf_free(&v);
+	return found ? 0 : -1;
+}
+
+void
+ct_awserr_from_http(struct ct_aws_error *e, const char *where, long status,
+    const char *body, size_t n)
+{
+	size_t i = 0;
+
+	ct_awserr_clear(e);
+	e->http_status = status;
+	while (i < n && (body[i] == ' ' || body[i] == '\n' || body[i] == '\r' ||
+	    body[i] == '\t'))
+		i++;
+	if (i < n && body[i] == '{')
+		(void)from_json(e, body + i, n - i);
+	else if (i < n && body[i] == '<')
+		(void)from_xml(e, body + i, n - i);
+	if (*e->code == '\0' && *e->message == '\0')
+		snprintf(e->message, sizeof(e->message), "HTTP error %ld%s",
+		    status, status >= 500 ? " from the service" : "");
+	e->cls = ct_awserr_classify(e->code, status);
+	make_line(e, where);
+}
+
+void
+ct_awserr_append(struct ct_aws_error *e, const char *fmt, ...)
+{
+	va_list ap;
+	size_t l = strlen(e->line);
+
+	if (l + 1 >= sizeof(e->line))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(e->line + l, sizeof(e->line) - l, fmt, ap);
+	va_end(ap);
+}

@@ -1,0 +1,353 @@
+/*
+ * checkpoint.c - see checkpoint.h
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "checkpoint.h"
+#include "json.h"
+#include "jstr.h"
+#include "xalloc.h"
+
+void
+ct_ckpt_init(struct ct_ckpt *ck)
+{
+	memset(ck, 0, sizeof(*ck));
+}
+
+void
+ct_ckpt_free(struct ct_ckpt *ck)
+{
+	size_t i;
+
+	for (i = 0; i < ck->nregions; i++) {
+		free(ck->regions[i]->region);
+		free(ck->regions[i]->next_token);
+		free(ck->regions[i]);
+	}
+	free(ck->regions);
+	ct_ckpt_init(ck);
+}
+
+struct ct_ckpt_region *
+ct_ckpt_find(struct ct_ckpt *ck, const char *region)
+{
+	size_t i;
+
+	for (i = 0; i < ck->nregions; i++)
+		if (strcmp(ck->regions[i]->region, region) == 0)
+			return ck->regions[i];
+	return NULL;
+}
+
+struct ct_ckpt_region *
+ct_ckpt_add(struct ct_ckpt *ck, const char *region)
+{
+	struct ct_ckpt_region *r;
+
+	if ((r = ct_ckpt_find(ck, region)) != NULL)
+		return r;
+	r = xcalloc(1, sizeof(*r));
+	r->region = xstrdup(region);
+	ck->regions = xrealloc(ck->regions,
+	    (ck->nregions + 1) * sizeof(*ck->regions));
+	ck->regions[ck->nregions++] = r;
+	return r;
+}
+
+void
+ct_ckpt_set_token(struct ct_ckpt_region *r, const char *token)
+{
+	free(r->next_token);
+	r->next_token = token != NULL ? xstrdup(token) : NULL;
+}
+
+int
+ct_ckpt_encode(const struct ct_ckpt *ck, struct ct_buf *out)
+{
+	const struct ct_ckpt_region *r;
+	size_t i;
+	int rc = 0;
+
+	rc |= ct_buf_printf(out, "{\"ctFetchCheckpoint\":%d,\"accountId\":",
+	    CT_CKPT_VERSION);
+	rc |= ct_jstr_encode(out, ck->account, strlen(ck->account));
+	rc |= ct_buf_printf(out, ",\"window\":{\"start\":%" PRId64
+	    ",\"end\":%" PRId64 "},\"runTimestamp\":", ck->start, ck->end);
+	rc |= ct_jstr_encode(out, ck->run_timestamp,
+	    strlen(ck->run_timestamp));
+	rc |= ct_buf_adds(out, ",\"regions\":[");
+	for (i = 0; i < ck->nregions; i++) {
+		r = ck->regions[i];
+		rc |= ct_buf_adds(out, i ? ",{\"region\":" : "{\"region\":");
+		rc |= ct_jstr_encode(out, r->region, strlen(r->region));
+		rc |= ct_buf_adds(out, ",\"nextToken\":");
+		if (r->next_token != NULL)
+			rc |= ct_jstr_encode(out, r->next_token,
+			    strlen(r->next_token));
+		else
+			rc |= ct_buf_adds(out, "null");
+		rc |= ct_buf_printf(out, ",\"events\":%" PRIu64 ",\"pages\":%"
+		    PRIu64 ",\"done\":%s,\"reached\":%" PRId64 "}", r->events,
+		    r->pages, r->done ? "true" : "false", r->reached);
+	}
+	rc |= ct_buf_adds(out, "]}\n");
+	return rc ? -1 : 0;
+}
+
+static int
+get_int(const struct ct_jnode *obj, const char *key, int64_t *v)
+{
+	const struct ct_jnode *n = ct_json_get(obj, key);
+
+	return n != NULL && ct_json_int(n, v) == 0 ? 0 : -1;
+}
+
+static int
+copy_str(const struct ct_jnode *obj, const char *key, char *dst, size_t size)
+{
+	const char *s = ct_json_get_str(obj, key);
+
+	if (s == NULL || strlen(s) >= size)
+		return -1;
+	memcpy(dst, s, strlen(s) + 1);
+	return 0;
+}
+
+static int
+decode_region(struct ct_ckpt *ck, const struct ct_jnode *e,
+    struct ct_buf *err)
+{
+	const struct ct_jnode *t, *d;
+	struct ct_ckpt_region *r;
+	const char *name;
+	int64_t ev, pg, reached;
+
+	if (e->type != CT_JOBJECT ||
+	    (name = ct_json_get_str(e, "region")) == NULL || *name == '\0') {
+		ct_buf_adds(err, "a region entry without \"region\"");
+		return -1;
+	}
+	if (ct_ckpt_find(ck, name) != NULL) {
+		ct_buf_printf(err, "region %s listed twice", name);
+		return -1;
+	}
+	t = ct_json_get(e, "nextToken");
+	d = ct_json_get(e, "done");
+	if (get_int(e, "events", &ev) != 0 || ev < 0 ||
+	    get_int(e, "pages", &pg) != 0 || pg < 0 ||
+	    get_int(e, "reached", &reached) != 0 ||
+	    t == NULL || (t->type != CT_JSTRING && t->type != CT_JNULL) ||
+	    d == NULL || (d->type != CT_JTRUE && d->type != CT_JFALSE)) {
+		ct_buf_printf(err, "region %s: bad or missing field", name);
+		return -1;
+	}
+	r = ct_ckpt_add(ck, name);
+	if (t->type == CT_JSTRING && t->len > 0)
+		ct_ckpt_set_token(r, t->str);
+	r->events = (uint64_t)ev;
+	r->pages = (uint64_t)pg;
+	r->done = d->type == CT_JTRUE;
+	r->reached = reached;
+	return 0;
+}
+
+int
+ct_ckpt_decode(const char *text, size_t n, struct ct_ckpt *ck,
+    struct ct_buf *err)
+{
+	struct ct_jdoc *d;
+	const struct ct_jnode *root, *w, *regs, *e;
+	int64_t v;
+
+	if ((d = ct_json_parse(text, n, err)) == NULL)
+		return -1;
+	root = ct_json_root(d);
+	if (root == NULL || root->type != CT_JOBJECT ||
+	    get_int(root, "ctFetchCheckpoint", &v) != 0) {
+		ct_buf_adds(err, "not a ct-fetch checkpoint");
+		goto fail;
+	}
+	if (v != CT_CKPT_VERSION) {
+		ct_buf_printf(err, "checkpoint version %" PRId64 " (this "
+		    "ct-fetch writes version %d)", v, CT_CKPT_VERSION);
+		goto fail;
+	}
+	w = ct_json_get(root, "window");
+	if (w == NULL || w->type != CT_JOBJECT ||
+	    get_int(w, "start", &ck->start) != 0 ||
+	    get_int(w, "end", &ck->end) != 0 || ck->start > ck->end) {
+		ct_buf_adds(err, "bad or missing \"window\"");
+		goto fail;
+	}
+	if (copy_str(root, "accountId", ck->account,
+	    sizeof(ck->account)) != 0 ||
+	    copy_str(root, "runTimestamp", ck->run_timestamp,
+	    sizeof(ck->run_timestamp)) != 0) {
+		ct_buf_adds(err, "bad or missing \"accountId\" or "
+		    "\"runTimestamp\"");
+		goto fail;
+	}
+	regs = ct_json_get(root, "regions");
+	if (regs == NULL || regs->type != CT_JARRAY) {
+		ct_buf_adds(err, "bad or missing \"regions\"");
+		goto fail;
+	}
+	for (e = regs->child; e != NULL; e = e->next)
+		if (decode_region(ck, e, err) != 0)
+			goto fail;
+	ct_json_free(d);
+	return 0;
+fail:
+	ct_json_free(d);
+	ct_ckpt_free(ck);
+	return -1;
+}
+
+int
+ct_ckpt_load(const char *path, struct ct_ckpt *ck, struct ct_buf *err)
+{
+	struct ct_buf text, why;
+	char chunk[65536];
+	ssize_t got;
+	int fd, rc = -1;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		ct_buf_printf(err, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	ct_buf_init(&text, CT_CKPT_MAX_SIZE);
+	for (;;) {
+		got = read(fd, chunk, sizeof(chunk));
+		if (got == -1 && errno == EINTR)
+			continue;
+		if (got == -1) {
+			ct_buf_printf(err, "%s: %s", path, strerror(errno));
+			goto out;
+		}
+		if (got == 0)
+			break;
+		if (ct_buf_add(&text, chunk, (size_t)got) != 0) {
+			ct_buf_printf(err, "%s: larger than %zu bytes", path,
+			    CT_CKPT_MAX_SIZE);
+			goto out;
+		}
+	}
+	ct_buf_init(&why, 1024);
+	if (ct_ckpt_decode(text.data ? text.data : "", text.len, ck,
+	    &why) != 0)
+		ct_buf_printf(err, "%s: %s", path, why.data ? why.data : "");
+	else
+		rc = 1;
+	ct_buf_free(&why);
+out:
+	ct_buf_free(&text);
+	close(fd);
+	return rc;
+}
+
+static char *
+tmp_name(const char *path)
+{
+	size_t n = strlen(path);
+	char *t = xmalloc(n + 5);
+
+	memcpy(t, path, n);
+	memcpy(t + n, ".tmp", 5);
+	return t;
+}
+
+int
+ct_ckpt_prepare(const char *path, const struct ct_ckpt *ck,
+    struct ct_buf *err)
+{
+	struct ct_buf text;
+	char *tmp = tmp_name(path);
+	size_t off = 0;
+	ssize_t w;
+	int fd, rc = -1;
+
+	ct_buf_init(&text, CT_CKPT_MAX_SIZE);
+	if (ct_ckpt_encode(ck, &text) != 0) {
+		ct_buf_printf(err, "%s: checkpoint too large", path);
+		goto out;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+	    0600);
+	if (fd == -1) {
+		ct_buf_printf(err, "%s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	if (fchmod(fd, 0600) != 0)
+		goto fail;
+	while (off < text.len) {
+		w = write(fd, text.data + off, text.len - off);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w == -1)
+			goto fail;
+		off += (size_t)w;
+	}
+	if (fsync(fd) != 0)
+		goto fail;
+	if (close(fd) != 0) {
+		ct_buf_printf(err, "%s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	rc = 0;
+	goto out;
+fail:
+	ct_buf_printf(err, "%s: %s", tmp, strerror(errno));
+	close(fd);
+out:
+	ct_buf_free(&text);
+	free(tmp);
+	return rc;
+}
+
+int
+ct_ckpt_commit(const char *path, struct ct_buf *err)
+{
+	char *tmp = tmp_name(path), *dir, *slash;
+	int fd, rc = -1;
+
+	if (rename(tmp, path) != 0) {
+		ct_buf_printf(err, "%s: rename to %s: %s", tmp, path,
+		    strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	free(tmp);
+	dir = xstrdup(path);
+	if ((slash = strrchr(dir, '/')) == NULL)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    fsync(fd) != 0)
+		ct_buf_printf(err, "%s: %s", dir, strerror(errno));
+	else
+		rc = 0;
+	if (fd != -1)
+		close(fd);
+	free(dir);
+	return rc;
+}
+
+int
+ct_ckpt_save(const char *path, const struct ct_ckpt *ck, struct ct_buf *err)
+{
+	if (ct_ckpt_prepare(path, ck, err) != 0)
+		return -1;
+	return ct_ckpt_commit(path, err);
+}

@@ -1,0 +1,99 @@
+/*
+ * checkpoint.h - where a ct-fetch run got to, kept durably in one file.
+ *
+ * ct-fetch --checkpoint FILE records, per region, the NextToken of the next
+ * page to fetch, the events and pages emitted so far and whether the region
+ * is finished, together with the window (NextToken is only valid for the
+ * exact StartTime/EndTime it was issued for) and the account (and thus the
+ * tokens) it belongs to.  A rerun reads it back and continues each region
+ * where it stopped.
+ *
+ * The file is one JSON object (see README, section ct-fetch):
+ *   {"ctFetchCheckpoint":1,"accountId":"123456789012",
+ *    "window":{"start":1700000000,"end":1701209600},
+ *    "runTimestamp":"2026-11-28T19:00:00Z",
+ *    "regions":[{"region":"eu-west-1","nextToken":"...","events":1234,
+ *                "pages":25,"done":false,"reached":1700500000}]}
+ * It never holds credentials.  It is written as a new file next to the old
+ * one (FILE.tmp, mode 0600), fsync'ed, renamed over FILE, and the directory
+ * fsync'ed, so a crash leaves either the old or the new state, never a mix.
+ * Saving is split in two (prepare: write and fsync the new file; commit:
+ * rename) so that ct-fetch can put the write of a page's records between
+ * the two, which leaves only the instant between two system calls in which
+ * a crash would make the page count as not emitted.
+ *
+ * Nothing here is thread-safe: ct-fetch serialises saves under its output
+ * lock.  The library never prints; errors come back as one line in err.
+ */
+#ifndef CT_CHECKPOINT_H
+#define CT_CHECKPOINT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+#define CT_CKPT_VERSION	1
+#define CT_CKPT_MAX_SIZE	((size_t)16 << 20)
+
+struct ct_ckpt_region {
+	char		*region;	/* "eu-west-1" */
+	char		*next_token;	/* the next page to fetch; NULL: the
+					   first page (or none, when done) */
+	uint64_t	 events;	/* records emitted so far */
+	uint64_t	 pages;		/* pages received so far */
+	int		 done;		/* every page was emitted */
+	int64_t		 reached;	/* oldest event time emitted (epoch
+					   seconds), 0 if none yet */
+};
+
+struct ct_ckpt {
+	int64_t			 start;		/* window, epoch seconds */
+	int64_t			 end;
+	char			 run_timestamp[32];	/* "2026-...Z" */
+	char			 account[16];	/* "" when unknown */
+	struct ct_ckpt_region	**regions;	/* owned, in insertion order */
+	size_t			 nregions;
+};
+
+/* An empty checkpoint (no regions, window 0..0). */
+void	ct_ckpt_init(struct ct_ckpt *ck);
+/* Free everything ck owns; ck is empty again afterwards. */
+void	ct_ckpt_free(struct ct_ckpt *ck);
+
+/* The entry of region, or NULL.  Owned by ck. */
+struct ct_ckpt_region *ct_ckpt_find(struct ct_ckpt *ck, const char *region);
+/* The entry of region, added (fresh: no token, nothing done) if absent.
+ * Owned by ck; the pointer stays valid until ct_ckpt_free. */
+struct ct_ckpt_region *ct_ckpt_add(struct ct_ckpt *ck, const char *region);
+/* Replace r's token with a copy of token (NULL allowed). */
+void	ct_ckpt_set_token(struct ct_ckpt_region *r, const char *token);
+
+/* Append ck as one line of JSON (with a final newline) to out.  0 or -1
+ * (out's cap). */
+int	ct_ckpt_encode(const struct ct_ckpt *ck, struct ct_buf *out);
+/* Parse text into ck (which must be empty, from ct_ckpt_init).  0, or -1
+ * with the reason in err (ck is then emptied). */
+int	ct_ckpt_decode(const char *text, size_t n, struct ct_ckpt *ck,
+	    struct ct_buf *err);
+
+/*
+ * Read path into ck (empty).  1 when it was read, 0 when path does not
+ * exist (ck stays empty), -1 with "path: reason" in err.
+ */
+int	ct_ckpt_load(const char *path, struct ct_ckpt *ck, struct ct_buf *err);
+
+/*
+ * Write ck to "path.tmp" (mode 0600, replacing any such file) and fsync
+ * it; nothing is visible at path yet.  0, or -1 with err.
+ */
+int	ct_ckpt_prepare(const char *path, const struct ct_ckpt *ck,
+	    struct ct_buf *err);
+/* Rename "path.tmp" over path and fsync the directory.  0, or -1 with
+ * err. */
+int	ct_ckpt_commit(const char *path, struct ct_buf *err);
+/* prepare then commit. */
+int	ct_ckpt_save(const char *path, const struct ct_ckpt *ck,
+	    struct ct_buf *err);
+
+#endif

@@ -1,0 +1,314 @@
+/* http.c - see http.h */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+
+#include <curl/curl.h>
+
+#include "http.h"
+#include "xalloc.h"
+
+struct ct_http {
+	CURL				*curl;
+	char				*ua;
+	const volatile sig_atomic_t	*abort;
+	unsigned long			 count;
+	unsigned long			 connects;
+	struct ct_buf			*sink;
+	int				 overflow;
+};
+
+struct ct_http *
+ct_http_new(const char *ua)
+{
+	struct ct_http *h = xcalloc(1, sizeof(*h));
+
+	h->curl = curl_easy_init();
+	if (h->curl == NULL) {
+		fprintf(stderr, "out of memory (curl_easy_init)\n");
+		exit(1);
+	}
+	h->ua = xstrdup(ua ? ua : "ct-tools");
+	return h;
+}
+
+void
+ct_http_free(struct ct_http *h)
+{
+	if (h == NULL)
+		return;
+	curl_easy_cleanup(h->curl);
+	free(h->ua);
+	free(h);
+}
+
+void
+ct_http_set_abort(struct ct_http *h, const volatile sig_atomic_t *flag)
+{
+	h->abort = flag;
+}
+
+unsigned long
+ct_http_count(const struct ct_http *h)
+{
+	return h->count;
+}
+
+unsigned long
+ct_http_connects(const struct ct_http *h)
+{
+	return h->connects;
+}
+
+static size_t
+on_data(char *p, size_t size, size_t nmemb, void *arg)
+{
+	struct ct_http *h = arg;
+	size_t n = size * nmemb;
+
+	if (ct_buf_add(h->sink, p, n) != 0) {
+		h->overflow = 1;
+		return 0;
+	}
+	return n;
+}
+
+static int
+on_progress(void *arg, curl_off_t dlt, curl_off_t dln, curl_off_t ult,
+    curl_off_t uln)
+{
+	struct ct_http *h = arg;
+
+	return h->abort != NULL && *h->abort ? 1 : 0;
+}
+
+int
+ct_http_do(struct ct_http *h, const struct ct_http_req *rq,
+    struct ct_http_resp *resp, struct ct_aws_error *err)
+{
+	struct curl_slist *hl = NULL, *t;
+	const char *const *hp;
+	const char *ca, *where = rq->where ? rq->where : rq->url;
+	char ebuf[CURL_ERROR_SIZE];
+	CURLcode rc;
+	CURL *c = h->curl;
+
+	ct_awserr_clear(err);
+	ct_buf_reset(&resp->body);
+	resp->status = 0;
+	if (h->abort != NULL && *h->abort) {
+		ct_awserr_set(err, CT_AWS_CANCELLED, "Cancelled",
+		    "%s: interrupted", where);
+		return -1;
+	}
+	/* Reset options but keep the connection cache. */
+	curl_easy_reset(c);
+	ebuf[0] = '\0';
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, ebuf);
+	curl_easy_setopt(c, CURLOPT_URL, rq->url);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_USERAGENT, h->ua);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	if ((ca = getenv("AWS_CA_BUNDLE")) != NULL && *ca != '\0')
+		curl_easy_setopt(c, CURLOPT_CAINFO, ca);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+	    rq->connect_timeout_ms > 0 ? rq->connect_timeout_ms : 10000L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS,
+	    rq->timeout_ms > 0 ? rq->timeout_ms : 60000L);
+	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, h);
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(c, CURLOPT_XFERINFODATA, h);
+	curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
+	if (strcmp(rq->method, "GET") == 0)
+		curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+	else {
+		if (strcmp(rq->method, "POST") != 0)
+			curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, rq->method);
+		curl_easy_setopt(c, CURLOPT_POST, 1L);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS,
+		    rq->body != NULL ? rq->body : "");
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)rq->bodylen);
+	}
+	/* No "Expect: 100-continue", no default Content-Type. */
+	hl = curl_slist_append(hl, "Expect:");
+	for (hp = rq->headers; hp != NULL && *hp != NULL && hl != NULL; hp++)
+		if ((t = curl_slist_append(hl, *hp)) != NULL)
+			hl = t;
+	if (rq->body == NULL && strcmp(rq->method, "GET") != 0 && hl != NULL &&
+	    (t = curl_slist_append(hl, "Content-Type:")) != NULL)
+		hl = t;
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
+	h->sink = &resp->body;
+	h->overflow = 0;
+	h->count++;
+	rc = curl_easy_perform(c);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
+	{
+		long nc = 0;
+
+		if (curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &nc) == CURLE_OK
+		    && nc > 0)
+			h->connects += (unsigned long)nc;
+	}
+	/* The headers may hold secrets (token, authorization). */
+	for (t = hl; t != NULL; t = t->next)
+		explicit_bzero(t->data, strlen(t->data));
+	curl_slist_free_all(hl);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, NULL);
+	h->sink = NULL;
+	if (rc == CURLE_OK)
+		return 0;
+
+	if (ebuf[0] == '\0')
+		snprintf(ebuf, sizeof(ebuf), "%s", curl_easy_strerror(rc));
+	switch (rc) {
+	case CURLE_ABORTED_BY_CALLBACK:
+		ct_awserr_set(err, CT_AWS_CANCELLED, "Cancelled",
+		    "%s: interrupted", where);
+		break;
+	case CURLE_WRITE_ERROR:
+		if (h->overflow) {
+			ct_awserr_set(err, CT_AWS_OTHER, "ResponseTooLarge",
+			    "%s: answer larger than %zu bytes", where,
+			    resp->body.cap);
+			break;
+		}
+		/* FALLTHROUGH */
+	case CURLE_PARTIAL_FILE:
+	case CURLE_BAD_CONTENT_ENCODING:
+		ct_awserr_set(err, CT_AWS_RETRYABLE, "TruncatedBody",
+		    "%s: answer cut short: %s", where, ebuf);
+		break;
+	case CURLE_OPERATION_TIMEDOUT:
+		ct_awserr_set(err, CT_AWS_RETRYABLE, "Timeout",
+		    "%s: timed out: %s", where, ebuf);
+		break;
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+	case CURLE_COULDNT_CONNECT:
+		ct_awserr_set(err, CT_AWS_NETWORK, "ConnectionError",
+		    "%s: cannot connect: %s", where, ebuf);
+		break;
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_CERTPROBLEM:
+		ct_awserr_set(err, CT_AWS_NETWORK, "TLSError",
+		    "%s: TLS: %s (AWS_CA_BUNDLE names the CA file)", where,
+		    ebuf);
+		break;
+	case CURLE_URL_MALFORMAT:
+	case CURLE_UNSUPPORTED_PROTOCOL:
+		ct_awserr_set(err, CT_AWS_OTHER, "BadURL", "%s: bad URL: %s",
+		    where, ebuf);
+		break;
+	default:
+		/* Resets, empty replies, send/recv errors: transient. */
+		ct_awserr_set(err, CT_AWS_RETRYABLE, "ConnectionError",
+		    "%s: %s", where, ebuf);
+		break;
+	}
+	return -1;
+}
+
+/* ---- retry policy ------------------------------------------------------ */
+
+int
+ct_retry_init(struct ct_retry *r, const char *prof_max, const char *prof_mode,
+    struct ct_buf *err)
+{
+	const char *m = getenv("AWS_RETRY_MODE"), *a = getenv("AWS_MAX_ATTEMPTS");
+	const char *mwhat = "AWS_RETRY_MODE", *awhat = "AWS_MAX_ATTEMPTS";
+	char *end;
+	long v;
+
+	if (m == NULL || *m == '\0') {
+		m = prof_mode;
+		mwhat = "retry_mode in the profile";
+	}
+	if (a == NULL || *a == '\0') {
+		a = prof_max;
+		awhat = "max_attempts in the profile";
+	}
+	r->mode = CT_RETRY_STANDARD;
+	if (m != NULL && *m != '\0') {
+		if (strcmp(m, "standard") == 0)
+			r->mode = CT_RETRY_STANDARD;
+		else if (strcmp(m, "legacy") == 0)
+			r->mode = CT_RETRY_LEGACY;
+		else if (strcmp(m, "adaptive") == 0)
+			r->mode = CT_RETRY_ADAPTIVE;
+		else {
+			ct_buf_reset(err);
+			ct_buf_printf(err, "%s: \"%.40s\" is not standard, "
+			    "legacy or adaptive", mwhat, m);
+			return -1;
+		}
+	}
+	r->max_attempts = r->mode == CT_RETRY_LEGACY ? 5 : 3;
+	if (a != NULL && *a != '\0') {
+		errno = 0;
+		v = strtol(a, &end, 10);
+		if (errno || *end != '\0' || v < 1 || v > 100) {
+			ct_buf_reset(err);
+			ct_buf_printf(err, "%s: \"%.40s\" is not a number of "
+			    "attempts from 1 to 100", awhat, a);
+			return -1;
+		}
+		r->max_attempts = (int)v;
+	}
+	r->quota = 500;
+	return 0;
+}
+
+long
+ct_retry_delay_ms(int i)
+{
+	uint32_t rnd = 0;
+	double cap, d;
+
+	if (i < 1)
+		i = 1;
+	if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) != sizeof(rnd))
+		rnd = (uint32_t)rand();
+	cap = i > 16 ? 20000.0 : 1000.0 * (double)(1u << (i - 1));
+	if (cap > 20000.0)
+		cap = 20000.0;
+	d = cap * ((double)rnd / 4294967296.0);
+	return (long)d;
+}
+
+int
+ct_retry_allow(struct ct_retry *r, int attempt, enum ct_aws_class cls,
+    int timeout)
+{
+	int cost = timeout ? 10 : 5;
+
+	if (attempt >= r->max_attempts)
+		return 0;
+	if (cls != CT_AWS_THROTTLED && cls != CT_AWS_RETRYABLE &&
+	    cls != CT_AWS_NETWORK)
+		return 0;
+	if (r->quota < cost)
+		return 0;
+	r->quota -= cost;
+	return 1;
+}
+
+void
+ct_retry_success(struct ct_retry *r)
+{
+	if (r->quota < 500)
+		r->quota++;
+}

@@ -1,0 +1,106 @@
+/*
+ * http.h - one HTTP exchange over libcurl, and the SDKs' retry arithmetic.
+ *
+ * A ct_http wraps one curl easy handle.  curl keeps the connections of an
+ * easy handle open between transfers, so one ct_http per thread gives one
+ * reused connection per endpoint (TLS handshakes happen once).  A ct_http
+ * is used by one thread at a time.
+ *
+ * ct_http_do makes exactly one attempt and reports what happened: an HTTP
+ * answer (any status) with its complete body, or a transport failure
+ * classified for retrying (awserr.h).  The body is capped (64 MiB by
+ * default) so no answer can exhaust memory; a body shorter than its
+ * Content-Length is a failure (curl reports it), never a short answer.
+ *
+ * TLS peer and host verification are always on; AWS_CA_BUNDLE names the
+ * CA file; proxies come from libcurl's usual variables (https_proxy,
+ * HTTPS_PROXY, http_proxy, no_proxy), which libcurl reads itself.
+ *
+ * Retrying is the caller's loop (aws.c for the generic calls, ct-fetch for
+ * LookupEvents); ct_retry_* hold the policy of the SDKs' "standard" mode:
+ * AWS_MAX_ATTEMPTS (default 3), delay before retry i (1-based) =
+ * rand[0,1) * 2^(i-1) seconds, capped at 20 s, and a retry quota of 500
+ * (5 per retry, 10 per retried timeout, 1 back per success) that stops a
+ * client from hammering a service that is down.
+ */
+#ifndef CT_HTTP_H
+#define CT_HTTP_H
+
+#include <signal.h>
+#include <stddef.h>
+
+#include "awserr.h"
+#include "buf.h"
+
+#define CT_HTTP_MAX_BODY	((size_t)64 << 20)
+
+struct ct_http;
+
+struct ct_http_req {
+	const char	*method;	/* "GET", "POST", "PUT" */
+	const char	*url;
+	const char *const *headers;	/* "Name: value", NULL-terminated; may
+					   be NULL */
+	const void	*body;
+	size_t		 bodylen;
+	long		 connect_timeout_ms;	/* 0: 10 s */
+	long		 timeout_ms;		/* whole transfer; 0: 60 s */
+	const char	*where;		/* names the call in messages */
+};
+
+struct ct_http_resp {
+	long		status;
+	struct ct_buf	body;		/* owned by the caller: init/free */
+};
+
+/* A handle with User-Agent ua (copied); never NULL. */
+struct ct_http	*ct_http_new(const char *ua);
+void		 ct_http_free(struct ct_http *h);
+/* See ct_aws_set_abort.  flag is borrowed. */
+void		 ct_http_set_abort(struct ct_http *h,
+		    const volatile sig_atomic_t *flag);
+
+/*
+ * One exchange.  resp->body is emptied first.  Returns 0 when an answer
+ * was received in full (look at resp->status), or -1 with err:
+ * CT_AWS_NETWORK (resolve, connect, TLS), CT_AWS_RETRYABLE (reset, timeout,
+ * truncated body), CT_AWS_OTHER (body over the cap, bad URL),
+ * CT_AWS_CANCELLED.  err->code is "ConnectionError", "Timeout",
+ * "TruncatedBody", "TLSError", ...
+ */
+int	ct_http_do(struct ct_http *h, const struct ct_http_req *rq,
+	    struct ct_http_resp *resp, struct ct_aws_error *err);
+
+/* Number of transfers made through h, and of new connections they had
+ * to open (the rest reused one): for tests and stats. */
+unsigned long ct_http_count(const struct ct_http *h);
+unsigned long ct_http_connects(const struct ct_http *h);
+
+/* ---- retry policy ------------------------------------------------------ */
+
+enum ct_retry_mode { CT_RETRY_STANDARD, CT_RETRY_LEGACY, CT_RETRY_ADAPTIVE };
+
+struct ct_retry {
+	enum ct_retry_mode mode;
+	int		max_attempts;	/* total attempts, >= 1 */
+	int		quota;		/* retry quota left */
+};
+
+/*
+ * Policy from AWS_MAX_ATTEMPTS / AWS_RETRY_MODE, else the profile's
+ * max_attempts / retry_mode (either may be NULL), else standard, 3.
+ * legacy defaults to 5 attempts; adaptive is treated as standard.
+ * 0, or -1 with "AWS_MAX_ATTEMPTS: ..." in err for a bad value.
+ */
+int	ct_retry_init(struct ct_retry *r, const char *prof_max,
+	    const char *prof_mode, struct ct_buf *err);
+/* Delay in ms before retry number i (1 = the first retry): full jitter. */
+long	ct_retry_delay_ms(int i);
+/* May the call retry after attempt number i failed with class cls?
+ * Takes from the quota when it says yes. */
+int	ct_retry_allow(struct ct_retry *r, int attempt, enum ct_aws_class cls,
+	    int timeout);
+/* A call succeeded: give 1 back to the quota. */
+void	ct_retry_success(struct ct_retry *r);
+
+#endif

@@ -1,0 +1,406 @@
+/* input.c - see input.h */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libdeflate.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "input.h"
+#include "xalloc.h"
+
+#define INBUF	((size_t)256 << 10)
+
+struct ct_input {
+	int		 fd;
+	int		 own_fd;
+	int		 gz;
+	off_t		 plain_size;	/* -1 unless a plain regular file */
+	/* bytes read to detect gzip, served first (plain) or fed to zlib */
+	unsigned char	 peek[2];
+	size_t		 npeek, peekpos;
+	/* whole compressed file in memory (small gzip files), else NULL */
+	unsigned char	*cbuf;
+	size_t		 csize, cpos;
+	/* whole decompressed text (libdeflate path), else NULL */
+	char		*whole;
+	size_t		 wholen;
+	/* streaming zlib */
+	int		 zinit;
+	z_stream	 z;
+	unsigned char	*inbuf;
+	int		 member;	/* inside a gzip member */
+	int		 in_eof;	/* no more compressed bytes */
+	int		 done;
+	const char	*pending;	/* error to report at the next read */
+	char		 pendbuf[128];
+};
+
+static int
+read_full(int fd, void *dst, size_t n, size_t *got)
+{
+	ssize_t r;
+
+	*got = 0;
+	while (*got < n) {
+		r = read(fd, (char *)dst + *got, n - *got);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (r == 0)
+			break;
+		*got += (size_t)r;
+	}
+	return 0;
+}
+
+/* Decompress the whole of cbuf with libdeflate; 0 or -1 (use zlib). */
+static int
+whole_gz(struct ct_input *in)
+{
+	struct libdeflate_decompressor *d;
+	size_t cap, pos = 0, ip = 0, ain, aout, k;
+	enum libdeflate_result rc;
+	char *out;
+
+	cap = in->csize * 4 > 65536 ? in->csize * 4 : 65536;
+	if (cap > CT_INPUT_WHOLE_OUT_MAX)
+		cap = CT_INPUT_WHOLE_OUT_MAX;
+	d = libdeflate_alloc_decompressor();
+	if (d == NULL)
+		return -1;
+	out = xmalloc(cap);
+	while (ip < in->csize) {
+		if (in->cbuf[ip] == 0) {
+			for (k = ip; k < in->csize && in->cbuf[k] == 0; k++)
+				;
+			if (k == in->csize)
+				break;
+			goto fail;
+		}
+		if (in->csize - ip < 2 || in->cbuf[ip] != 0x1f ||
+		    in->cbuf[ip + 1] != 0x8b)
+			goto fail;
+		rc = libdeflate_gzip_decompress_ex(d, in->cbuf + ip,
+		    in->csize - ip, out + pos, cap - pos, &ain, &aout);
+		if (rc == LIBDEFLATE_INSUFFICIENT_SPACE) {
+			if (cap >= CT_INPUT_WHOLE_OUT_MAX)
+				goto fail;
+			cap = cap * 2 > CT_INPUT_WHOLE_OUT_MAX ?
+			    CT_INPUT_WHOLE_OUT_MAX : cap * 2;
+			out = xrealloc(out, cap);
+			continue;
+		}
+		if (rc != LIBDEFLATE_SUCCESS)
+			goto fail;
+		ip += ain;
+		pos += aout;
+	}
+	libdeflate_free_decompressor(d);
+	in->whole = out;
+	in->wholen = pos;
+	free(in->cbuf);
+	in->cbuf = NULL;
+	in->cpos = 0;
+	return 0;
+fail:
+	libdeflate_free_decompressor(d);
+	free(out);
+	return -1;
+}
+
+struct ct_input *
+ct_input_open(const char *path, struct ct_buf *err)
+{
+	struct ct_input *in;
+	struct stat st;
+	size_t got;
+	int fd;
+
+	if (path == NULL || strcmp(path, "-") == 0)
+		fd = 0;
+	else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		ct_buf_reset(err);
+		ct_buf_adds(err, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		if (fd != 0)
+			close(fd);
+		ct_buf_reset(err);
+		ct_buf_adds(err, strerror(EISDIR));
+		return NULL;
+	}
+	in = xcalloc(1, sizeof(*in));
+	in->fd = fd;
+	in->own_fd = fd != 0;
+	in->plain_size = -1;
+	if (read_full(fd, in->peek, 2, &got) < 0) {
+		ct_buf_reset(err);
+		ct_buf_adds(err, strerror(errno));
+		ct_input_close(in);
+		return NULL;
+	}
+	in->npeek = got;
+	in->gz = got == 2 && in->peek[0] == 0x1f && in->peek[1] == 0x8b;
+	if (!S_ISREG(st.st_mode))
+		return in;
+	if (!in->gz) {
+		in->plain_size = st.st_size;
+		return in;
+	}
+	if ((size_t)st.st_size <= CT_INPUT_WHOLE_MAX) {
+		in->cbuf = xmalloc((size_t)st.st_size + 1);
+		memcpy(in->cbuf, in->peek, 2);
+		if (read_full(fd, in->cbuf + 2, (size_t)st.st_size - 2,
+		    &got) < 0) {
+			ct_buf_reset(err);
+			ct_buf_adds(err, strerror(errno));
+			ct_input_close(in);
+			return NULL;
+		}
+		in->csize = got + 2;
+		in->npeek = 0;
+		in->in_eof = 1;
+		(void)whole_gz(in);
+	}
+	return in;
+}
+
+void
+ct_input_close(struct ct_input *in)
+{
+	if (in == NULL)
+		return;
+	if (in->own_fd)
+		close(in->fd);
+	if (in->zinit)
+		inflateEnd(&in->z);
+	free(in->cbuf);
+	free(in->whole);
+	free(in->inbuf);
+	free(in);
+}
+
+int
+ct_input_gzip(const struct ct_input *in)
+{
+	return in->gz;
+}
+
+off_t
+ct_input_plain_size(const struct ct_input *in)
+{
+	return in->plain_size;
+}
+
+ssize_t
+ct_input_pread(struct ct_input *in, void *dst, size_t n, off_t off,
+    struct ct_buf *err)
+{
+	ssize_t r;
+
+	for (;;) {
+		r = pread(in->fd, dst, n, off);
+		if (r >= 0)
+			return r;
+		if (errno != EINTR)
+			break;
+	}
+	ct_buf_reset(err);
+	ct_buf_adds(err, strerror(errno));
+	return -1;
+}
+
+int
+ct_input_whole(struct ct_input *in, const char **p, size_t *n,
+    const char **errp)
+{
+	if (in->whole == NULL)
+		return 0;
+	*p = in->whole;
+	*n = in->wholen;
+	*errp = NULL;
+	return 1;
+}
+
+/* More compressed bytes for zlib (keeping what it has not used). */
+static int
+zfill(struct ct_input *in, struct ct_buf *err)
+{
+	size_t have = in->z.avail_in, got;
+	ssize_t r;
+
+	if (in->cbuf != NULL) {
+		if (have == 0 && in->cpos < in->csize) {
+			in->z.next_in = in->cbuf + in->cpos;
+			in->z.avail_in = (uInt)(in->csize - in->cpos);
+			in->cpos = in->csize;
+			return 0;
+		}
+		in->in_eof = 1;
+		return 0;
+	}
+	if (in->inbuf == NULL)
+		in->inbuf = xmalloc(INBUF);
+	if (have > 0)
+		memmove(in->inbuf, in->z.next_in, have);
+	got = 0;
+	while (in->peekpos < in->npeek)
+		in->inbuf[have + got++] = in->peek[in->peekpos++];
+	if (got == 0) {
+		for (;;) {
+			r = read(in->fd, in->inbuf + have, INBUF - have);
+			if (r >= 0)
+				break;
+			if (errno != EINTR) {
+				ct_buf_reset(err);
+				ct_buf_adds(err, strerror(errno));
+				return -1;
+			}
+		}
+		if (r == 0)
+			in->in_eof = 1;
+		got = (size_t)r;
+	}
+	in->z.next_in = in->inbuf;
+	in->z.avail_in = (uInt)(have + got);
+	return 0;
+}
+
+static ssize_t
+gz_read(struct ct_input *in, void *dst, size_t n, struct ct_buf *err)
+{
+	int rc;
+
+	if (n > (1u << 30))
+		n = 1u << 30;
+	if (!in->zinit) {
+		memset(&in->z, 0, sizeof(in->z));
+		if (inflateInit2(&in->z, 15 + 16) != Z_OK) {
+			ct_buf_reset(err);
+			ct_buf_adds(err, "cannot initialise zlib");
+			in->done = 1;
+			return -1;
+		}
+		in->zinit = 1;
+		in->member = 1;
+		if (in->cbuf != NULL) {	/* libdeflate failed: start over */
+			in->cpos = 0;
+			in->in_eof = 0;
+		}
+	}
+	in->z.next_out = dst;
+	in->z.avail_out = (uInt)n;
+	while (in->z.avail_out == n) {
+		if (!in->member) {
+			/* between members: zero padding, a new member, or junk */
+			while (in->z.avail_in > 0 && in->z.next_in[0] == 0) {
+				in->z.next_in++;
+				in->z.avail_in--;
+			}
+			if (in->z.avail_in < 2 && !in->in_eof) {
+				if (zfill(in, err) < 0)
+					goto fail;
+				continue;
+			}
+			if (in->z.avail_in == 0) {
+				in->done = 1;
+				return 0;
+			}
+			if (in->z.avail_in < 2 || in->z.next_in[0] != 0x1f ||
+			    in->z.next_in[1] != 0x8b) {
+				in->pending = "data after the end of the gzip stream";
+				break;
+			}
+			inflateReset(&in->z);
+			in->member = 1;
+		}
+		if (in->z.avail_in == 0) {
+			if (in->in_eof) {
+				in->pending = "truncated gzip data";
+				break;
+			}
+			if (zfill(in, err) < 0)
+				goto fail;
+			if (in->z.avail_in == 0 && in->in_eof) {
+				in->pending = "truncated gzip data";
+				break;
+			}
+		}
+		rc = inflate(&in->z, Z_NO_FLUSH);
+		if (rc == Z_STREAM_END) {
+			in->member = 0;
+			continue;
+		}
+		if (rc == Z_BUF_ERROR)
+			continue;	/* needs input */
+		if (rc != Z_OK) {
+			in->pending = "corrupt gzip data";
+			break;
+		}
+	}
+	if (in->z.avail_out < n)
+		return (ssize_t)(n - in->z.avail_out);
+	if (in->pending != NULL) {
+		ct_buf_reset(err);
+		ct_buf_adds(err, in->pending);
+		in->done = 1;
+		return -1;
+	}
+	return 0;
+fail:
+	if (in->z.avail_out < n) {
+		snprintf(in->pendbuf, sizeof(in->pendbuf), "%s",
+		    err->data ? err->data : "read error");
+		in->pending = in->pendbuf;
+		return (ssize_t)(n - in->z.avail_out);
+	}
+	in->done = 1;
+	return -1;
+}
+
+ssize_t
+ct_input_read(struct ct_input *in, void *dst, size_t n, struct ct_buf *err)
+{
+	size_t k = 0;
+	ssize_t r;
+
+	if (in->done || n == 0)
+		return 0;
+	if (in->pending != NULL) {
+		ct_buf_reset(err);
+		ct_buf_adds(err, in->pending);
+		in->done = 1;
+		return -1;
+	}
+	if (in->whole != NULL) {
+		k = in->wholen - in->cpos < n ? in->wholen - in->cpos : n;
+		memcpy(dst, in->whole + in->cpos, k);
+		in->cpos += k;
+		return (ssize_t)k;
+	}
+	if (in->gz)
+		return gz_read(in, dst, n, err);
+	while (in->peekpos < in->npeek && k < n)
+		((char *)dst)[k++] = (char)in->peek[in->peekpos++];
+	if (k > 0)
+		return (ssize_t)k;
+	for (;;) {
+		r = read(in->fd, dst, n);
+		if (r >= 0)
+			return r;
+		if (errno != EINTR)
+			break;
+	}
+	ct_buf_reset(err);
+	ct_buf_adds(err, strerror(errno));
+	in->done = 1;
+	return -1;
+}

@@ -1,0 +1,1095 @@
+/* scan.c - see scan.h */
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "jstr.h"
+#include "scan.h"
+#include "xalloc.h"
+
+/* Decode slots: one buffer per field and level, reused record to record. */
+enum {
+	F_SOURCE, F_NAME, F_REGION, F_IP, F_UA, F_ERR, F_RESPERR, F_EVID,
+	F_TIME, F_RECIP, F_TYPE, F_ACCT, F_ARN, F_INVOKED, F_USER, F_PRINC,
+	F_ISS_ARN, F_ISS_TYPE, F_OBO_STORE, F_OBO_USER, F_CTE, F_DTYPE,
+	NF
+};
+
+/* Longest decoded string kept; longer ones are cut (a record field). */
+#define SLOT_CAP	((size_t)1 << 30)
+
+struct ct_scanner {
+	const char	*base;		/* buffer of the current (sub)document */
+	const char	*end;
+	int		 eof;
+	int		 inner;		/* inside a CloudTrailEvent string */
+	int		 depth;
+	sigjmp_buf	 jb;
+	int		 status;
+	const char	*err_at;
+	const char	*reason;
+	size_t		 effects;	/* effects met in this value */
+	size_t		 skip;		/* ... of which not to deliver */
+	size_t		 cur_off;	/* offset reported with effects */
+	size_t		 vstart;	/* start of the top-level value */
+	const struct ct_scan_ops *ops;
+	void		*arg;
+	struct ct_record rec[CT_SCAN_LEVELS + 1];
+	size_t		 repaired[CT_SCAN_LEVELS + 1];
+	struct ct_buf	 slot[CT_SCAN_LEVELS + 1][NF];
+	struct ct_buf	 key;
+};
+
+#define STR_ESC		1u
+#define STR_HIGH	2u
+
+/* 1: '"', '\\', control; 2: byte >= 0x80. */
+static unsigned char strclass[256];
+
+/* The table, once, before any thread starts. */
+static void __attribute__((constructor))
+scan_init(void)
+{
+	int c;
+
+	for (c = 0; c < 0x20; c++)
+		strclass[c] = 1;
+	strclass['"'] = strclass['\\'] = 1;
+	for (c = 0x80; c < 0x100; c++)
+		strclass[c] = 2;
+}
+
+struct ct_scanner *
+ct_scan_new(const struct ct_scan_ops *ops, void *arg)
+{
+	struct ct_scanner *sc;
+	int l, f;
+
+	sc = xcalloc(1, sizeof(*sc));
+	sc->ops = ops;
+	sc->arg = arg;
+	for (l = 0; l <= CT_SCAN_LEVELS; l++)
+		for (f = 0; f < NF; f++)
+			ct_buf_init(&sc->slot[l][f], SLOT_CAP);
+	ct_buf_init(&sc->key, SLOT_CAP);
+	return sc;
+}
+
+void
+ct_scan_free(struct ct_scanner *sc)
+{
+	int l, f;
+
+	if (sc == NULL)
+		return;
+	for (l = 0; l <= CT_SCAN_LEVELS; l++)
+		for (f = 0; f < NF; f++)
+			ct_buf_free(&sc->slot[l][f]);
+	ct_buf_free(&sc->key);
+	free(sc);
+}
+
+size_t
+ct_scan_start(const struct ct_scanner *sc)
+{
+	return sc->vstart;
+}
+
+size_t
+ct_scan_effects(const struct ct_scanner *sc)
+{
+	return sc->effects;
+}
+
+const char *
+ct_scan_reason(const struct ct_scanner *sc)
+{
+	return sc->reason ? sc->reason : "malformed";
+}
+
+static void __attribute__((noreturn))
+fail(struct ct_scanner *sc, const char *at, const char *reason)
+{
+	sc->status = CT_SCAN_BAD;
+	sc->err_at = at;
+	sc->reason = reason;
+	siglongjmp(sc->jb, 1);
+}
+
+/* The buffer ended at p inside a value. */
+static void __attribute__((noreturn))
+more(struct ct_scanner *sc, const char *p)
+{
+	if (sc->eof || sc->inner)
+		fail(sc, p, "unexpected end of input");
+	sc->status = CT_SCAN_MORE;
+	sc->err_at = p;
+	siglongjmp(sc->jb, 1);
+}
+
+static void __attribute__((noreturn))
+stop(struct ct_scanner *sc)
+{
+	sc->status = CT_SCAN_STOP;
+	siglongjmp(sc->jb, 1);
+}
+
+static inline const char *
+ws(const char *p, const char *e)
+{
+	while (p < e && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+		p++;
+	return p;
+}
+
+/* ws, then there must be a byte. */
+static inline const char *
+ws_need(struct ct_scanner *sc, const char *p)
+{
+	p = ws(p, sc->end);
+	if (p >= sc->end)
+		more(sc, p);
+	return p;
+}
+
+static int
+ishex(int c)
+{
+	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+}
+
+/*
+ * Index of the first byte of p[0..n) that ends a fast run inside a string:
+ * '"', '\\', a control byte, and (high) a byte >= 0x80; n if none.  The
+ * hot loop of the whole program: 16 bytes a step with SSE2 (AVX2 measured
+ * no faster: most strings are short), else a table.
+ */
+static inline size_t
+find_special(const char *p, size_t n, int high)
+{
+	unsigned mask = high ? 3 : 1;
+	size_t i = 0;
+
+#if defined(__SSE2__)
+	{
+		const __m128i vq = _mm_set1_epi8('"');
+		const __m128i vb = _mm_set1_epi8('\\');
+		const __m128i v20 = _mm_set1_epi8(0x20);
+		const __m128i v1f = _mm_set1_epi8(0x1f);
+
+		while (n - i >= 16) {
+			__m128i v = _mm_loadu_si128((const void *)(p + i));
+			__m128i m = _mm_or_si128(_mm_cmpeq_epi8(v, vq),
+			    _mm_cmpeq_epi8(v, vb));
+			unsigned bits;
+
+			if (high)
+				m = _mm_or_si128(m, _mm_cmplt_epi8(v, v20));
+			else
+				m = _mm_or_si128(m, _mm_cmpeq_epi8(
+				    _mm_min_epu8(v, v1f), v));
+			bits = (unsigned)_mm_movemask_epi8(m);
+			if (bits)
+				return i + (size_t)__builtin_ctz(bits);
+			i += 16;
+		}
+	}
+#endif
+	while (i < n && (strclass[(unsigned char)p[i]] & mask) == 0)
+		i++;
+	return i;
+}
+
+/*
+ * p is just after an opening quote: return the closing quote.  *flags gets
+ * STR_ESC for a backslash and, when want_high, STR_HIGH for a byte >= 0x80.
+ */
+static inline const char *
+str_end(struct ct_scanner *sc, const char *p, unsigned *flags, int want_high)
+{
+	const char *e = sc->end;
+	unsigned char c;
+
+	for (;;) {
+		p += find_special(p, (size_t)(e - p), want_high);
+		if (p >= e)
+			more(sc, p);
+		c = (unsigned char)*p;
+		if (c == '"')
+			return p;
+		if (c == '\\') {
+			*flags |= STR_ESC;
+			if (e - p < 2)
+				more(sc, e);
+			switch (p[1]) {
+			case '"': case '\\': case '/': case 'b': case 'f':
+			case 'n': case 'r': case 't':
+				p += 2;
+				break;
+			case 'u':
+				if (e - p < 6) {
+					int i;
+
+					for (i = 2; i < e - p; i++)
+						if (!ishex((unsigned char)p[i]))
+							fail(sc, p, "invalid \\u escape");
+					more(sc, e);
+				}
+				if (!ishex((unsigned char)p[2]) ||
+				    !ishex((unsigned char)p[3]) ||
+				    !ishex((unsigned char)p[4]) ||
+				    !ishex((unsigned char)p[5]))
+					fail(sc, p, "invalid \\u escape");
+				p += 6;
+				break;
+			default:
+				fail(sc, p, "invalid escape in string");
+			}
+			continue;
+		}
+		if (c < 0x20)
+			fail(sc, p, "control character in string");
+		/* >= 0x80: note it once, then stop looking for others */
+		*flags |= STR_HIGH;
+		want_high = 0;
+		p++;
+	}
+}
+
+/* A literal word (true, NaN, -Infinity...) at p. */
+static const char *
+lit(struct ct_scanner *sc, const char *p, const char *w, size_t wn)
+{
+	size_t avail = (size_t)(sc->end - p);
+
+	if (avail < wn) {
+		if (memcmp(p, w, avail) == 0)
+			more(sc, sc->end);
+		fail(sc, p, "invalid literal");
+	}
+	if (memcmp(p, w, wn) != 0)
+		fail(sc, p, "invalid literal");
+	return p + wn;
+}
+
+static inline int
+isdig(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Digits from p; at the end of the buffer, more input may continue them. */
+static const char *
+digits(struct ct_scanner *sc, const char *p)
+{
+	while (p < sc->end && isdig((unsigned char)*p))
+		p++;
+	if (p >= sc->end && !sc->eof && !sc->inner)
+		more(sc, p);
+	return p;
+}
+
+/* A number or word at p (Python's grammar); returns its end. */
+static const char *
+scalar(struct ct_scanner *sc, const char *p)
+{
+	const char *e = sc->end, *q;
+
+	switch (*p) {
+	case 't':
+		return lit(sc, p, "true", 4);
+	case 'f':
+		return lit(sc, p, "false", 5);
+	case 'n':
+		return lit(sc, p, "null", 4);
+	case 'N':
+		return lit(sc, p, "NaN", 3);
+	case 'I':
+		return lit(sc, p, "Infinity", 8);
+	case '-':
+		if (e - p < 2)
+			more(sc, e);
+		if (p[1] == 'I')
+			return lit(sc, p, "-Infinity", 9);
+		q = p + 1;
+		break;
+	default:
+		if (!isdig((unsigned char)*p))
+			fail(sc, p, "unexpected character");
+		q = p;
+		break;
+	}
+	if (!isdig((unsigned char)*q))
+		fail(sc, q, "invalid number");
+	if (*q == '0') {
+		q++;
+		if (q >= e && !sc->eof && !sc->inner)
+			more(sc, q);
+	} else
+		q = digits(sc, q);
+	if (q < e && *q == '.') {
+		if (e - q < 2)
+			more(sc, e);
+		if (isdig((unsigned char)q[1]))
+			q = digits(sc, q + 1);
+		else
+			return q;	/* "1." : the '.' is an error for the caller */
+	}
+	if (q < e && (*q == 'e' || *q == 'E')) {
+		const char *x = q + 1;
+
+		if (x < e && (*x == '+' || *x == '-'))
+			x++;
+		if (x >= e)
+			more(sc, e);
+		if (isdig((unsigned char)*x))
+			q = digits(sc, x);
+	}
+	return q;
+}
+
+/*
+ * Skip one whole value at p (not whitespace); return its end.  Iterative,
+ * with the container kinds as bits, so depth costs no stack.
+ */
+static const char *
+skip_value(struct ct_scanner *sc, const char *p)
+{
+	uint64_t kind[CT_SCAN_MAX_DEPTH / 64 + 1];	/* 1: object */
+	int base = sc->depth, d = base;
+	unsigned fl;
+
+value:
+	switch (*p) {
+	case '"':
+		fl = 0;
+		p = str_end(sc, p + 1, &fl, 0) + 1;
+		break;
+	case '{':
+		if (++d > CT_SCAN_MAX_DEPTH)
+			fail(sc, p, "nested too deep");
+		kind[d >> 6] |= (uint64_t)1 << (d & 63);
+		p = ws_need(sc, p + 1);
+		if (*p == '}') {
+			p++;
+			d--;
+			break;
+		}
+		goto key;
+	case '[':
+		if (++d > CT_SCAN_MAX_DEPTH)
+			fail(sc, p, "nested too deep");
+		kind[d >> 6] &= ~((uint64_t)1 << (d & 63));
+		p = ws_need(sc, p + 1);
+		if (*p == ']') {
+			p++;
+			d--;
+			break;
+		}
+		goto value;
+	default:
+		p = scalar(sc, p);
+		break;
+	}
+	while (d > base) {
+		int obj = (kind[d >> 6] >> (d & 63)) & 1;
+
+		p = ws_need(sc, p);
+		if (*p == ',') {
+			p = ws_need(sc, p + 1);
+			if (obj)
+				goto key;
+			goto value;
+		}
+		if (*p == (obj ? '}' : ']')) {
+			p++;
+			d--;
+			continue;
+		}
+		fail(sc, p, obj ? "expected ',' or '}'" : "expected ',' or ']'");
+	}
+	return p;
+key:
+	if (*p != '"')
+		fail(sc, p, "expected a string key");
+	fl = 0;
+	p = str_end(sc, p + 1, &fl, 0) + 1;
+	p = ws_need(sc, p);
+	if (*p != ':')
+		fail(sc, p, "expected ':'");
+	p = ws_need(sc, p + 1);
+	goto value;
+}
+
+/* Set *out to the decoded body p[0..n). */
+static void
+decode_into(struct ct_scanner *sc, int level, int f, const char *p, size_t n,
+    unsigned flags, struct ct_str *out)
+{
+	struct ct_buf *b = &sc->slot[level][f];
+	size_t fixes = 0;
+
+	if (!(flags & STR_ESC) && ct_utf8_valid_prefix(p, n) == n) {
+		out->p = p;
+		out->n = n;
+		return;
+	}
+	ct_buf_reset(b);
+	if (ct_jstr_decode(p, n, b, &fixes) == CT_JSTR_BAD_ESCAPE)
+		fail(sc, p, "invalid escape in string");
+	sc->repaired[level] += fixes;
+	out->p = b->data ? b->data : "";
+	out->n = b->len;
+}
+
+/* A string value for field f, or missing for any other value. */
+static const char *
+str_field(struct ct_scanner *sc, const char *p, int level, int f,
+    struct ct_str *out)
+{
+	const char *q;
+	unsigned fl = 0;
+
+	if (*p != '"') {
+		out->p = NULL;
+		out->n = 0;
+		return skip_value(sc, p);
+	}
+	q = str_end(sc, p + 1, &fl, 1);
+	if (fl == 0) {
+		out->p = p + 1;
+		out->n = (size_t)(q - p - 1);
+	} else
+		decode_into(sc, level, f, p + 1, (size_t)(q - p - 1), fl, out);
+	return q + 1;
+}
+
+/*
+ * Read a key at p (must be '"'), then the ':' and whitespace; k and kn get
+ * the key's bytes (decoded when it has escapes).  Returns the value start.
+ */
+static const char *
+member_key(struct ct_scanner *sc, const char *p, const char **k, size_t *kn)
+{
+	const char *q;
+	unsigned fl = 0;
+
+	if (*p != '"')
+		fail(sc, p, "expected a string key");
+	q = str_end(sc, p + 1, &fl, 0);
+	if (fl & STR_ESC) {
+		ct_buf_reset(&sc->key);
+		if (ct_jstr_decode(p + 1, (size_t)(q - p - 1), &sc->key, NULL) ==
+		    CT_JSTR_BAD_ESCAPE)
+			fail(sc, p, "invalid escape in string");
+		*k = sc->key.data ? sc->key.data : "";
+		*kn = sc->key.len;
+	} else {
+		*k = p + 1;
+		*kn = (size_t)(q - p - 1);
+	}
+	p = ws_need(sc, q + 1);
+	if (*p != ':')
+		fail(sc, p, "expected ':'");
+	return ws_need(sc, p + 1);
+}
+
+/* After a member's value: ',' (returns the next key) or '}' (NULL, *endp). */
+static const char *
+member_next(struct ct_scanner *sc, const char *p, const char **endp)
+{
+	p = ws_need(sc, p);
+	if (*p == ',')
+		return ws_need(sc, p + 1);
+	if (*p == '}') {
+		*endp = p + 1;
+		return NULL;
+	}
+	fail(sc, p, "expected ',' or '}'");
+}
+
+/* p after '{': depth bookkeeping and the first key (NULL if empty). */
+static const char *
+object_open(struct ct_scanner *sc, const char *p, const char **endp)
+{
+	if (++sc->depth > CT_SCAN_MAX_DEPTH)
+		fail(sc, p - 1, "nested too deep");
+	p = ws_need(sc, p);
+	if (*p == '}') {
+		*endp = p + 1;
+		return NULL;
+	}
+	return p;
+}
+
+/* k[0..n) == lit[0..ln): word compares, folded for a constant lit. */
+static inline int
+keq(const char *k, size_t n, const char *lit, size_t ln)
+{
+	uint64_t a, b;
+	size_t i;
+
+	if (n != ln)
+		return 0;
+	if (n >= 8) {
+		for (i = 0; i + 8 <= n; i += 8) {
+			memcpy(&a, k + i, 8);
+			memcpy(&b, lit + i, 8);
+			if (a != b)
+				return 0;
+		}
+		memcpy(&a, k + n - 8, 8);
+		memcpy(&b, lit + n - 8, 8);
+		return a == b;
+	}
+	for (i = 0; i < n; i++)
+		if (k[i] != lit[i])
+			return 0;
+	return 1;
+}
+
+#define KEQ(k, n, lit) keq((k), (n), lit, sizeof(lit) - 1)
+
+/* sessionIssuer {arn, type} */
+static const char *
+issuer_object(struct ct_scanner *sc, const char *p, int level,
+    struct ct_identity *id)
+{
+	const char *k, *endp = NULL;
+	size_t kn;
+
+	id->issuer_arn.p = id->issuer_type.p = NULL;
+	for (p = object_open(sc, p, &endp); p != NULL;
+	    p = member_next(sc, p, &endp)) {
+		p = member_key(sc, p, &k, &kn);
+		if (KEQ(k, kn, "arn"))
+			p = str_field(sc, p, level, F_ISS_ARN, &id->issuer_arn);
+		else if (KEQ(k, kn, "type"))
+			p = str_field(sc, p, level, F_ISS_TYPE, &id->issuer_type);
+		else
+			p = skip_value(sc, p);
+	}
+	sc->depth--;
+	return endp;
+}
+
+static const char *
+session_object(struct ct_scanner *sc, const char *p, int level,
+    struct ct_identity *id)
+{
+	const char *k, *endp = NULL;
+	size_t kn;
+
+	id->issuer_arn.p = id->issuer_type.p = NULL;
+	for (p = object_open(sc, p, &endp); p != NULL;
+	    p = member_next(sc, p, &endp)) {
+		p = member_key(sc, p, &k, &kn);
+		if (KEQ(k, kn, "sessionIssuer")) {
+			if (*p == '{')
+				p = issuer_object(sc, p + 1, level, id);
+			else {
+				id->issuer_arn.p = id->issuer_type.p = NULL;
+				p = skip_value(sc, p);
+			}
+		} else
+			p = skip_value(sc, p);
+	}
+	sc->depth--;
+	return endp;
+}
+
+static const char *
+obo_object(struct ct_scanner *sc, const char *p, int level,
+    struct ct_identity *id)
+{
+	const char *k, *endp = NULL;
+	size_t kn;
+
+	id->obo_store_arn.p = id->obo_user_id.p = NULL;
+	for (p = object_open(sc, p, &endp); p != NULL;
+	    p = member_next(sc, p, &endp)) {
+		p = member_key(sc, p, &k, &kn);
+		if (KEQ(k, kn, "identityStoreArn"))
+			p = str_field(sc, p, level, F_OBO_STORE,
+			    &id->obo_store_arn);
+		else if (KEQ(k, kn, "userId"))
+			p = str_field(sc, p, level, F_OBO_USER, &id->obo_user_id);
+		else
+			p = skip_value(sc, p);
+	}
+	sc->depth--;
+	return endp;
+}
+
+static const char *
+identity_object(struct ct_scanner *sc, const char *p, int level,
+    struct ct_identity *id)
+{
+	const char *k, *endp = NULL;
+	size_t kn;
+
+	memset(id, 0, sizeof(*id));
+	id->present = 1;
+	for (p = object_open(sc, p, &endp); p != NULL;
+	    p = member_next(sc, p, &endp)) {
+		p = member_key(sc, p, &k, &kn);
+		switch (kn) {
+		case 3:
+			if (KEQ(k, kn, "arn")) {
+				p = str_field(sc, p, level, F_ARN, &id->arn);
+				continue;
+			}
+			break;
+		case 4:
+			if (KEQ(k, kn, "type")) {
+				p = str_field(sc, p, level, F_TYPE, &id->type);
+				continue;
+			}
+			break;
+		case 8:
+			if (KEQ(k, kn, "userName")) {
+				p = str_field(sc, p, level, F_USER, &id->user_name);
+				continue;
+			}
+			break;
+		case 9:
+			if (KEQ(k, kn, "accountId")) {
+				p = str_field(sc, p, level, F_ACCT, &id->account_id);
+				continue;
+			}
+			if (KEQ(k, kn, "invokedBy")) {
+				p = str_field(sc, p, level, F_INVOKED,
+				    &id->invoked_by);
+				continue;
+			}
+			break;
+		case 10:
+			if (KEQ(k, kn, "onBehalfOf")) {
+				if (*p == '{') {
+					id->has_on_behalf_of = 1;
+					p = obo_object(sc, p + 1, level, id);
+				} else {
+					id->has_on_behalf_of = 0;
+					id->obo_store_arn.p = NULL;
+					id->obo_user_id.p = NULL;
+					p = skip_value(sc, p);
+				}
+				continue;
+			}
+			break;
+		case 11:
+			if (KEQ(k, kn, "principalId")) {
+				p = str_field(sc, p, level, F_PRINC,
+				    &id->principal_id);
+				continue;
+			}
+			break;
+		case 14:
+			if (KEQ(k, kn, "sessionContext")) {
+				if (*p == '{')
+					p = session_object(sc, p + 1, level, id);
+				else {
+					id->issuer_arn.p = NULL;
+					id->issuer_type.p = NULL;
+					p = skip_value(sc, p);
+				}
+				continue;
+			}
+			break;
+		}
+		p = skip_value(sc, p);
+	}
+	sc->depth--;
+	return endp;
+}
+
+/* responseElements: errorCode, and whether errorCode/errorMessage is there. */
+static const char *
+resp_object(struct ct_scanner *sc, const char *p, int level,
+    struct ct_record *r, int *failed)
+{
+	const char *k, *endp = NULL;
+	size_t kn;
+
+	for (p = object_open(sc, p, &endp); p != NULL;
+	    p = member_next(sc, p, &endp)) {
+		p = member_key(sc, p, &k, &kn);
+		if (KEQ(k, kn, "errorCode")) {
+			*failed = 1;
+			p = str_field(sc, p, level, F_RESPERR,
+			    &r->resp_error_code);
+		} else if (KEQ(k, kn, "errorMessage")) {
+			*failed = 1;
+			p = skip_value(sc, p);
+		} else
+			p = skip_value(sc, p);
+	}
+	sc->depth--;
+	return endp;
+}
+
+/* Deliver an effect unless it is one of the first sc->skip. */
+static int
+deliver(struct ct_scanner *sc)
+{
+	return sc->effects++ >= sc->skip;
+}
+
+static void
+eff_skipped(struct ct_scanner *sc, const char *why)
+{
+	if (deliver(sc) && sc->ops->skipped &&
+	    sc->ops->skipped(sc->arg, why, sc->cur_off))
+		stop(sc);
+}
+
+static const char *env_value(struct ct_scanner *, const char *, int);
+static const char *env_object(struct ct_scanner *, const char *, int, int,
+    const char *);
+
+/* p after '['; elements are scanned for records at this level. */
+static const char *
+env_array(struct ct_scanner *sc, const char *p, int level)
+{
+	if (++sc->depth > CT_SCAN_MAX_DEPTH)
+		fail(sc, p - 1, "nested too deep");
+	p = ws_need(sc, p);
+	if (*p == ']') {
+		sc->depth--;
+		return p + 1;
+	}
+	for (;;) {
+		p = env_value(sc, p, level);
+		p = ws_need(sc, p);
+		if (*p == ']')
+			break;
+		if (*p != ',')
+			fail(sc, p, "expected ',' or ']'");
+		p = ws_need(sc, p + 1);
+	}
+	sc->depth--;
+	return p + 1;
+}
+
+/* The content of a CloudTrailEvent string, a document of its own. */
+static void
+inner_document(struct ct_scanner *sc, const struct ct_str *s, int level)
+{
+	const char *obase = sc->base, *oend = sc->end;
+	int oinner = sc->inner, odepth = sc->depth;
+	size_t ooff = sc->cur_off;
+	sigjmp_buf ojb;
+	const char *volatile reason = NULL;
+	const char *p;
+
+	memcpy(&ojb, &sc->jb, sizeof(ojb));
+	sc->base = s->p;
+	sc->end = s->p + s->n;
+	sc->inner = 1;
+	sc->depth = 0;
+	if (sigsetjmp(sc->jb, 0) == 0) {
+		p = ws(sc->base, sc->end);
+		if (p >= sc->end)
+			reason = "CloudTrailEvent is empty";
+		else {
+			p = env_value(sc, p, level);
+			if (ws(p, sc->end) != sc->end)
+				reason = "CloudTrailEvent has data after its value";
+		}
+	} else if (sc->status == CT_SCAN_STOP)
+		reason = NULL;
+	else
+		reason = sc->reason;
+	memcpy(&sc->jb, &ojb, sizeof(ojb));
+	sc->base = obase;
+	sc->end = oend;
+	sc->inner = oinner;
+	sc->depth = odepth;
+	sc->cur_off = ooff;
+	if (sc->status == CT_SCAN_STOP)
+		siglongjmp(sc->jb, 1);
+	if (reason != NULL && deliver(sc) && sc->ops->malformed &&
+	    sc->ops->malformed(sc->arg, reason, sc->cur_off))
+		stop(sc);
+}
+
+/*
+ * An object in a place where records may be (p after '{', vstart at it).
+ * hold: fill sc->rec[level] but deliver nothing for it (EventBridge
+ * "detail", delivered by the envelope once it knows the detail-type).
+ */
+static const char *
+env_object(struct ct_scanner *sc, const char *p, int level, int hold,
+    const char *vstart)
+{
+	struct ct_record *r;
+	struct ct_str cte = { NULL, 0 }, dtype = { NULL, 0 };
+	const char *k, *endp = NULL, *q;
+	size_t kn, myoff;
+	int has_err = 0, resp_failed = 0, wrapper = 0, ctl = 0, digest = 0;
+	int detail = 0;
+
+	if (level >= CT_SCAN_LEVELS) {
+		q = skip_value(sc, vstart);
+		if (!hold)
+			eff_skipped(sc, "records nested too deep in envelopes");
+		return q;
+	}
+	myoff = sc->inner ? sc->cur_off : (size_t)(vstart - sc->base);
+	r = &sc->rec[level];
+	memset(r, 0, sizeof(*r));
+	sc->repaired[level] = 0;
+	for (p = object_open(sc, p, &endp); p != NULL;
+	    p = member_next(sc, p, &endp)) {
+		p = member_key(sc, p, &k, &kn);
+		switch (kn) {
+		case 6:
+			if (KEQ(k, kn, "Events"))
+				goto list;
+			if (KEQ(k, kn, "detail")) {
+				if (*p == '{' && level + 1 < CT_SCAN_LEVELS) {
+					size_t save = sc->cur_off;
+
+					sc->cur_off = myoff;
+					p = env_object(sc, p + 1, level + 1, 1, p);
+					sc->cur_off = save;
+					detail = 1;
+				} else {
+					detail = 0;
+					p = skip_value(sc, p);
+				}
+				continue;
+			}
+			break;
+		case 7:
+			if (KEQ(k, kn, "eventID")) {
+				p = str_field(sc, p, level, F_EVID, &r->event_id);
+				continue;
+			}
+			if (KEQ(k, kn, "Records"))
+				goto list;
+			if (KEQ(k, kn, "ctFetch")) {
+				ctl = 1;
+				p = skip_value(sc, p);
+				continue;
+			}
+			break;
+		case 9:
+			switch (k[0]) {
+			case 'e':
+				if (KEQ(k, kn, "eventName")) {
+					p = str_field(sc, p, level, F_NAME,
+					    &r->event_name);
+					continue;
+				}
+				if (KEQ(k, kn, "eventTime")) {
+					p = str_field(sc, p, level, F_TIME,
+					    &r->event_time);
+					continue;
+				}
+				if (KEQ(k, kn, "errorCode")) {
+					has_err = 1;
+					p = str_field(sc, p, level, F_ERR,
+					    &r->error_code);
+					continue;
+				}
+				break;
+			case 'a':
+				if (KEQ(k, kn, "awsRegion")) {
+					p = str_field(sc, p, level, F_REGION,
+					    &r->aws_region);
+					continue;
+				}
+				break;
+			case 'u':
+				if (KEQ(k, kn, "userAgent")) {
+					p = str_field(sc, p, level, F_UA,
+					    &r->user_agent);
+					continue;
+				}
+				break;
+			}
+			break;
+		case 11:
+			if (KEQ(k, kn, "eventSource")) {
+				p = str_field(sc, p, level, F_SOURCE,
+				    &r->event_source);
+				continue;
+			}
+			if (KEQ(k, kn, "detail-type")) {
+				p = str_field(sc, p, level, F_DTYPE, &dtype);
+				continue;
+			}
+			break;
+		case 12:
+			if (KEQ(k, kn, "userIdentity")) {
+				if (*p == '{')
+					p = identity_object(sc, p + 1, level,
+					    &r->id);
+				else {
+					memset(&r->id, 0, sizeof(r->id));
+					p = skip_value(sc, p);
+				}
+				continue;
+			}
+			if (KEQ(k, kn, "errorMessage")) {
+				has_err = 1;
+				p = skip_value(sc, p);
+				continue;
+			}
+			break;
+		case 13:
+			if (KEQ(k, kn, "digestEndTime")) {
+				digest = 1;
+				p = skip_value(sc, p);
+				continue;
+			}
+			break;
+		case 15:
+			if (KEQ(k, kn, "sourceIPAddress")) {
+				p = str_field(sc, p, level, F_IP, &r->source_ip);
+				continue;
+			}
+			if (KEQ(k, kn, "CloudTrailEvent")) {
+				p = str_field(sc, p, level, F_CTE, &cte);
+				continue;
+			}
+			if (KEQ(k, kn, "digestStartTime")) {
+				digest = 1;
+				p = skip_value(sc, p);
+				continue;
+			}
+			break;
+		case 16:
+			if (KEQ(k, kn, "responseElements")) {
+				r->resp_error_code.p = NULL;
+				resp_failed = 0;
+				if (*p == '{')
+					p = resp_object(sc, p + 1, level, r,
+					    &resp_failed);
+				else
+					p = skip_value(sc, p);
+				continue;
+			}
+			break;
+		case 18:
+			if (KEQ(k, kn, "recipientAccountId")) {
+				p = str_field(sc, p, level, F_RECIP,
+				    &r->recipient_account_id);
+				continue;
+			}
+			break;
+		}
+		p = skip_value(sc, p);
+		continue;
+list:
+		if (*p == '[') {
+			wrapper = 1;
+			if (level + 1 < CT_SCAN_LEVELS)
+				p = env_array(sc, p + 1, level + 1);
+			else {
+				q = p;
+				p = skip_value(sc, p);
+				sc->cur_off = sc->inner ? myoff :
+				    (size_t)(q - sc->base);
+				eff_skipped(sc,
+				    "records nested too deep in envelopes");
+			}
+		} else
+			p = skip_value(sc, p);
+	}
+	sc->depth--;
+	r->failed = has_err || resp_failed;
+	if (hold)
+		return endp;
+	sc->cur_off = myoff;
+	if (ctl) {
+		if (deliver(sc) && sc->ops->control &&
+		    sc->ops->control(sc->arg, vstart, (size_t)(endp - vstart),
+		    myoff))
+			stop(sc);
+	} else if (wrapper)
+		;
+	else if (cte.p != NULL) {
+		if (level + 1 < CT_SCAN_LEVELS)
+			inner_document(sc, &cte, level + 1);
+		else
+			eff_skipped(sc, "records nested too deep in envelopes");
+	} else if (detail && dtype.p != NULL &&
+	    KEQ(dtype.p, dtype.n, "AWS API Call via CloudTrail")) {
+		if (deliver(sc) && sc->ops->record &&
+		    sc->ops->record(sc->arg, &sc->rec[level + 1],
+		    sc->repaired[level + 1], myoff))
+			stop(sc);
+	} else if (digest) {
+		if (deliver(sc) && sc->ops->digest &&
+		    sc->ops->digest(sc->arg, myoff))
+			stop(sc);
+	} else {
+		if (deliver(sc) && sc->ops->record &&
+		    sc->ops->record(sc->arg, r, sc->repaired[level], myoff))
+			stop(sc);
+	}
+	return endp;
+}
+
+/* A value where records may be. */
+static const char *
+env_value(struct ct_scanner *sc, const char *p, int level)
+{
+	const char *q;
+
+	if (*p == '{')
+		return env_object(sc, p + 1, level, 0, p);
+	if (*p == '[')
+		return env_array(sc, p + 1, level);
+	q = skip_value(sc, p);
+	if (!sc->inner)
+		sc->cur_off = (size_t)(p - sc->base);
+	eff_skipped(sc, *p == '"' ? "a string, not a record" :
+	    "not a record (a number, true, false or null)");
+	return q;
+}
+
+int
+ct_scan_value(struct ct_scanner *sc, const char *buf, size_t n, size_t start,
+    int eof, size_t skip, size_t *next)
+{
+	const char *p;
+	const char *volatile vstart;
+
+	sc->base = buf;
+	sc->end = buf + n;
+	sc->eof = eof;
+	sc->inner = 0;
+	sc->depth = 0;
+	sc->effects = 0;
+	sc->skip = skip;
+	sc->reason = NULL;
+	sc->status = CT_SCAN_OK;
+	p = ws(buf + start, sc->end);
+	sc->vstart = (size_t)(p - buf);
+	if (p >= sc->end) {
+		*next = n;
+		return CT_SCAN_EMPTY;
+	}
+	vstart = p;
+	sc->cur_off = (size_t)(p - buf);
+	if (sigsetjmp(sc->jb, 0) != 0) {
+		switch (sc->status) {
+		case CT_SCAN_BAD:
+			*next = (size_t)(sc->err_at - buf);
+			break;
+		default:	/* MORE, STOP */
+			*next = (size_t)(vstart - buf);
+			break;
+		}
+		return sc->status;
+	}
+	*next = (size_t)(env_value(sc, vstart, 0) - buf);
+	return CT_SCAN_OK;
+}

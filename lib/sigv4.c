@@ -1,0 +1,545 @@
+/* sigv4.c - see sigv4.h */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/sha.h>
+
+#include "sigv4.h"
+#include "xalloc.h"
+
+#define SIGV4_CAP	((size_t)128 << 20)
+
+struct hdr {
+	char	*name;		/* lower-case */
+	char	*value;		/* canonical value */
+	size_t	 order;
+};
+
+struct qparam {
+	char	*key;		/* encoded */
+	char	*val;		/* encoded */
+};
+
+struct qextra {
+	const char	*key;	/* raw */
+	const char	*val;
+};
+
+static const char hexd[] = "0123456789ABCDEF";
+static const char hexl[] = "0123456789abcdef";
+
+static void
+tohex(const unsigned char *p, size_t n, char *out)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hexl[p[i] >> 4];
+		out[2 * i + 1] = hexl[p[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+void
+ct_sigv4_sha256_hex(const void *p, size_t n, char out[65])
+{
+	unsigned char md[SHA256_DIGEST_LENGTH];
+
+	SHA256(p, n, md);
+	tohex(md, sizeof(md), out);
+}
+
+static int
+unreserved(unsigned char c)
+{
+	return isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~';
+}
+
+int
+ct_sigv4_uri_encode(struct ct_buf *b, const char *s, size_t n, int keep_slash)
+{
+	size_t i;
+	unsigned char c;
+	char e[3];
+
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		if ((c < 0x80 && unreserved(c)) || (keep_slash && c == '/')) {
+			if (ct_buf_addc(b, (char)c) != 0)
+				return -1;
+			continue;
+		}
+		e[0] = '%';
+		e[1] = hexd[c >> 4];
+		e[2] = hexd[c & 15];
+		if (ct_buf_add(b, e, 3) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* %-decode s[0..n) into a fresh string; NULL on a bad escape. */
+static char *
+pct_decode(const char *s, size_t n, size_t *outn)
+{
+	char *r = xmalloc(n + 1);
+	size_t i, j = 0;
+	int h, l;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '%') {
+			if (i + 2 >= n || (h = hexval(s[i + 1])) < 0 ||
+			    (l = hexval(s[i + 2])) < 0) {
+				free(r);
+				return NULL;
+			}
+			r[j++] = (char)(h << 4 | l);
+			i += 2;
+		} else
+			r[j++] = s[i];
+	}
+	r[j] = '\0';
+	*outn = j;
+	return r;
+}
+
+static char *
+encode_dup(const char *s, size_t n)
+{
+	struct ct_buf b;
+
+	ct_buf_init(&b, SIGV4_CAP);
+	(void)ct_sigv4_uri_encode(&b, s, n, 0);
+	if (b.data == NULL)
+		return xstrdup("");
+	return b.data;
+}
+
+/* Canonical path: normalised (unless asked not to), then encoded. */
+static int
+canon_path(struct ct_buf *out, const char *path, int normalize)
+{
+	const char *p, *seg;
+	size_t n, i, nseg = 0, cap;
+	const char **segs;
+	size_t *lens;
+	int trailing;
+	struct ct_buf tmp;
+	int rc;
+
+	if (path == NULL || *path == '\0')
+		path = "/";
+	if (!normalize)
+		return ct_sigv4_uri_encode(out, path, strlen(path), 1);
+
+	n = strlen(path);
+	cap = n / 2 + 2;
+	segs = xcalloc(cap, sizeof(*segs));
+	lens = xcalloc(cap, sizeof(*lens));
+	trailing = n > 0 && path[n - 1] == '/';
+	p = path;
+	while (*p != '\0') {
+		while (*p == '/')
+			p++;
+		if (*p == '\0')
+			break;
+		seg = p;
+		while (*p != '\0' && *p != '/')
+			p++;
+		i = (size_t)(p - seg);
+		if (i == 1 && seg[0] == '.') {
+			if (*p == '\0')
+				trailing = 1;
+			continue;
+		}
+		if (i == 2 && seg[0] == '.' && seg[1] == '.') {
+			if (nseg > 0)
+				nseg--;
+			if (*p == '\0')
+				trailing = 1;
+			continue;
+		}
+		segs[nseg] = seg;
+		lens[nseg] = i;
+		nseg++;
+	}
+	ct_buf_init(&tmp, SIGV4_CAP);
+	rc = ct_buf_addc(&tmp, '/');
+	for (i = 0; i < nseg && rc == 0; i++) {
+		rc |= ct_buf_add(&tmp, segs[i], lens[i]);
+		if (i + 1 < nseg || trailing)
+			rc |= ct_buf_addc(&tmp, '/');
+	}
+	if (rc == 0)
+		rc = ct_sigv4_uri_encode(out, tmp.data, tmp.len, 1);
+	ct_buf_free(&tmp);
+	free(segs);
+	free(lens);
+	return rc;
+}
+
+static int
+qparam_cmp(const void *a, const void *b)
+{
+	const struct qparam *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	return c ? c : strcmp(x->val, y->val);
+}
+
+/* Parse, decode, re-encode, sort.  extra (may be NULL) adds params. */
+static int
+canon_query(struct ct_buf *out, const char *q, const struct qextra *extra,
+    size_t nextra)
+{
+	struct qparam *v = NULL;
+	size_t n = 0, cap = 0, i, kn, vn;
+	const char *p, *amp, *eq;
+	char *k, *val;
+	int rc = 0;
+
+	p = q != NULL ? q : "";
+	while (*p != '\0') {
+		amp = strchr(p, '&');
+		if (amp == NULL)
+			amp = p + strlen(p);
+		if (amp == p) {
+			p++;
+			continue;
+		}
+		eq = memchr(p, '=', (size_t)(amp - p));
+		k = pct_decode(p, (size_t)((eq ? eq : amp) - p), &kn);
+		val = eq ? pct_decode(eq + 1, (size_t)(amp - eq - 1), &vn) :
+		    (vn = 0, xstrdup(""));
+		if (k == NULL || val == NULL) {
+			free(k);
+			free(val);
+			rc = -1;
+			goto out;
+		}
+		if (n == cap) {
+			cap = cap ? cap * 2 : 8;
+			v = xrealloc(v, cap * sizeof(*v));
+		}
+		v[n].key = encode_dup(k, kn);
+		v[n].val = encode_dup(val, vn);
+		n++;
+		free(k);
+		free(val);
+		p = *amp ? amp + 1 : amp;
+	}
+	for (i = 0; i < nextra; i++) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 8;
+			v = xrealloc(v, cap * sizeof(*v));
+		}
+		v[n].key = encode_dup(extra[i].key, strlen(extra[i].key));
+		v[n].val = encode_dup(extra[i].val, strlen(extra[i].val));
+		n++;
+	}
+	if (n > 1)
+		qsort(v, n, sizeof(*v), qparam_cmp);
+	for (i = 0; i < n && rc == 0; i++) {
+		if (i > 0)
+			rc |= ct_buf_addc(out, '&');
+		rc |= ct_buf_adds(out, v[i].key);
+		rc |= ct_buf_addc(out, '=');
+		rc |= ct_buf_adds(out, v[i].val);
+	}
+out:
+	for (i = 0; i < n; i++) {
+		free(v[i].key);
+		free(v[i].val);
+	}
+	free(v);
+	return rc;
+}
+
+/* Trim, collapse whitespace runs (folded lines included) to one space. */
+static char *
+canon_value(const char *s)
+{
+	size_t n = strlen(s), i, j = 0;
+	char *r = xmalloc(n + 1);
+	int sp = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n') {
+			sp = 1;
+			continue;
+		}
+		if (sp && j > 0)
+			r[j++] = ' ';
+		sp = 0;
+		r[j++] = s[i];
+	}
+	r[j] = '\0';
+	return r;
+}
+
+static int
+hdr_cmp(const void *a, const void *b)
+{
+	const struct hdr *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c)
+		return c;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static char *
+lower_dup(const char *s)
+{
+	char *r = xstrdup(s), *p;
+
+	for (p = r; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return r;
+}
+
+static int
+has_header(const struct ct_sigv4_input *in, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < in->nhdr; i++)
+		if (strcasecmp(in->hdr[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+hmac(const void *key, size_t keylen, const char *msg, size_t n,
+    unsigned char out[32])
+{
+	unsigned int olen = 32;
+
+	HMAC(EVP_sha256(), key, (int)keylen, (const unsigned char *)msg, n,
+	    out, &olen);
+}
+
+void
+ct_sigv4_output_init(struct ct_sigv4_output *o)
+{
+	memset(o, 0, sizeof(*o));
+	ct_buf_init(&o->creq, SIGV4_CAP);
+	ct_buf_init(&o->sts, SIGV4_CAP);
+	ct_buf_init(&o->authorization, SIGV4_CAP);
+	ct_buf_init(&o->query, SIGV4_CAP);
+}
+
+void
+ct_sigv4_output_free(struct ct_sigv4_output *o)
+{
+	ct_buf_free(&o->creq);
+	ct_buf_free(&o->sts);
+	ct_buf_free(&o->authorization);
+	ct_buf_wipe(&o->query);		/* may hold the session token */
+}
+
+int
+ct_sigv4_sign(const struct ct_sigv4_input *in, struct ct_sigv4_output *out)
+{
+	struct hdr *h;
+	size_t nh = 0, i, j, hcap;
+	struct ct_buf shdrs, kbuf;
+	struct qextra extra[6];
+	size_t nextra = 0;
+	char date[9], scope[256], creqhash[65], expires[24], *cred = NULL;
+	unsigned char k1[32], k2[32], k3[32], k4[32], sig[32];
+	struct tm tm;
+	int rc = 0, query_mode = (in->flags & CT_SIGV4_QUERY) != 0;
+	int sign_token;
+
+	ct_buf_reset(&out->creq);
+	ct_buf_reset(&out->sts);
+	ct_buf_reset(&out->authorization);
+	ct_buf_reset(&out->query);
+	out->signature[0] = '\0';
+	out->add_date = out->add_token = out->add_sha256 = 0;
+
+	if (gmtime_r(&in->when, &tm) == NULL)
+		return -1;
+	strftime(out->amz_date, sizeof(out->amz_date), "%Y%m%dT%H%M%SZ", &tm);
+	strftime(date, sizeof(date), "%Y%m%d", &tm);
+	if (snprintf(scope, sizeof(scope), "%s/%s/%s/aws4_request", date,
+	    in->region, in->service) >= (int)sizeof(scope))
+		return -1;
+	ct_sigv4_sha256_hex(in->body != NULL ? in->body : "", in->bodylen,
+	    out->payload_hash);
+	sign_token = in->token != NULL && *in->token != '\0' &&
+	    !(in->flags & CT_SIGV4_TOKEN_AFTER);
+
+	/* Headers: the request's, plus what the signer adds. */
+	hcap = in->nhdr + 3;
+	h = xcalloc(hcap, sizeof(*h));
+	for (i = 0; i < in->nhdr; i++) {
+		if (in->hdr[i].name == NULL || in->hdr[i].name[0] == '\0') {
+			rc = -1;
+			goto done;
+		}
+		h[nh].name = lower_dup(in->hdr[i].name);
+		h[nh].value = canon_value(in->hdr[i].value ? in->hdr[i].value : "");
+		h[nh].order = nh;
+		nh++;
+	}
+	if (!query_mode) {
+		if (!has_header(in, "x-amz-date")) {
+			h[nh].name = xstrdup("x-amz-date");
+			h[nh].value = xstrdup(out->amz_date);
+			h[nh].order = nh;
+			nh++;
+			out->add_date = 1;
+		}
+		if (sign_token && !has_header(in, "x-amz-security-token")) {
+			h[nh].name = xstrdup("x-amz-security-token");
+			h[nh].value = xstrdup(in->token);
+			h[nh].order = nh;
+			nh++;
+		}
+		if (in->flags & CT_SIGV4_SIGN_BODY &&
+		    !has_header(in, "x-amz-content-sha256")) {
+			h[nh].name = xstrdup("x-amz-content-sha256");
+			h[nh].value = xstrdup(out->payload_hash);
+			h[nh].order = nh;
+			nh++;
+			out->add_sha256 = 1;
+		}
+	}
+	/* Header mode: the caller sends the token header (signed or not);
+	 * query mode: signed tokens are in out->query, others are added. */
+	if (in->token != NULL && *in->token != '\0' &&
+	    (query_mode ? !sign_token :
+	    !has_header(in, "x-amz-security-token")))
+		out->add_token = 1;
+	qsort(h, nh, sizeof(*h), hdr_cmp);
+
+	/* Signed header list: unique names in order. */
+	ct_buf_init(&shdrs, 4096);
+	for (i = 0; i < nh; i++) {
+		if (i > 0 && strcmp(h[i].name, h[i - 1].name) == 0)
+			continue;
+		if (shdrs.len)
+			rc |= ct_buf_addc(&shdrs, ';');
+		rc |= ct_buf_adds(&shdrs, h[i].name);
+	}
+
+	/* Canonical request. */
+	rc |= ct_buf_adds(&out->creq, in->method);
+	rc |= ct_buf_addc(&out->creq, '\n');
+	rc |= canon_path(&out->creq, in->path,
+	    !(in->flags & CT_SIGV4_NO_NORMALIZE));
+	rc |= ct_buf_addc(&out->creq, '\n');
+	if (query_mode) {
+		if (asprintf(&cred, "%s/%s", in->access_key, scope) < 0)
+			cred = NULL;
+		snprintf(expires, sizeof(expires), "%ld",
+		    in->expires > 0 ? in->expires : 3600);
+		extra[nextra].key = "X-Amz-Algorithm";
+		extra[nextra++].val = "AWS4-HMAC-SHA256";
+		extra[nextra].key = "X-Amz-Credential";
+		extra[nextra++].val = cred ? cred : "";
+		extra[nextra].key = "X-Amz-Date";
+		extra[nextra++].val = out->amz_date;
+		extra[nextra].key = "X-Amz-Expires";
+		extra[nextra++].val = expires;
+		extra[nextra].key = "X-Amz-SignedHeaders";
+		extra[nextra++].val = shdrs.data ? shdrs.data : "";
+		if (sign_token) {
+			extra[nextra].key = "X-Amz-Security-Token";
+			extra[nextra++].val = in->token;
+		}
+	}
+	{
+		size_t before = out->creq.len;
+
+		if (canon_query(&out->creq, in->query, extra, nextra) != 0) {
+			rc = -1;
+			goto donehdr;
+		}
+		if (query_mode)
+			rc |= ct_buf_add(&out->query, out->creq.data + before,
+			    out->creq.len - before);
+	}
+	rc |= ct_buf_addc(&out->creq, '\n');
+	for (i = 0; i < nh; i = j) {
+		rc |= ct_buf_adds(&out->creq, h[i].name);
+		rc |= ct_buf_addc(&out->creq, ':');
+		rc |= ct_buf_adds(&out->creq, h[i].value);
+		for (j = i + 1; j < nh && strcmp(h[j].name, h[i].name) == 0;
+		    j++) {
+			rc |= ct_buf_addc(&out->creq, ',');
+			rc |= ct_buf_adds(&out->creq, h[j].value);
+		}
+		rc |= ct_buf_addc(&out->creq, '\n');
+	}
+	rc |= ct_buf_addc(&out->creq, '\n');
+	rc |= ct_buf_adds(&out->creq, shdrs.data ? shdrs.data : "");
+	rc |= ct_buf_addc(&out->creq, '\n');
+	rc |= ct_buf_adds(&out->creq, out->payload_hash);
+	if (rc != 0)
+		goto donehdr;
+
+	/* String to sign. */
+	ct_sigv4_sha256_hex(out->creq.data, out->creq.len, creqhash);
+	rc |= ct_buf_printf(&out->sts, "AWS4-HMAC-SHA256\n%s\n%s\n%s",
+	    out->amz_date, scope, creqhash);
+
+	/* Signing key: kDate, kRegion, kService, kSigning. */
+	ct_buf_init(&kbuf, 1024);
+	rc |= ct_buf_adds(&kbuf, "AWS4");
+	rc |= ct_buf_adds(&kbuf, in->secret_key);
+	if (rc == 0) {
+		hmac(kbuf.data, kbuf.len, date, strlen(date), k1);
+		hmac(k1, 32, in->region, strlen(in->region), k2);
+		hmac(k2, 32, in->service, strlen(in->service), k3);
+		hmac(k3, 32, "aws4_request", 12, k4);
+		hmac(k4, 32, out->sts.data, out->sts.len, sig);
+		tohex(sig, 32, out->signature);
+	}
+	ct_buf_wipe(&kbuf);
+	explicit_bzero(k1, sizeof(k1));
+	explicit_bzero(k2, sizeof(k2));
+	explicit_bzero(k3, sizeof(k3));
+	explicit_bzero(k4, sizeof(k4));
+
+	if (rc == 0 && !query_mode)
+		rc |= ct_buf_printf(&out->authorization,
+		    "AWS4-HMAC-SHA256 Credential=%s/%s, SignedHeaders=%s, "
+		    "Signature=%s", in->access_key, scope,
+		    shdrs.data ? shdrs.data : "", out->signature);
+	if (rc == 0 && query_mode)
+		rc |= ct_buf_printf(&out->query, "&X-Amz-Signature=%s",
+		    out->signature);
+donehdr:
+	ct_buf_free(&shdrs);
+done:
+	for (i = 0; i < nh; i++) {
+		free(h[i].name);
+		free(h[i].value);
+	}
+	free(h);
+	free(cred);
+	if (rc != 0)
+		out->signature[0] = '\0';
+	return rc ? -1 : 0;
+}

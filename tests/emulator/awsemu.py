@@ -1,0 +1,1721 @@
+#!/usr/bin/python3
+# awsemu.py - a small, faithful local AWS for the ct-tools tests.
+#
+# One process, one loopback port.  It speaks the real wire protocols of
+# STS and EC2 (query protocol, XML answers) and CloudTrail (JSON 1.1), checks
+# every request's SigV4 signature with botocore's own signer (independent of
+# the C client under test), serves CloudTrail events from NDJSON files with
+# real NextToken pagination, enforces the LookupEvents rate limit per
+# (account, region), injects faults on demand and counts everything so the
+# tests can assert on it.  It also serves IMDSv2, container credentials and
+# the IAM Identity Center portal for the credential tests.  See README.md.
+#
+# Usage: awsemu.py [--config FILE] [--port N] [--port-file F] [--env-file F]
+#                  [options]          (run: awsemu.py --help)
+#        awsemu.py gen --region R --count N --start T --end T [--seed S]
+#
+# Debian's python3 only (python3-botocore); no other dependency.
+
+import argparse
+import base64
+import bisect
+import collections
+import datetime
+import decimal
+import hashlib
+import hmac
+import http.server
+import json
+import os
+import random
+import secrets
+import socket
+import ssl
+import struct
+import sys
+import threading
+import time
+import urllib.parse
+import uuid
+
+STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
+EC2_NS = "http://ec2.amazonaws.com/doc/2016-11-15/"
+CT_TARGET = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101."
+CT_SHAPE = "com.amazonaws.cloudtrail.v20131101#"
+CT_CTYPE = "application/x-amz-json-1.1"
+
+MSG_BAD_TOKEN = "The security token included in the request is invalid."
+MSG_EXPIRED = "The security token included in the request is expired"
+MSG_SIG = ("The request signature we calculated does not match the "
+           "signature you provided. Check your AWS Secret Access Key and "
+           "signing method. Consult the service documentation for details.")
+MSG_EC2_AUTH = "AWS was not able to validate the provided access credentials"
+
+# The 17 regions every account has, then opt-in ones.  Order as EC2 gives
+# it (not sorted), so a client's sorting is exercised.
+DEFAULT_REGIONS = [
+    ("ap-south-1", "opt-in-not-required"),
+    ("eu-north-1", "opt-in-not-required"),
+    ("eu-west-3", "opt-in-not-required"),
+    ("eu-west-2", "opt-in-not-required"),
+    ("eu-west-1", "opt-in-not-required"),
+    ("ap-northeast-3", "opt-in-not-required"),
+    ("ap-northeast-2", "opt-in-not-required"),
+    ("ap-northeast-1", "opt-in-not-required"),
+    ("ca-central-1", "opt-in-not-required"),
+    ("sa-east-1", "opt-in-not-required"),
+    ("ap-southeast-1", "opt-in-not-required"),
+    ("ap-southeast-2", "opt-in-not-required"),
+    ("eu-central-1", "opt-in-not-required"),
+    ("us-east-1", "opt-in-not-required"),
+    ("us-east-2", "opt-in-not-required"),
+    ("us-west-1", "opt-in-not-required"),
+    ("us-west-2", "opt-in-not-required"),
+    ("af-south-1", "not-opted-in"),
+    ("ap-east-1", "not-opted-in"),
+    ("eu-south-1", "not-opted-in"),
+    ("me-south-1", "not-opted-in"),
+]
+
+DEFAULT_CONFIG = {
+    "keys": [{
+        "id": "AKIAEMULATOR00000001",
+        "secret": "emulator/secret/key/0000000000000000000001",
+        "account": "123456789012",
+        "arn": "arn:aws:iam::123456789012:user/emulator",
+        "user_id": "AIDAEMULATOR00000001",
+    }],
+    "regions": None,            # None: DEFAULT_REGIONS
+    "data_dir": None,
+    "throttle": {"mode": "window", "rate": 2, "burst": None, "window": 1.0,
+                 "regions": {}},
+    "faults": {"seed": 1, "rules": [], "slow_seconds": 3.0},
+    "deny": {},                 # region -> AccessDenied | UnrecognizedClient
+    "clock_skew_max": 900,
+    "temp_lifetime": None,      # None: DurationSeconds, else 3600
+    "roles": None,              # None: any role ARN may be assumed
+    "web_identity": {"token": None},
+    "imds": {"role": "emu-instance-role", "account": "123456789012",
+             "v1": False, "region": "us-east-1"},
+    "container": {"path": "/v2/credentials/emu", "token": None,
+                  "account": "123456789012", "role": "emu-task-role"},
+    "sso": {"token": None, "roles": None},
+    "time_format": "java",      # EventTime as 1.637257262E9 like AWS; "int"
+    "empty_last_page": False,   # AWS sometimes ends with an empty page
+    "accounts": {},             # account -> {"data_dir": ...}
+}
+
+ATTR_KEYS = ("EventId", "EventName", "ReadOnly", "Username", "ResourceType",
+             "ResourceName", "EventSource", "AccessKeyId")
+
+FAULT_KINDS = ("http500", "http503", "throttle", "reset", "reset_mid",
+               "truncate", "slow", "stall", "garbage", "expired")
+
+_botocore = None
+_botocore_lock = threading.Lock()
+
+
+_compact = json.JSONEncoder(separators=(",", ":"),
+                            ensure_ascii=False).encode
+
+
+def botocore_auth():
+    """Import botocore lazily: it costs 0.6 s, start-up must be fast."""
+    global _botocore
+    with _botocore_lock:
+        if _botocore is None:
+            # The signer needs neither the CRT nor pyOpenSSL, which
+            # botocore imports when present: 0.5 s of start-up saved.
+            for m in ("awscrt", "OpenSSL"):
+                sys.modules.setdefault(m, None)
+            import botocore.auth
+            import botocore.awsrequest
+            import botocore.credentials
+            _botocore = botocore
+    return _botocore
+
+
+def now_utc():
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+def iso8601(ts):
+    return datetime.datetime.fromtimestamp(ts, datetime.timezone.utc) \
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_time(s):
+    """ISO 8601 or epoch seconds -> epoch seconds (float)."""
+    if isinstance(s, (int, float)):
+        return float(s)
+    s = str(s).strip()
+    try:
+        return float(s)
+    except ValueError:
+        pass
+    if s.endswith("Z"):
+        s = s[:-1] + "+00:00"
+    d = datetime.datetime.fromisoformat(s)
+    if d.tzinfo is None:
+        d = d.replace(tzinfo=datetime.timezone.utc)
+    return d.timestamp()
+
+
+def java_double(t):
+    """Format a number the way AWS's Java JSON writer does: 1.637257262E9."""
+    d = decimal.Decimal(repr(float(t)))
+    sign, digits, exp = d.normalize().as_tuple()
+    if not digits or digits == (0,):
+        return "0.0"
+    e = len(digits) - 1 + exp
+    if -3 <= e < 7:
+        r = repr(float(t))
+        return r if "." in r else r + ".0"
+    m = str(digits[0]) + "." + ("".join(map(str, digits[1:])) or "0")
+    return ("-" if sign else "") + m + "E" + str(e)
+
+
+def req_id():
+    return str(uuid.uuid4())
+
+
+def xml_escape(s):
+    return (str(s).replace("&", "&amp;").replace("<", "&lt;")
+            .replace(">", "&gt;").replace('"', "&quot;"))
+
+
+class Abort(Exception):
+    """An AWS error answer: raised anywhere, written by the handler."""
+
+    def __init__(self, status, code, message, sender=True):
+        Exception.__init__(self, code)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.sender = sender
+
+
+# ---------------------------------------------------------------- events
+
+class RegionData:
+    """The events of one region, sorted by (time, id, index) ascending."""
+
+    def __init__(self, lines):
+        rows = []
+        self.bad = 0
+        for idx, line in enumerate(lines):
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                rec = json.loads(line)
+                t = parse_time(rec["eventTime"])
+            except (ValueError, KeyError, TypeError):
+                self.bad += 1
+                continue
+            if not isinstance(rec, dict):
+                self.bad += 1
+                continue
+            eid = rec.get("eventID") or str(uuid.uuid5(
+                uuid.NAMESPACE_OID, line))
+            rows.append(((t, eid, idx), rec, line))
+        rows.sort(key=lambda r: r[0])
+        self.keys = [r[0] for r in rows]
+        self.times = [r[0][0] for r in rows]
+        self.rows = rows
+        self.summ = [None] * len(rows)
+        self.js = {}
+
+    def event(self, i):
+        """The LookupEvents summary of row i (cached)."""
+        ev = self.summ[i]
+        if ev is None:
+            ev = self.summ[i] = self.summary(*self.rows[i])
+        return ev
+
+    def event_json(self, i, ev, tf):
+        """Row i serialised as in a LookupEvents answer (cached)."""
+        js = self.js.get((i, tf))
+        if js is None:
+            v = ev["EventTime"]
+            t = java_double(v) if tf == "java" else \
+                str(int(v)) if v == int(v) else repr(v)
+            ev2 = dict(ev)
+            ev2["EventTime"] = "\x00T"
+            js = self.js[(i, tf)] = _compact(ev2).replace('"\\u0000T"', t)
+        return js
+
+    @staticmethod
+    def summary(key, rec, line):
+        ui = rec.get("userIdentity") or {}
+        if not isinstance(ui, dict):
+            ui = {}
+        ev = {"EventId": key[1], "EventName": rec.get("eventName")}
+        ro = rec.get("readOnly")
+        if ro is not None:
+            ev["ReadOnly"] = "true" if ro in (True, "true") else "false"
+        if ui.get("accessKeyId"):
+            ev["AccessKeyId"] = ui["accessKeyId"]
+        ev["EventTime"] = key[0]
+        ev["EventSource"] = rec.get("eventSource")
+        typ = ui.get("type")
+        user = None
+        if typ == "Root":
+            user = "root"
+        elif typ == "AssumedRole" and isinstance(ui.get("arn"), str):
+            user = ui["arn"].rsplit("/", 1)[-1]
+        elif ui.get("userName"):
+            user = ui["userName"]
+        if user is not None:
+            ev["Username"] = user
+        res = []
+        for r in rec.get("resources") or []:
+            if isinstance(r, dict):
+                x = {}
+                if r.get("type"):
+                    x["ResourceType"] = r["type"]
+                if r.get("ARN"):
+                    x["ResourceName"] = r["ARN"]
+                res.append(x)
+        ev["Resources"] = res
+        ev["CloudTrailEvent"] = line
+        return {k: v for k, v in ev.items() if v is not None}
+
+
+# ---------------------------------------------------------------- state
+
+class RegionStats:
+    def __init__(self):
+        self.requests = 0
+        self.accepted = 0
+        self.throttled = 0
+        self.faults = collections.Counter()
+        self.errors = collections.Counter()
+        self.pages = 0
+        self.events = 0
+        self.max_window = 0
+        self.accepted_times = []
+        self.service_max = 0.0
+        self.service_sum = 0.0
+        self.service_n = 0
+
+    def as_dict(self):
+        return {"requests": self.requests, "accepted": self.accepted,
+                "throttled": self.throttled, "faults": dict(self.faults),
+                "faults_total": sum(self.faults.values()),
+                "errors": dict(self.errors),
+                "pages": self.pages, "events": self.events,
+                "max_window": self.max_window,
+                "service_ms_max": round(self.service_max * 1000, 3),
+                "service_ms_mean": round(self.service_sum * 1000 /
+                                         max(1, self.service_n), 3),
+                "accepted_times": list(self.accepted_times)}
+
+
+class Limiter:
+    """Sliding 1.0 s window on accepted arrival times, or a token bucket."""
+
+    def __init__(self, mode, rate, burst, window=1.0):
+        self.mode = mode
+        self.span = float(window)
+        self.rate = float(rate)
+        self.burst = float(burst if burst else rate)
+        self.window = collections.deque()
+        self.tokens = self.burst
+        self.last = None
+        self.last_arrival = 0.0
+
+    def admit(self, t):
+        if self.mode == "off":
+            return True
+        if self.mode == "bucket":
+            if self.last is not None:
+                self.tokens = min(self.burst,
+                                  self.tokens + (t - self.last) * self.rate)
+            self.last = t
+            if self.tokens >= 1.0:
+                self.tokens -= 1.0
+                return True
+            return False
+        while self.window and self.window[0] <= t - self.span:
+            self.window.popleft()
+        if len(self.window) >= self.rate:
+            return False
+        self.window.append(t)
+        return True
+
+
+class State:
+    def __init__(self, cfg):
+        self.lock = threading.RLock()
+        self.t0 = time.monotonic()
+        self.cfg = json.loads(json.dumps(DEFAULT_CONFIG))
+        self.keys = {}
+        self.apply(cfg or {})
+        # NextTokens stay valid across emulator restarts with the same
+        # token_secret (as AWS's stay valid for a while).
+        self.server_secret = str(self.cfg.get("token_secret",
+                                              "awsemu")).encode()
+        self.data_locks = {}
+        self.reset()
+
+    # -- configuration
+    def apply(self, patch):
+        with self.lock:
+            for k, v in patch.items():
+                if k == "keys":
+                    self.cfg["keys"] = list(v)
+                    self.keys = {}
+                elif k == "add_keys":
+                    self.cfg["keys"].extend(v)
+                elif k == "reload":
+                    pass
+                elif k == "events":
+                    self.inline_events = getattr(self, "inline_events", {})
+                    for region, recs in v.items():
+                        self.inline_events.setdefault(region, []).extend(
+                            r if isinstance(r, str) else
+                            json.dumps(r, separators=(",", ":"))
+                            for r in recs)
+                elif k == "expire_key":
+                    key = self.keys.get(v["id"])
+                    if key is not None:
+                        key["expires_at"] = time.time() + float(
+                            v.get("in", 0))
+                elif k in ("throttle", "faults", "imds", "container", "sso",
+                           "web_identity") and isinstance(v, dict) and \
+                        isinstance(self.cfg.get(k), dict):
+                    self.cfg[k].update(v)
+                    if k == "faults":
+                        self.fault_rng = {}
+                        self.fault_seen = collections.Counter()
+                        self.fault_done = collections.Counter()
+                    if k == "throttle":
+                        self.limiters = {}
+                else:
+                    self.cfg[k] = v
+            if not hasattr(self, "inline_events"):
+                self.inline_events = {}
+            if not hasattr(self, "data_cache") or any(
+                    k in patch for k in ("data_dir", "accounts", "events",
+                                         "reload")):
+                self.data_cache = {}
+                self.data_gen = getattr(self, "data_gen", 0) + 1
+            for kc in self.cfg["keys"]:
+                self.register_key(kc, replace=False)
+
+    def register_key(self, kc, replace=True):
+        k = dict(kc)
+        k.setdefault("account", "123456789012")
+        k.setdefault("arn", "arn:aws:iam::%s:user/emulator" % k["account"])
+        k.setdefault("user_id", "AIDA" + hashlib.sha1(
+            k["id"].encode()).hexdigest()[:16].upper())
+        k.setdefault("session_token", None)
+        exp = k.get("expires")
+        if exp is not None:
+            k["expires_at"] = parse_time(exp)
+        elif k.get("expires_in") is not None:
+            k["expires_at"] = time.time() + float(k["expires_in"])
+        else:
+            k.setdefault("expires_at", None)
+        with self.lock:
+            if replace or k["id"] not in self.keys:
+                self.keys[k["id"]] = k
+        return k
+
+    def issue_key(self, account, arn, user_id, source, lifetime=None):
+        if lifetime is None:
+            lifetime = self.cfg.get("temp_lifetime")
+        life = float(lifetime if lifetime is not None else 3600)
+        akid = "ASIA" + secrets.token_hex(8).upper()
+        k = self.register_key({
+            "id": akid, "secret": secrets.token_urlsafe(30),
+            "session_token": "EmuSession" + secrets.token_urlsafe(48),
+            "account": account, "arn": arn, "user_id": user_id,
+            "expires_at": time.time() + life, "source": source})
+        with self.lock:
+            self.issued[source] += 1
+        return k
+
+    def regions(self):
+        r = self.cfg.get("regions")
+        if r is None:
+            return [{"name": n, "opt_in": s} for n, s in DEFAULT_REGIONS]
+        out = []
+        for x in r:
+            if isinstance(x, str):
+                out.append({"name": x, "opt_in": "opt-in-not-required"})
+            else:
+                out.append({"name": x["name"],
+                            "opt_in": x.get("opt_in",
+                                            "opt-in-not-required")})
+        return out
+
+    def region_enabled(self, name):
+        for r in self.regions():
+            if r["name"] == name:
+                return r["opt_in"] != "not-opted-in"
+        return False
+
+    # -- counters
+    def reset(self):
+        with self.lock:
+            self.stats = collections.defaultdict(RegionStats)
+            self.ops = collections.Counter()
+            self.auth_errors = collections.Counter()
+            self.issued = collections.Counter()
+            self.limiters = {}
+            self.fault_rng = {}
+            self.fault_seen = collections.Counter()
+            self.fault_done = collections.Counter()
+            self.log = collections.deque(maxlen=20000)
+            self.imds_tokens = {}
+
+    def snapshot(self, region=None):
+        with self.lock:
+            if region is not None:
+                return self.stats[region].as_dict()
+            return {"regions": {r: s.as_dict()
+                                for r, s in sorted(self.stats.items())},
+                    "ops": dict(self.ops),
+                    "auth_errors": dict(self.auth_errors),
+                    "issued": dict(self.issued),
+                    "uptime": time.monotonic() - self.t0}
+
+    # -- data
+    def data(self, account, region):
+        """The events of (account, region), loaded once, outside the
+        global lock so that loading one region delays no other."""
+        ck = (account, region)
+        with self.lock:
+            d = self.data_cache.get(ck)
+            if d is not None:
+                return d
+            gen = self.data_gen
+            lk = self.data_locks.setdefault(ck, threading.Lock())
+            ddir = (self.cfg.get("accounts") or {}).get(account, {}).get(
+                "data_dir") or self.cfg.get("data_dir")
+            inline = list(self.inline_events.get(region, []))
+        with lk:
+            with self.lock:
+                d = self.data_cache.get(ck)
+                if d is not None:
+                    return d
+            lines = []
+            if ddir:
+                p = os.path.join(ddir, region + ".ndjson")
+                if os.path.exists(p):
+                    with open(p, encoding="utf-8", errors="replace") as f:
+                        lines = f.read().split("\n")
+            d = RegionData(lines + inline)
+            with self.lock:
+                if gen == self.data_gen:
+                    self.data_cache[ck] = d
+            return d
+
+    def preload(self):
+        """Load every region's data in the background after start-up."""
+        acc = {k["account"] for k in self.cfg["keys"]}
+        for a in sorted(acc):
+            for r in self.regions():
+                self.data(a, r["name"])
+
+    # -- throttling
+    def admit(self, account, region, t):
+        with self.lock:
+            st = self.stats[region]
+            lim = self.limiters.get((account, region))
+            if lim is None:
+                th = self.cfg["throttle"]
+                over = (th.get("regions") or {}).get(region, {})
+                lim = Limiter(over.get("mode", th.get("mode", "window")),
+                              over.get("rate", th.get("rate", 2)),
+                              over.get("burst", th.get("burst")),
+                              over.get("window", th.get("window", 1.0)))
+                self.limiters[(account, region)] = lim
+            # Arrival times kept in order when threads race for the lock.
+            t = max(t, lim.last_arrival)
+            lim.last_arrival = t
+            if not lim.admit(t):
+                st.throttled += 1
+                return False
+            st.accepted += 1
+            rel = t - self.t0
+            st.accepted_times.append(round(rel, 6))
+            lo = bisect.bisect_right(st.accepted_times, rel - 1.0)
+            st.max_window = max(st.max_window, len(st.accepted_times) - lo)
+            return True
+
+    # -- faults
+    def pick_fault(self, region, op):
+        with self.lock:
+            fc = self.cfg["faults"]
+            for i, rule in enumerate(fc.get("rules") or []):
+                regs = rule.get("regions")
+                if regs and region not in regs:
+                    continue
+                ops = rule.get("ops") or ["LookupEvents"]
+                if "*" not in ops and op not in ops:
+                    continue
+                rk = (i, region if rule.get("per_region", True) else "*")
+                self.fault_seen[rk] += 1
+                n = self.fault_seen[rk]
+                cnt = rule.get("count")
+                if cnt is not None and self.fault_done[rk] >= cnt:
+                    continue
+                if n <= int(rule.get("skip", 0)):
+                    continue
+                hit = False
+                if "at" in rule:
+                    hit = n in rule["at"]
+                elif "every" in rule:
+                    hit = n % int(rule["every"]) == 0
+                else:
+                    rng = self.fault_rng.get(rk)
+                    if rng is None:
+                        rng = random.Random("%s/%d/%s" % (
+                            fc.get("seed", 1), i, rk[1]))
+                        self.fault_rng[rk] = rng
+                    hit = rng.random() < float(rule.get("rate", 0))
+                if hit:
+                    self.fault_done[rk] += 1
+                    self.stats[region].faults[rule["kind"]] += 1
+                    return rule
+            return None
+
+
+# ---------------------------------------------------------------- server
+
+class Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+    def __init__(self, addr, handler, state, verbose):
+        self.state = state
+        self.verbose = verbose
+        self.rst = set()
+        self.rst_lock = threading.Lock()
+        http.server.ThreadingHTTPServer.__init__(self, addr, handler)
+
+    def shutdown_request(self, request):
+        with self.rst_lock:
+            rst = id(request) in self.rst
+            self.rst.discard(id(request))
+        if rst:
+            try:
+                request.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                   struct.pack("ii", 1, 0))
+            except OSError:
+                pass
+            self.close_request(request)
+            return
+        http.server.ThreadingHTTPServer.shutdown_request(self, request)
+
+    def handle_error(self, request, client_address):
+        if self.verbose:
+            http.server.ThreadingHTTPServer.handle_error(
+                self, request, client_address)
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "awsemu"
+
+    def version_string(self):
+        return self.server_version
+
+    def parse_request(self):
+        # The arrival time of a request: when its request line was read,
+        # before the headers are parsed (the limiter's clock).
+        self.t_arrival = time.monotonic()
+        return http.server.BaseHTTPRequestHandler.parse_request(self)
+
+    def setup(self):
+        http.server.BaseHTTPRequestHandler.setup(self)
+        try:
+            self.connection.setsockopt(socket.IPPROTO_TCP,
+                                       socket.TCP_NODELAY, 1)
+        except OSError:
+            pass
+
+    def log_message(self, fmt, *args):
+        if self.server.verbose:
+            sys.stderr.write("awsemu: %s %s\n" % (
+                self.address_string(), fmt % args))
+
+    @property
+    def st(self):
+        return self.server.state
+
+    # -- plumbing
+    def read_body(self):
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            out = b""
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip(), 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b"\r\n", b"\n",
+                                                        b""):
+                        pass
+                    return out
+                out += self.rfile.read(size)
+                self.rfile.readline()
+        n = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(n) if n > 0 else b""
+
+    def send(self, status, body, ctype, extra=None, fault=None):
+        if isinstance(body, str):
+            body = body.encode("utf-8", "replace")
+        kind = fault["kind"] if fault else None
+        if kind == "reset":
+            self.rst_close()
+            return
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in (extra or {}).items():
+            self.send_header(k, v)
+        if kind in ("truncate", "reset_mid"):
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if kind == "stall":
+            self.wfile.write(body[:len(body) // 2])
+            self.wfile.flush()
+            time.sleep(float(fault.get("seconds", self.st.cfg["faults"].get(
+                "slow_seconds", 3.0))))
+            self.wfile.write(body[len(body) // 2:])
+            return
+        if kind in ("truncate", "reset_mid"):
+            self.wfile.write(body[:len(body) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            if kind == "reset_mid":
+                self.rst_close()
+            return
+        self.wfile.write(body)
+
+    def rst_close(self):
+        with self.server.rst_lock:
+            self.server.rst.add(id(self.request))
+        self.close_connection = True
+
+    def log_req(self, service, op, region, akid, status):
+        with self.st.lock:
+            self.st.log.append({
+                "t": round(time.monotonic() - self.st.t0, 6),
+                "arrival": round(getattr(self, "t_arrival", 0) -
+                                 self.st.t0, 6),
+                "service": service, "op": op, "region": region,
+                "key": akid, "status": status,
+                "ua": self.headers.get("User-Agent", ""),
+                "token": bool(self.headers.get("X-Amz-Security-Token"))})
+
+    # -- dispatch
+    def do_GET(self):
+        self.dispatch("GET")
+
+    def do_POST(self):
+        self.dispatch("POST")
+
+    def do_PUT(self):
+        self.dispatch("PUT")
+
+    def dispatch(self, method):
+        t_arrival = self.t_arrival
+        try:
+            body = self.read_body()
+        except (OSError, ValueError):
+            self.close_connection = True
+            return
+        path = urllib.parse.urlsplit(self.path).path
+        auth = self.headers.get("Authorization", "")
+        try:
+            if path.startswith("/_emu/") and not auth.startswith("AWS4"):
+                return self.control(method, path, body)
+            if path.startswith("/latest/"):
+                return self.imds(method, path)
+            if path == "/federation/credentials" and method == "GET":
+                return self.sso()
+            cpath = self.st.cfg["container"].get("path")
+            if method == "GET" and cpath and path == cpath:
+                return self.container()
+            return self.aws(method, body, t_arrival)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
+    # -- control endpoint
+    def control(self, method, path, body):
+        q = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+        st = self.st
+        out = None
+        if path == "/_emu/stats" and method == "GET":
+            out = st.snapshot(q["region"][0] if "region" in q else None)
+        elif path == "/_emu/log" and method == "GET":
+            with st.lock:
+                out = list(st.log)
+        elif path == "/_emu/config" and method == "GET":
+            with st.lock:
+                out = st.cfg
+                out = json.loads(json.dumps(out))
+        elif path == "/_emu/config" and method == "POST":
+            try:
+                st.apply(json.loads(body or b"{}"))
+            except (ValueError, KeyError, TypeError) as e:
+                return self.send(400, json.dumps({"error": str(e)}),
+                                 "application/json")
+            st.preload()
+            out = {"ok": True}
+        elif path == "/_emu/keys" and method == "GET":
+            with st.lock:
+                out = [{k: v for k, v in key.items()}
+                       for key in st.keys.values()]
+        elif path == "/_emu/reset" and method == "POST":
+            st.reset()
+            out = {"ok": True}
+        elif path == "/_emu/shutdown" and method == "POST":
+            self.send(200, '{"ok":true}', "application/json")
+            threading.Thread(target=self.server.shutdown).start()
+            return None
+        if out is None:
+            return self.send(404, '{"error":"no such control endpoint"}',
+                             "application/json")
+        return self.send(200, json.dumps(out, indent=1),
+                         "application/json")
+
+    # -- AWS APIs
+    def aws(self, method, body, t_arrival):
+        target = self.headers.get("X-Amz-Target", "")
+        form = {}
+        query = urllib.parse.urlsplit(self.path).query
+        ctype = self.headers.get("Content-Type", "")
+        if method == "POST" and "x-www-form-urlencoded" in ctype:
+            form = urllib.parse.parse_qs(body.decode("utf-8", "replace"),
+                                         keep_blank_values=True)
+        elif query:
+            form = urllib.parse.parse_qs(query, keep_blank_values=True)
+        form = {k: v[0] for k, v in form.items()}
+        auth = self.headers.get("Authorization", "")
+        scope = parse_auth(auth)
+        if scope:
+            service, region = scope["service"], scope["region"]
+        else:
+            service, region = None, host_region(self.headers.get("Host", ""))
+        if service is None:
+            if target.startswith("com.amazonaws.cloudtrail"):
+                service = "cloudtrail"
+            elif form.get("Action", "").startswith(("Describe", "Get")) and \
+                    form.get("Action") != "GetCallerIdentity":
+                service = "ec2"
+            else:
+                service = "sts"
+        if service == "cloudtrail":
+            op = target[len(CT_TARGET):] if target.startswith(CT_TARGET) \
+                else target
+        else:
+            op = form.get("Action", "")
+        rid = req_id()
+        akid = scope["akid"] if scope else None
+        if op == "LookupEvents":
+            with self.st.lock:
+                self.st.stats[region].requests += 1
+        with self.st.lock:
+            self.st.ops["%s:%s" % (service, op)] += 1
+        status = 200
+        try:
+            if service not in ("sts", "ec2", "cloudtrail"):
+                raise Abort(400, "UnknownService",
+                            "Service %s is not emulated" % service)
+            if service == "sts" and op == "AssumeRoleWithWebIdentity":
+                key = None
+            else:
+                key = self.authenticate(method, body, scope, service, region)
+            self.check_region(service, region, op)
+            if op == "LookupEvents":
+                if not self.st.admit(key["account"], region, t_arrival):
+                    raise Abort(400, "ThrottlingException", "Rate exceeded")
+            fault = self.st.pick_fault(region, op)
+            if fault is not None:
+                self.inject(fault, service, key, rid)
+            if service == "sts":
+                status, xml = self.sts(op, form, key, rid)
+                self.send(status, xml, "text/xml",
+                          {"x-amzn-RequestId": rid}, fault)
+            elif service == "ec2":
+                xml = self.ec2(op, form, region, rid)
+                self.send(200, xml, "text/xml;charset=UTF-8", {}, fault)
+            else:
+                out = self.cloudtrail(op, body, key, region)
+                self.send(200, out, CT_CTYPE, {"x-amzn-RequestId": rid},
+                          fault)
+        except Handled:
+            pass
+        except Abort as e:
+            status = e.status
+            if op == "LookupEvents" and e.code not in (
+                    "ThrottlingException",):
+                with self.st.lock:
+                    self.st.stats[region].errors[e.code] += 1
+            self.send_error_body(service, e, rid)
+        if op == "LookupEvents":
+            dt = time.monotonic() - t_arrival
+            with self.st.lock:
+                s = self.st.stats[region]
+                s.service_max = max(s.service_max, dt)
+                s.service_sum += dt
+                s.service_n += 1
+        self.log_req(service, op, region, akid, status)
+
+    def inject(self, fault, service, key, rid):
+        kind = fault["kind"]
+        ec2 = service == "ec2"
+        if kind == "http500":
+            raise Abort(500, "InternalError" if ec2 else "InternalFailure",
+                        "An internal error has occurred", sender=False)
+        if kind == "http503":
+            raise Abort(503, "Unavailable" if ec2 else "ServiceUnavailable",
+                        "The server is overloaded and can't handle the "
+                        "request." if ec2 else "Service is unavailable",
+                        sender=False)
+        if kind == "throttle":
+            if ec2:
+                raise Abort(503, "RequestLimitExceeded",
+                            "Request limit exceeded.")
+            raise Abort(400, "ThrottlingException" if service == "cloudtrail"
+                        else "Throttling", "Rate exceeded")
+        if kind == "expired":
+            raise Abort(400, "ExpiredTokenException"
+                        if service == "cloudtrail" else "ExpiredToken",
+                        MSG_EXPIRED)
+        if kind == "slow":
+            time.sleep(float(fault.get("seconds",
+                                       self.st.cfg["faults"].get(
+                                           "slow_seconds", 3.0))))
+        if kind == "garbage":
+            body = b"<html><body>\x00\xff garbage {{{ not json"
+            self.send_response(200)
+            self.send_header("Content-Type", CT_CTYPE if
+                             service == "cloudtrail" else "text/xml")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            raise Handled()
+
+    def send_error_body(self, service, e, rid):
+        if service == "cloudtrail":
+            msgkey = "message"
+            code = e.code
+            if code.startswith("Invalid") and code.endswith("Exception") \
+                    and code not in ("InvalidSignatureException",):
+                code = CT_SHAPE + code
+                msgkey = "Message"
+            body = json.dumps({"__type": code, msgkey: e.message})
+            self.send(e.status, body, CT_CTYPE, {"x-amzn-RequestId": rid})
+        elif service == "ec2":
+            body = ('<?xml version="1.0" encoding="UTF-8"?>\n<Response>'
+                    '<Errors><Error><Code>%s</Code><Message>%s</Message>'
+                    '</Error></Errors><RequestID>%s</RequestID></Response>'
+                    % (xml_escape(e.code), xml_escape(e.message), rid))
+            self.send(e.status, body, "text/xml;charset=UTF-8")
+        else:
+            body = ('<ErrorResponse xmlns="%s">\n  <Error>\n    <Type>%s'
+                    '</Type>\n    <Code>%s</Code>\n    <Message>%s</Message>'
+                    '\n  </Error>\n  <RequestId>%s</RequestId>\n'
+                    '</ErrorResponse>\n'
+                    % (STS_NS, "Sender" if e.sender else "Receiver",
+                       xml_escape(e.code), xml_escape(e.message), rid))
+            self.send(e.status, body, "text/xml", {"x-amzn-RequestId": rid})
+
+    def auth_fail(self, service, what):
+        with self.st.lock:
+            self.st.auth_errors[what] += 1
+        if what == "missing":
+            if service == "cloudtrail":
+                return Abort(400, "MissingAuthenticationTokenException",
+                             "Missing Authentication Token")
+            return Abort(403 if service == "sts" else 401,
+                         "MissingAuthenticationToken",
+                         "Request is missing Authentication Token")
+        if what == "unknown_key":
+            if service == "cloudtrail":
+                return Abort(400, "UnrecognizedClientException",
+                             MSG_BAD_TOKEN)
+            if service == "ec2":
+                return Abort(401, "AuthFailure", MSG_EC2_AUTH)
+            return Abort(403, "InvalidClientTokenId", MSG_BAD_TOKEN)
+        if what == "expired":
+            if service == "cloudtrail":
+                return Abort(400, "ExpiredTokenException", MSG_EXPIRED)
+            return Abort(400, "ExpiredToken", MSG_EXPIRED)
+        raise AssertionError(what)
+
+    def authenticate(self, method, body, scope, service, region):
+        if scope is None:
+            raise self.auth_fail(service, "missing")
+        st = self.st
+        with st.lock:
+            key = st.keys.get(scope["akid"])
+        if key is None:
+            raise self.auth_fail(service, "unknown_key")
+        tok = self.headers.get("X-Amz-Security-Token")
+        if key["session_token"] is not None and tok != key["session_token"]:
+            raise self.auth_fail(service, "unknown_key")
+        if key["session_token"] is None and tok:
+            raise self.auth_fail(service, "unknown_key")
+        amzdate = self.headers.get("X-Amz-Date", "")
+        try:
+            ts = datetime.datetime.strptime(amzdate, "%Y%m%dT%H%M%SZ") \
+                .replace(tzinfo=datetime.timezone.utc)
+        except ValueError:
+            with st.lock:
+                st.auth_errors["bad_signature"] += 1
+            if service == "cloudtrail":
+                raise Abort(400, "IncompleteSignatureException",
+                            "Date must be in ISO-8601 'basic format'. Got "
+                            "'%s'." % amzdate)
+            raise Abort(400, "IncompleteSignature",
+                        "Date must be in ISO-8601 'basic format'. Got "
+                        "'%s'." % amzdate)
+        now = now_utc()
+        skew = float(st.cfg.get("clock_skew_max", 900))
+        if abs((now - ts).total_seconds()) > skew:
+            with st.lock:
+                st.auth_errors["skew"] += 1
+            fmt = "%Y%m%dT%H%M%SZ"
+            if ts < now:
+                msg = ("Signature expired: %s is now earlier than %s (%s - "
+                       "15 min.)" % (amzdate, (now - datetime.timedelta(
+                           seconds=skew)).strftime(fmt), now.strftime(fmt)))
+            else:
+                msg = ("Signature not yet current: %s is still later than "
+                       "%s (%s + 15 min.)" % (amzdate, (
+                           now + datetime.timedelta(seconds=skew)).strftime(
+                           fmt), now.strftime(fmt)))
+            if service == "cloudtrail":
+                raise Abort(400, "InvalidSignatureException", msg)
+            if service == "ec2":
+                raise Abort(400, "RequestExpired", "Request has expired.")
+            raise Abort(403, "SignatureDoesNotMatch", msg)
+        if not self.signature_ok(method, body, scope, key, amzdate):
+            with st.lock:
+                st.auth_errors["bad_signature"] += 1
+            if service == "cloudtrail":
+                raise Abort(400, "InvalidSignatureException", MSG_SIG)
+            raise Abort(403, "SignatureDoesNotMatch", MSG_SIG)
+        if key.get("expires_at") is not None and \
+                time.time() >= key["expires_at"]:
+            raise self.auth_fail(service, "expired")
+        return key
+
+    def signature_ok(self, method, body, scope, key, amzdate):
+        bc = botocore_auth()
+        if scope["date"] != amzdate[:8]:
+            return False
+        signed = scope["signed_headers"]
+        hdrs = bc.awsrequest.HTTPHeaders()
+        for name in signed:
+            vals = self.headers.get_all(name)
+            if vals is None:
+                return False
+            for v in vals:
+                hdrs[name] = v
+        sha = self.headers.get("X-Amz-Content-SHA256")
+        if sha is not None and sha != hashlib.sha256(body).hexdigest():
+            return False
+        host = self.headers.get("Host", "localhost")
+        req = bc.awsrequest.AWSRequest(method=method,
+                                       url="http://%s%s" % (host, self.path),
+                                       data=body)
+        req.headers = hdrs
+        req.context["timestamp"] = amzdate
+        creds = bc.credentials.Credentials(key["id"], key["secret"],
+                                           key["session_token"])
+
+        class Exact(bc.auth.SigV4Auth):
+            def headers_to_sign(self, request):
+                m = bc.awsrequest.HTTPHeaders()
+                for name in signed:
+                    for v in request.headers.get_all(name) or []:
+                        m[name] = v
+                return m
+
+        signer = Exact(creds, scope["service"], scope["region"])
+        creq = signer.canonical_request(req)
+        sts = signer.string_to_sign(req, creq)
+        want = signer.signature(sts, req)
+        if self.server.verbose:
+            sys.stderr.write("awsemu: canonical request:\n%s\n" % creq)
+        return hmac.compare_digest(want, scope["signature"])
+
+    def check_region(self, service, region, op):
+        st = self.st
+        if service == "sts" and op in ("GetCallerIdentity", "AssumeRole",
+                                       "AssumeRoleWithWebIdentity") and \
+                not any(r["name"] == region for r in st.regions()):
+            return   # the global endpoint signs us-east-1; be lenient
+        if not st.region_enabled(region):
+            raise self.auth_fail(service, "unknown_key")
+        deny = (st.cfg.get("deny") or {}).get(region)
+        if deny == "UnrecognizedClient":
+            raise self.auth_fail(service, "unknown_key")
+        if deny == "AccessDenied" and service == "cloudtrail":
+            raise Abort(400, "AccessDeniedException",
+                        "User: %s is not authorized to perform: "
+                        "cloudtrail:%s with an explicit deny in a service "
+                        "control policy" % (self.caller_arn(), op))
+
+    def caller_arn(self):
+        scope = parse_auth(self.headers.get("Authorization", ""))
+        if scope:
+            with self.st.lock:
+                k = self.st.keys.get(scope["akid"])
+            if k:
+                return k["arn"]
+        return "unknown"
+
+    # -- STS
+    def sts(self, op, form, key, rid):
+        st = self.st
+        meta = ("  <ResponseMetadata>\n    <RequestId>%s</RequestId>\n"
+                "  </ResponseMetadata>\n" % rid)
+        if op == "GetCallerIdentity":
+            return 200, (
+                '<GetCallerIdentityResponse xmlns="%s">\n'
+                '  <GetCallerIdentityResult>\n'
+                '    <Arn>%s</Arn>\n    <UserId>%s</UserId>\n'
+                '    <Account>%s</Account>\n  </GetCallerIdentityResult>\n%s'
+                '</GetCallerIdentityResponse>\n' % (
+                    STS_NS, xml_escape(key["arn"]),
+                    xml_escape(key["user_id"]), key["account"], meta))
+        if op in ("AssumeRole", "AssumeRoleWithWebIdentity"):
+            arn = form.get("RoleArn", "")
+            sess = form.get("RoleSessionName", "")
+            if not arn.startswith("arn:aws") or ":role/" not in arn:
+                raise Abort(400, "ValidationError",
+                            "%s is invalid" % (arn or "RoleArn"))
+            if not sess or len(sess) < 2 or len(sess) > 64:
+                raise Abort(400, "ValidationError",
+                            "1 validation error detected: Value '%s' at "
+                            "'roleSessionName' failed to satisfy constraint: "
+                            "Member must have length greater than or equal "
+                            "to 2" % sess)
+            dur = form.get("DurationSeconds")
+            if dur is not None:
+                try:
+                    d = int(dur)
+                except ValueError:
+                    d = -1
+                if d < 900 or d > 43200:
+                    raise Abort(400, "ValidationError",
+                                "1 validation error detected: Value '%s' at "
+                                "'durationSeconds' failed to satisfy "
+                                "constraint: Member must have value greater "
+                                "than or equal to 900" % dur)
+            role = None
+            roles = st.cfg.get("roles")
+            if roles is not None:
+                role = next((r for r in roles if r.get("arn") == arn), None)
+                if role is None:
+                    who = key["arn"] if key else "web identity"
+                    raise Abort(403, "AccessDenied",
+                                "User: %s is not authorized to perform: "
+                                "sts:%s on resource: %s" % (who, op, arn))
+            role = role or {}
+            if op == "AssumeRole":
+                if role.get("external_id") is not None and \
+                        form.get("ExternalId") != role["external_id"]:
+                    raise Abort(403, "AccessDenied",
+                                "User: %s is not authorized to perform: "
+                                "sts:AssumeRole on resource: %s" % (
+                                    key["arn"], arn))
+                if role.get("mfa_serial") is not None:
+                    if form.get("SerialNumber") != role["mfa_serial"] or \
+                            form.get("TokenCode") != role.get("mfa_code"):
+                        raise Abort(403, "AccessDenied",
+                                    "MultiFactorAuthentication failed with "
+                                    "invalid MFA one time pass code. ")
+                if role.get("trust") and key["arn"] not in role["trust"]:
+                    raise Abort(403, "AccessDenied",
+                                "User: %s is not authorized to perform: "
+                                "sts:AssumeRole on resource: %s" % (
+                                    key["arn"], arn))
+            else:
+                want = (st.cfg.get("web_identity") or {}).get("token")
+                got = form.get("WebIdentityToken", "")
+                if not got or (want is not None and got != want):
+                    raise Abort(400, "InvalidIdentityToken",
+                                "Couldn't retrieve verification key from "
+                                "your identity provider,  please reference "
+                                "AssumeRoleWithWebIdentity documentation for "
+                                "requirements")
+            account = arn.split(":")[4]
+            rname = arn.split(":role/", 1)[1].rsplit("/", 1)[-1]
+            role_id = "AROA" + hashlib.sha1(arn.encode()).hexdigest()[
+                :17].upper()
+            sarn = "arn:aws:sts::%s:assumed-role/%s/%s" % (account, rname,
+                                                            sess)
+            life = role.get("lifetime")
+            if life is None and st.cfg.get("temp_lifetime") is None:
+                life = int(dur) if dur is not None else 3600
+            nk = st.issue_key(account, sarn, role_id + ":" + sess,
+                              "assume_role" if op == "AssumeRole"
+                              else "web_identity", life)
+            creds = ('    <Credentials>\n'
+                     '      <AccessKeyId>%s</AccessKeyId>\n'
+                     '      <SecretAccessKey>%s</SecretAccessKey>\n'
+                     '      <SessionToken>%s</SessionToken>\n'
+                     '      <Expiration>%s</Expiration>\n'
+                     '    </Credentials>\n' % (
+                         nk["id"], xml_escape(nk["secret"]),
+                         xml_escape(nk["session_token"]),
+                         iso8601(nk["expires_at"])))
+            user = ('    <AssumedRoleUser>\n      <Arn>%s</Arn>\n'
+                    '      <AssumedRoleId>%s:%s</AssumedRoleId>\n'
+                    '    </AssumedRoleUser>\n' % (
+                        xml_escape(sarn), role_id, xml_escape(sess)))
+            extra = ""
+            if op == "AssumeRoleWithWebIdentity":
+                extra = ('    <SubjectFromWebIdentityToken>system:'
+                         'serviceaccount:default:emu'
+                         '</SubjectFromWebIdentityToken>\n'
+                         '    <Audience>sts.amazonaws.com</Audience>\n'
+                         '    <Provider>emulator-oidc</Provider>\n')
+            return 200, ('<%sResponse xmlns="%s">\n  <%sResult>\n%s%s%s'
+                         '    <PackedPolicySize>6</PackedPolicySize>\n'
+                         '  </%sResult>\n%s</%sResponse>\n' % (
+                             op, STS_NS, op, extra, user, creds, op, meta,
+                             op))
+        raise Abort(400, "InvalidAction",
+                    "Could not find operation %s for version 2011-06-15"
+                    % op)
+
+    # -- EC2
+    def ec2(self, op, form, region, rid):
+        if op != "DescribeRegions":
+            raise Abort(400, "InvalidAction",
+                        "The action %s is not valid for this web service."
+                        % op)
+        allr = form.get("AllRegions", "false").lower() == "true"
+        names = [v for k, v in sorted(form.items())
+                 if k.startswith("RegionName.")]
+        filters = collections.defaultdict(list)
+        for k, v in form.items():
+            if k.startswith("Filter.") and k.endswith(".Name"):
+                n = k.split(".")[1]
+                vals = [fv for fk, fv in form.items()
+                        if fk.startswith("Filter.%s.Value." % n)]
+                filters[v] += vals
+        regs = self.st.regions()
+        known = {r["name"] for r in regs}
+        for n in names:
+            if n not in known:
+                raise Abort(400, "InvalidParameterValue",
+                            "Invalid region: %s" % n)
+        items = []
+        for r in regs:
+            if not allr and not names and r["opt_in"] == "not-opted-in":
+                continue
+            if names and r["name"] not in names:
+                continue
+            ep = "ec2.%s.amazonaws.com" % r["name"]
+            ok = True
+            for fname, vals in filters.items():
+                v = {"region-name": r["name"], "endpoint": ep,
+                     "opt-in-status": r["opt_in"]}.get(fname)
+                if v is None:
+                    raise Abort(400, "InvalidParameterValue",
+                                "The filter '%s' is invalid" % fname)
+                ok = ok and v in vals
+            if ok:
+                items.append(
+                    '        <item>\n'
+                    '            <regionName>%s</regionName>\n'
+                    '            <regionEndpoint>%s</regionEndpoint>\n'
+                    '            <optInStatus>%s</optInStatus>\n'
+                    '        </item>\n' % (r["name"], ep, r["opt_in"]))
+        return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<DescribeRegionsResponse xmlns="%s">\n'
+                '    <requestId>%s</requestId>\n    <regionInfo>\n%s'
+                '    </regionInfo>\n</DescribeRegionsResponse>' % (
+                    EC2_NS, rid, "".join(items)))
+
+    # -- CloudTrail
+    def cloudtrail(self, op, body, key, region):
+        if op != "LookupEvents":
+            raise Abort(400, "UnknownOperationException", "")
+        try:
+            p = json.loads(body or b"{}")
+            if not isinstance(p, dict):
+                raise ValueError
+        except ValueError:
+            raise Abort(400, "SerializationException",
+                        "Start of structure or map found where not "
+                        "expected.")
+        start = p.get("StartTime")
+        end = p.get("EndTime")
+        for v in (start, end):
+            if v is not None and (isinstance(v, bool) or
+                                  not isinstance(v, (int, float))):
+                # AWS wants epoch seconds as a JSON number here; an ISO
+                # string is refused (boto/boto#3133).
+                raise Abort(400, "SerializationException",
+                            "%s can not be converted to a Date" % (
+                                "STRING_VALUE" if isinstance(v, str)
+                                else "VALUE"))
+        if start is not None and end is not None and start > end:
+            raise Abort(400, "InvalidTimeRangeException",
+                        "Start time must be less than or equal to end time")
+        mr = p.get("MaxResults", 50)
+        if isinstance(mr, bool) or not isinstance(mr, int) or \
+                mr < 1 or mr > 50:
+            raise Abort(400, "InvalidMaxResultsException",
+                        "Value %s for MaxResults is invalid. MaxResults "
+                        "must be between 1 and 50." % mr)
+        attrs = p.get("LookupAttributes") or []
+        if not isinstance(attrs, list) or len(attrs) > 1:
+            raise Abort(400, "InvalidLookupAttributesException",
+                        "You cannot specify more than one lookup attribute")
+        filt = None
+        for a in attrs:
+            k = a.get("AttributeKey") if isinstance(a, dict) else None
+            if k not in ATTR_KEYS or not isinstance(a.get("AttributeValue"),
+                                                    str):
+                raise Abort(400, "InvalidLookupAttributesException",
+                            "Invalid lookup attribute: %s" % k)
+            filt = (k, a["AttributeValue"])
+        cat = p.get("EventCategory")
+        if cat is not None and cat != "insight":
+            raise Abort(400, "InvalidEventCategoryException",
+                        "Event category %s is not valid" % cat)
+        bind = json.dumps([key["account"], region, start, end, filt, cat],
+                          sort_keys=True)
+        tok = p.get("NextToken")
+        last = None
+        if tok is not None:
+            last = self.decode_token(tok, bind)
+        data = self.st.data(key["account"], region)
+        events = []
+        more = False
+        if cat is None:
+            lo = 0 if start is None else bisect.bisect_left(
+                data.times, float(start))
+            hi = len(data.times) if end is None else bisect.bisect_right(
+                data.times, float(end))
+            i = hi - 1
+            if last is not None:
+                i = min(i, bisect.bisect_left(data.keys, last) - 1)
+            while i >= lo:
+                ev = data.event(i)
+                i -= 1
+                if filt is not None and ev.get(filt[0]) != filt[1] and \
+                        not (filt[0] == "ResourceName" and
+                             any(r.get("ResourceName") == filt[1]
+                                 for r in ev["Resources"])) and \
+                        not (filt[0] == "ResourceType" and
+                             any(r.get("ResourceType") == filt[1]
+                                 for r in ev["Resources"])):
+                    continue
+                if len(events) == mr:
+                    more = True
+                    break
+                events.append((i + 1, ev))
+            if not more and len(events) == mr and \
+                    self.st.cfg.get("empty_last_page"):
+                more = True
+        tf = self.st.cfg.get("time_format", "java")
+        parts = [data.event_json(i, ev, tf) for i, ev in events]
+        out = '{"Events":[' + ",".join(parts) + "]"
+        if more and events:
+            out += ',"NextToken":' + json.dumps(self.encode_token(
+                list(data.keys[events[-1][0]]), bind))
+        out += "}"
+        with self.st.lock:
+            s = self.st.stats[region]
+            s.pages += 1
+            s.events += len(events)
+        return out
+
+    def encode_token(self, last, bind):
+        h = hashlib.sha256(bind.encode()).hexdigest()[:16]
+        payload = json.dumps({"k": last, "h": h}, separators=(",", ":"))
+        mac = hmac.new(self.st.server_secret, payload.encode(),
+                       hashlib.sha256).hexdigest()[:16]
+        return base64.b64encode((payload + "." + mac).encode()).decode()
+
+    def decode_token(self, tok, bind):
+        bad = Abort(400, "InvalidNextTokenException",
+                    "Invalid NextToken: the token is not valid or was "
+                    "issued for a request with different parameters")
+        try:
+            raw = base64.b64decode(tok.encode(), validate=True).decode()
+            payload, mac = raw.rsplit(".", 1)
+        except (ValueError, UnicodeDecodeError, AttributeError):
+            raise bad
+        want = hmac.new(self.st.server_secret, payload.encode(),
+                        hashlib.sha256).hexdigest()[:16]
+        if not hmac.compare_digest(want, mac):
+            raise bad
+        d = json.loads(payload)
+        if d["h"] != hashlib.sha256(bind.encode()).hexdigest()[:16]:
+            raise bad
+        return tuple(d["k"])
+
+    # -- credential endpoints
+    def json_reply(self, status, obj, ctype="application/json", extra=None):
+        self.send(status, json.dumps(obj, indent=2), ctype, extra)
+
+    def imds(self, method, path):
+        st = self.st
+        cfg = st.cfg["imds"]
+        with st.lock:
+            st.ops["imds:%s %s" % (method, path)] += 1
+        if path == "/latest/api/token":
+            if method != "PUT":
+                return self.send(405, "", "text/plain")
+            ttl = self.headers.get("X-aws-ec2-metadata-token-ttl-seconds")
+            try:
+                ttl = int(ttl)
+            except (TypeError, ValueError):
+                return self.send(400, "", "text/plain")
+            if ttl < 1 or ttl > 21600:
+                return self.send(400, "", "text/plain")
+            tok = "EmuImds" + secrets.token_urlsafe(32)
+            with st.lock:
+                st.imds_tokens[tok] = time.time() + ttl
+            return self.send(200, tok, "text/plain",
+                             {"X-aws-ec2-metadata-token-ttl-seconds":
+                              str(ttl)})
+        if method != "GET":
+            return self.send(405, "", "text/plain")
+        tok = self.headers.get("X-aws-ec2-metadata-token")
+        with st.lock:
+            exp = st.imds_tokens.get(tok) if tok else None
+        if tok is not None and (exp is None or exp < time.time()):
+            return self.send(401, "", "text/plain")
+        if tok is None and not cfg.get("v1"):
+            return self.send(401, "", "text/plain")
+        base = "/latest/meta-data/iam/security-credentials/"
+        role = cfg.get("role")
+        if path == base:
+            if not role:
+                return self.send(404, "", "text/plain")
+            return self.send(200, role, "text/plain")
+        if path == base + (role or "\0"):
+            nk = st.issue_key(cfg.get("account", "123456789012"),
+                              "arn:aws:sts::%s:assumed-role/%s/"
+                              "i-0123456789abcdef0" % (
+                                  cfg.get("account", "123456789012"), role),
+                              "AROAEMUINSTANCE:i-0123456789abcdef0", "imds",
+                              cfg.get("lifetime"))
+            return self.json_reply(200, {
+                "Code": "Success", "LastUpdated": iso8601(time.time()),
+                "Type": "AWS-HMAC", "AccessKeyId": nk["id"],
+                "SecretAccessKey": nk["secret"],
+                "Token": nk["session_token"],
+                "Expiration": iso8601(nk["expires_at"])}, "text/plain")
+        if path == "/latest/meta-data/placement/region":
+            return self.send(200, cfg.get("region", "us-east-1"),
+                             "text/plain")
+        if path == "/latest/dynamic/instance-identity/document":
+            return self.json_reply(200, {
+                "region": cfg.get("region", "us-east-1"),
+                "accountId": cfg.get("account", "123456789012"),
+                "instanceId": "i-0123456789abcdef0"}, "text/plain")
+        return self.send(404, "", "text/plain")
+
+    def container(self):
+        st = self.st
+        cfg = st.cfg["container"]
+        with st.lock:
+            st.ops["container:GET"] += 1
+        want = cfg.get("token")
+        if want is not None and self.headers.get("Authorization") != want:
+            return self.json_reply(401, {
+                "code": "AccessDeniedException",
+                "message": "Unable to authenticate the request"})
+        acc = cfg.get("account", "123456789012")
+        role = cfg.get("role", "emu-task-role")
+        nk = st.issue_key(acc, "arn:aws:sts::%s:assumed-role/%s/emu-task"
+                          % (acc, role), "AROAEMUTASK:emu-task", "container",
+                          cfg.get("lifetime"))
+        return self.json_reply(200, {
+            "RoleArn": "arn:aws:iam::%s:role/%s" % (acc, role),
+            "AccessKeyId": nk["id"], "SecretAccessKey": nk["secret"],
+            "Token": nk["session_token"],
+            "Expiration": iso8601(nk["expires_at"])})
+
+    def sso(self):
+        st = self.st
+        cfg = st.cfg["sso"]
+        with st.lock:
+            st.ops["sso:GetRoleCredentials"] += 1
+        q = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+        acc = (q.get("account_id") or [""])[0]
+        role = (q.get("role_name") or [""])[0]
+        tok = self.headers.get("x-amz-sso_bearer_token")
+        want = cfg.get("token")
+        if not tok or (want is not None and tok != want):
+            return self.json_reply(401, {
+                "message": "Session token not found or invalid",
+                "__type": "com.amazonaws.switchboard.portal#"
+                          "UnauthorizedException"})
+        if not acc or not role:
+            return self.json_reply(400, {
+                "message": "Missing required parameter",
+                "__type": "com.amazonaws.switchboard.portal#"
+                          "InvalidRequestException"})
+        roles = cfg.get("roles")
+        if roles is not None and not any(
+                r.get("account_id") == acc and r.get("role_name") == role
+                for r in roles):
+            return self.json_reply(403, {
+                "message": "No access",
+                "__type": "com.amazonaws.switchboard.portal#"
+                          "ForbiddenException"})
+        nk = st.issue_key(acc, "arn:aws:sts::%s:assumed-role/"
+                          "AWSReservedSSO_%s_0123456789abcdef/emu-user"
+                          % (acc, role), "AROAEMUSSO:emu-user", "sso",
+                          cfg.get("lifetime"))
+        return self.json_reply(200, {"roleCredentials": {
+            "accessKeyId": nk["id"], "secretAccessKey": nk["secret"],
+            "sessionToken": nk["session_token"],
+            "expiration": int(nk["expires_at"] * 1000)}})
+
+
+class Handled(Exception):
+    pass
+
+
+def parse_auth(auth):
+    """Parse an AWS4-HMAC-SHA256 Authorization header, or None."""
+    if not auth.startswith("AWS4-HMAC-SHA256 "):
+        return None
+    parts = {}
+    for item in auth[len("AWS4-HMAC-SHA256 "):].split(","):
+        k, _, v = item.strip().partition("=")
+        parts[k] = v
+    cred = parts.get("Credential", "").split("/")
+    if len(cred) != 5 or cred[4] != "aws4_request" or \
+            "SignedHeaders" not in parts or "Signature" not in parts:
+        return None
+    return {"akid": cred[0], "date": cred[1], "region": cred[2],
+            "service": cred[3],
+            "signed_headers": [h for h in parts["SignedHeaders"].split(";")
+                               if h],
+            "signature": parts["Signature"]}
+
+
+def host_region(host):
+    h = host.split(":")[0].split(".")
+    if len(h) >= 4 and h[-2] == "amazonaws":
+        return h[1]
+    return "us-east-1"
+
+
+
+
+# ---------------------------------------------------------------- gen
+
+EVENT_NAMES = [("DescribeInstances", "ec2.amazonaws.com", True),
+               ("GetObject", "s3.amazonaws.com", True),
+               ("ListBuckets", "s3.amazonaws.com", True),
+               ("AssumeRole", "sts.amazonaws.com", False),
+               ("RunInstances", "ec2.amazonaws.com", False),
+               ("PutObject", "s3.amazonaws.com", False),
+               ("CreateUser", "iam.amazonaws.com", False),
+               ("ConsoleLogin", "signin.amazonaws.com", None),
+               ("GetCallerIdentity", "sts.amazonaws.com", True),
+               ("LookupEvents", "cloudtrail.amazonaws.com", True)]
+
+
+def gen_events(region, count, start, end, seed=1, account="123456789012"):
+    """Synthetic CloudTrail records, deterministic for a seed."""
+    rng = random.Random("%s/%s" % (seed, region))
+    users = ["alice", "bob", "carol", "deploy"]
+    out = []
+    for i in range(count):
+        t = rng.randint(int(start), int(end))
+        name, src, ro = rng.choice(EVENT_NAMES)
+        kind = rng.random()
+        if kind < 0.6:
+            u = rng.choice(users)
+            ui = {"type": "IAMUser", "principalId": "AIDA%012d" % i,
+                  "arn": "arn:aws:iam::%s:user/%s" % (account, u),
+                  "accountId": account,
+                  "accessKeyId": "AKIA%016d" % rng.randint(0, 99),
+                  "userName": u}
+        elif kind < 0.9:
+            ui = {"type": "AssumedRole",
+                  "principalId": "AROAEXAMPLE:sess%d" % (i % 7),
+                  "arn": "arn:aws:sts::%s:assumed-role/role%d/sess%d" % (
+                      account, i % 3, i % 7),
+                  "accountId": account,
+                  "accessKeyId": "ASIA%016d" % rng.randint(0, 99),
+                  "sessionContext": {"sessionIssuer": {
+                      "type": "Role", "principalId": "AROAEXAMPLE",
+                      "arn": "arn:aws:iam::%s:role/role%d" % (account, i % 3),
+                      "accountId": account, "userName": "role%d" % (i % 3)}}}
+        else:
+            ui = {"type": "AWSService", "invokedBy": "ec2.amazonaws.com"}
+        rec = {"eventVersion": "1.08", "userIdentity": ui,
+               "eventTime": iso8601(t), "eventSource": src,
+               "eventName": name, "awsRegion": region,
+               "sourceIPAddress": "198.51.100.%d" % rng.randint(1, 254),
+               "userAgent": "aws-cli/2.9.19",
+               "requestParameters": None, "responseElements": None,
+               "requestID": str(uuid.UUID(int=rng.getrandbits(128))),
+               "eventID": str(uuid.UUID(int=rng.getrandbits(128))),
+               "eventType": "AwsApiCall", "managementEvent": True,
+               "recipientAccountId": account,
+               "eventCategory": "Management"}
+        if ro is not None:
+            rec["readOnly"] = ro
+        if rng.random() < 0.1:
+            rec["errorCode"] = "AccessDenied"
+            rec["errorMessage"] = "User is not authorized"
+        out.append(json.dumps(rec, separators=(",", ":")))
+    return out
+
+
+def main_gen(argv):
+    ap = argparse.ArgumentParser(prog="awsemu.py gen",
+                                 description="print synthetic CloudTrail "
+                                 "records (NDJSON) for one region")
+    ap.add_argument("--region", required=True)
+    ap.add_argument("--count", type=int, required=True)
+    ap.add_argument("--start", required=True, help="ISO 8601 or epoch")
+    ap.add_argument("--end", required=True, help="ISO 8601 or epoch")
+    ap.add_argument("--seed", default="1")
+    ap.add_argument("--account", default="123456789012")
+    a = ap.parse_args(argv)
+    for line in gen_events(a.region, a.count, parse_time(a.start),
+                           parse_time(a.end), a.seed, a.account):
+        sys.stdout.write(line + "\n")
+    return 0
+
+
+# ---------------------------------------------------------------- main
+
+def shq(s):
+    return "'" + str(s).replace("'", "'\\''") + "'"
+
+
+def watch_parent(pid, srv):
+    while True:
+        time.sleep(0.5)
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            srv.shutdown()
+            return
+        except PermissionError:
+            pass
+
+
+def main(argv):
+    if argv and argv[0] == "gen":
+        return main_gen(argv[1:])
+    ap = argparse.ArgumentParser(prog="awsemu.py",
+                                 description="local emulator of STS, EC2, "
+                                 "CloudTrail and the credential endpoints")
+    ap.add_argument("--config", help="JSON configuration file")
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--port-file")
+    ap.add_argument("--env-file", help="write sourceable EMU_* variables")
+    ap.add_argument("--data-dir")
+    ap.add_argument("--rate", type=float)
+    ap.add_argument("--throttle", choices=("window", "bucket", "off"))
+    ap.add_argument("--seed", type=int)
+    ap.add_argument("--fault", action="append", default=[],
+                    metavar="KIND:RATE[:REGION,...[:OP,...]]")
+    ap.add_argument("--deny", action="append", default=[],
+                    metavar="REGION:AccessDenied|UnrecognizedClient")
+    ap.add_argument("--temp-lifetime", type=float)
+    ap.add_argument("--tls-cert")
+    ap.add_argument("--tls-key")
+    ap.add_argument("--parent", type=int, metavar="PID",
+                    help="exit when process PID is gone")
+    ap.add_argument("--verbose", action="store_true")
+    a = ap.parse_args(argv)
+    cfg = {}
+    if a.config:
+        with open(a.config, encoding="utf-8") as f:
+            cfg = json.load(f)
+    if a.data_dir:
+        cfg["data_dir"] = a.data_dir
+    th = dict(cfg.get("throttle") or {})
+    if a.rate is not None:
+        th["rate"] = a.rate
+    if a.throttle:
+        th["mode"] = a.throttle
+    if th:
+        cfg["throttle"] = th
+    fl = dict(cfg.get("faults") or {})
+    if a.seed is not None:
+        fl["seed"] = a.seed
+    rules = list(fl.get("rules") or [])
+    for f in a.fault:
+        p = f.split(":")
+        if p[0] not in FAULT_KINDS:
+            ap.error("unknown fault kind %s" % p[0])
+        r = {"kind": p[0], "rate": float(p[1]) if len(p) > 1 else 1.0}
+        if len(p) > 2 and p[2]:
+            r["regions"] = p[2].split(",")
+        if len(p) > 3 and p[3]:
+            r["ops"] = p[3].split(",")
+        rules.append(r)
+    fl["rules"] = rules
+    cfg["faults"] = fl
+    deny = dict(cfg.get("deny") or {})
+    for d in a.deny:
+        r, _, k = d.partition(":")
+        deny[r] = k or "AccessDenied"
+    cfg["deny"] = deny
+    if a.temp_lifetime is not None:
+        cfg["temp_lifetime"] = a.temp_lifetime
+    state = State(cfg)
+    # Threads waiting for the GIL get it sooner: arrival times stay close
+    # to the real ones under load.
+    sys.setswitchinterval(0.0005)
+    srv = Server(("127.0.0.1", a.port), Handler, state, a.verbose)
+    scheme = "http"
+    if a.tls_cert:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(a.tls_cert, a.tls_key)
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+        scheme = "https"
+    port = srv.server_address[1]
+    # Ready only once botocore is imported and the data loaded, so that
+    # the first requests are as quick as the others (a throughput test
+    # would otherwise lose its first second).
+    botocore_auth()
+    state.preload()
+    key0 = state.cfg["keys"][0] if state.cfg["keys"] else {}
+    if a.env_file:
+        tmp = a.env_file + ".tmp"
+        with open(tmp, "w") as f:
+            f.write("EMU_PORT=%d\nEMU_URL=%s\nEMU_PID=%d\n"
+                    "EMU_KEY_ID=%s\nEMU_SECRET=%s\nEMU_TOKEN=%s\n" % (
+                        port, shq("%s://127.0.0.1:%d" % (scheme, port)),
+                        os.getpid(), shq(key0.get("id", "")),
+                        shq(key0.get("secret", "")),
+                        shq(key0.get("session_token") or "")))
+        os.rename(tmp, a.env_file)
+    if a.port_file:
+        tmp = a.port_file + ".tmp"
+        with open(tmp, "w") as f:
+            f.write("%d\n" % port)
+        os.rename(tmp, a.port_file)
+    if a.parent:
+        threading.Thread(target=watch_parent, args=(a.parent, srv),
+                         daemon=True).start()
+    try:
+        srv.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+    srv.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

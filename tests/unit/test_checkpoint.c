@@ -1,0 +1,160 @@
+/* test_checkpoint.c - the ct-fetch checkpoint: format, durability, errors. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "checkpoint.h"
+
+static char dir[] = "/tmp/ct-ckpt.XXXXXX";
+
+static void
+put(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+
+	fputs(text, fp);
+	fclose(fp);
+}
+
+static int
+load_text(const char *text, struct ct_ckpt *ck, struct ct_buf *err)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/in", dir);
+	put(path, text);
+	ct_buf_reset(err);
+	return ct_ckpt_load(path, ck, err);
+}
+
+int
+main(void)
+{
+	struct ct_ckpt ck, back;
+	struct ct_ckpt_region *r;
+	struct ct_buf a, b, err;
+	struct stat st;
+	char path[256], tmp[300];
+	int rc;
+
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	ct_buf_init(&a, 0);
+	ct_buf_init(&b, 0);
+	ct_buf_init(&err, 0);
+
+	ct_ckpt_init(&ck);
+	ck.start = 1793491200;
+	ck.end = 1793577600;
+	strcpy(ck.account, "123456789012");
+	strcpy(ck.run_timestamp, "2026-11-28T19:00:00Z");
+	r = ct_ckpt_add(&ck, "eu-west-1");
+	ct_ckpt_set_token(r, "tok\"en\\/\xc3\xa9+=");
+	r->events = 1234;
+	r->pages = 25;
+	r->reached = 1793500000;
+	r = ct_ckpt_add(&ck, "us-east-1");
+	r->done = 1;
+	r->events = 7;
+	r->pages = 1;
+	CHECK(ct_ckpt_add(&ck, "eu-west-1") == ck.regions[0],
+	    "adding a region twice returns the first entry");
+	CHECK(ck.nregions == 2, "two regions");
+
+	CHECK(ct_ckpt_encode(&ck, &a) == 0, "encode");
+	ct_ckpt_init(&back);
+	CHECK(ct_ckpt_decode(a.data, a.len, &back, &err) == 0,
+	    "decode what was encoded");
+	CHECK(ct_ckpt_encode(&back, &b) == 0, "encode again");
+	CHECK_STR(b.data, a.data, "round trip is exact");
+	CHECK_STR(ct_ckpt_find(&back, "eu-west-1")->next_token,
+	    "tok\"en\\/\xc3\xa9+=", "token with quotes, backslash, UTF-8");
+	CHECK(ct_ckpt_find(&back, "us-east-1")->done == 1 &&
+	    ct_ckpt_find(&back, "us-east-1")->next_token == NULL,
+	    "done region: no token");
+	CHECK(ct_ckpt_find(&back, "ap-south-1") == NULL, "unknown region");
+	ct_ckpt_free(&back);
+
+	/* Durable save: mode 0600, no temporary left, prepare alone does not
+	 * change the file. */
+	snprintf(path, sizeof(path), "%s/ck", dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	umask(022);
+	ct_buf_reset(&err);
+	CHECK(ct_ckpt_save(path, &ck, &err) == 0, "save");
+	CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600,
+	    "saved with mode 0600");
+	CHECK(access(tmp, F_OK) != 0, "no temporary file left");
+	ct_ckpt_init(&back);
+	CHECK(ct_ckpt_load(path, &back, &err) == 1, "load what was saved");
+	CHECK(back.nregions == 2 && back.start == ck.start &&
+	    back.end == ck.end && strcmp(back.account, ck.account) == 0,
+	    "loaded window, account, regions");
+	ct_ckpt_free(&back);
+
+	ck.regions[0]->events = 9999;
+	CHECK(ct_ckpt_prepare(path, &ck, &err) == 0, "prepare");
+	ct_ckpt_init(&back);
+	ct_ckpt_load(path, &back, &err);
+	CHECK(ct_ckpt_find(&back, "eu-west-1")->events == 1234,
+	    "after prepare the file still holds the old state");
+	ct_ckpt_free(&back);
+	CHECK(ct_ckpt_commit(path, &err) == 0, "commit");
+	ct_ckpt_init(&back);
+	ct_ckpt_load(path, &back, &err);
+	CHECK(ct_ckpt_find(&back, "eu-west-1")->events == 9999,
+	    "after commit it holds the new one");
+	ct_ckpt_free(&back);
+
+	/* Errors. */
+	snprintf(tmp, sizeof(tmp), "%s/absent", dir);
+	ct_ckpt_init(&back);
+	CHECK(ct_ckpt_load(tmp, &back, &err) == 0 && back.nregions == 0,
+	    "no file: 0, empty");
+	rc = load_text("{\"ctFetchCheckpoint\":1,\"accountId\":\"1\"", &back,
+	    &err);
+	CHECK(rc == -1 && err.len > 0, "truncated file: error (%s)",
+	    err.data);
+	rc = load_text("{\"ctFetchCheckpoint\":2,\"accountId\":\"1\","
+	    "\"window\":{\"start\":1,\"end\":2},\"runTimestamp\":\"x\","
+	    "\"regions\":[]}", &back, &err);
+	CHECK(rc == -1 && strstr(err.data, "version 2") != NULL,
+	    "another version: error (%s)", err.data);
+	rc = load_text("{\"ctFetchCheckpoint\":1,\"accountId\":\"1\","
+	    "\"window\":{\"start\":3,\"end\":2},\"runTimestamp\":\"x\","
+	    "\"regions\":[]}", &back, &err);
+	CHECK(rc == -1, "window ending before it starts: error (%s)",
+	    err.data);
+	rc = load_text("{\"ctFetchCheckpoint\":1,\"accountId\":\"1\","
+	    "\"window\":{\"start\":1,\"end\":2},\"runTimestamp\":\"x\","
+	    "\"regions\":[{\"region\":\"a\",\"nextToken\":null,\"events\":-1,"
+	    "\"pages\":0,\"done\":false,\"reached\":0}]}", &back, &err);
+	CHECK(rc == -1, "negative count: error (%s)", err.data);
+	rc = load_text("{\"ctFetchCheckpoint\":1,\"accountId\":\"1\","
+	    "\"window\":{\"start\":1,\"end\":2},\"runTimestamp\":\"x\","
+	    "\"regions\":[{\"region\":\"a\",\"nextToken\":null,\"events\":1,"
+	    "\"pages\":1,\"done\":true,\"reached\":0},{\"region\":\"a\","
+	    "\"nextToken\":null,\"events\":1,\"pages\":1,\"done\":true,"
+	    "\"reached\":0}]}", &back, &err);
+	CHECK(rc == -1, "region twice: error (%s)", err.data);
+	rc = load_text("[1]", &back, &err);
+	CHECK(rc == -1 && back.nregions == 0, "not a checkpoint: error, "
+	    "nothing kept (%s)", err.data);
+
+	snprintf(tmp, sizeof(tmp), "%s/no/such/dir/ck", dir);
+	ct_buf_reset(&err);
+	CHECK(ct_ckpt_save(tmp, &ck, &err) == -1 && err.len > 0,
+	    "unwritable place: error (%s)", err.data);
+
+	ct_ckpt_free(&ck);
+	ct_buf_free(&a);
+	ct_buf_free(&b);
+	ct_buf_free(&err);
+	snprintf(tmp, sizeof(tmp), "rm -rf '%s'", dir);
+	if (system(tmp) != 0)
+		return 1;
+	return check_done();
+}

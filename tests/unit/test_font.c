@@ -1,0 +1,111 @@
+/* test_font.c - decoding labels, measuring and drawing any text. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "font.h"
+
+static size_t
+dec(const char *s, size_t n, uint32_t *want, size_t wn)
+{
+	uint32_t *cp;
+	size_t k = ct_font_decode(s, n, &cp), ok;
+
+	ok = k == wn && memcmp(cp, want, wn * sizeof(*cp)) == 0;
+	free(cp);
+	return ok;
+}
+
+static long
+dark(const struct ct_canvas *c, int x0, int y0, int x1, int y1)
+{
+	long n = 0;
+	int x, y;
+
+	for (y = y0; y < y1; y++)
+		for (x = x0; x < x1; x++)
+			n += (ct_canvas_get(c, x, y) & 0xff) < 160;
+	return n;
+}
+
+int
+main(void)
+{
+	static uint32_t abc[] = { 'a', 'b', 'c' }, e[] = { 0xe9 },
+	    bad[] = { 'a', 0xfffd, 'b' }, emoji[] = { 0x1f600 },
+	    sur[] = { 0xd800 }, ctl[] = { 0, 9, 0x7f }, trunc[] = { 0xfffd,
+	    0xfffd }, over[] = { 0xfffd, 0xfffd };
+	struct ct_canvas *c;
+	struct ct_font *f;
+	struct ct_buf err;
+	uint32_t esc[] = { '\\', 'x', '0', '1' }, one[] = { 1 },
+	    box[] = { 0x10fffd }, hello[] = { 'H', 'e', 'l', 'l', 'o' };
+	int asc, desc, w;
+
+	CHECK(dec("abc", 3, abc, 3), "ASCII decodes");
+	CHECK(dec("\xc3\xa9", 2, e, 1), "2-byte UTF-8 is one character");
+	CHECK(dec("\xf0\x9f\x98\x80", 4, emoji, 1), "4-byte UTF-8 is one");
+	CHECK(dec("a\xff" "b", 3, bad, 3), "invalid byte -> U+FFFD");
+	CHECK(dec("\xed\xa0\x80", 3, sur, 1), "WTF-8 lone surrogate kept");
+	CHECK(dec("\0\t\x7f", 3, ctl, 3), "control characters kept as such");
+	CHECK(dec("\xe2\x82", 2, trunc, 2), "truncated sequence -> U+FFFD each");
+	CHECK(dec("\xc0\x80", 2, over, 2), "overlong NUL -> U+FFFD each");
+
+	ct_buf_init(&err, 0);
+	f = ct_font_open("/nonexistent/font.ttf", &err);
+	CHECK(f == NULL && err.data != NULL &&
+	    strstr(err.data, "/nonexistent/font.ttf") != NULL,
+	    "missing font: reason names it: %s", err.data ? err.data : "");
+	ct_buf_reset(&err);
+	f = ct_font_open("/etc/passwd", &err);
+	CHECK(f == NULL && err.len > 0, "not a font: refused");
+	ct_buf_reset(&err);
+	if ((f = ct_font_open(NULL, &err)) == NULL) {
+		CHECK(1, "drawing # SKIP no DejaVu Sans: %s", err.data);
+		return check_done();
+	}
+	CHECK(strstr(ct_font_file(f), "DejaVuSans") != NULL ||
+	    getenv("CT_FONT") != NULL, "found DejaVu Sans: %s",
+	    ct_font_file(f));
+
+	ct_font_metrics(f, 14, &asc, &desc);
+	CHECK(asc >= 12 && asc <= 15 && desc >= 2 && desc <= 5,
+	    "14 px metrics plausible: %d/%d", asc, desc);
+	w = ct_font_width(f, 14, hello, 5);
+	CHECK(w > 25 && w < 50, "'Hello' at 14 px: %d px wide", w);
+	CHECK(ct_font_width(f, 28, hello, 5) > 2 * w - 6, "width scales");
+	CHECK(ct_font_width(f, 14, one, 1) == ct_font_width(f, 14, esc, 4),
+	    "a control character is as wide as its \\x01");
+	CHECK(ct_font_width(f, 14, box, 1) > 0,
+	    "a character the font lacks still has a width (the box)");
+
+	c = ct_canvas_new(200, 40, 0xffffff);
+	w = ct_font_draw(f, c, 10, 25, 14, hello, 5, 0x000000);
+	CHECK(dark(c, 10, 10, 10 + w, 30) > 30, "text leaves dark pixels");
+	CHECK(dark(c, 0, 0, 9, 40) == 0 && dark(c, 12 + w, 0, 200, 40) == 0,
+	    "nothing outside the text's box");
+	ct_canvas_clear(c, 0xffffff);
+	ct_font_draw(f, c, 10, 25, 14, box, 1, 0x000000);
+	CHECK(dark(c, 0, 0, 200, 40) > 10, "missing glyph drawn as a box");
+	ct_canvas_clear(c, 0xffffff);
+	ct_font_draw(f, c, 10, 25, 14, one, 1, 0x000000);
+	CHECK(dark(c, 0, 0, 200, 40) > 10, "control character drawn visibly");
+	/* Off the canvas, huge text: clipped, no crash (ASan). */
+	{
+		uint32_t *lots = malloc(5000 * sizeof(*lots));
+		int i;
+
+		for (i = 0; i < 5000; i++)
+			lots[i] = (uint32_t)(i * 7919 % 0x110000);
+		ct_font_draw(f, c, -50, 5, 30, lots, 5000, 0x000000);
+		ct_font_draw(f, c, 150, 60, 14, lots, 5000, 0x000000);
+		CHECK(ct_font_width(f, 9, lots, 5000) > 0, "5000 arbitrary code "
+		    "points measured and drawn");
+		free(lots);
+	}
+	ct_canvas_free(c);
+	ct_font_free(f);
+	ct_font_free(NULL);
+	ct_buf_free(&err);
+	return check_done();
+}

@@ -1,0 +1,107 @@
+/* test_timefmt.c - parsing and formatting UTC times, no TZ dependence. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "timefmt.h"
+
+static int64_t
+p(const char *s, int *rc)
+{
+	int64_t t = -12345;
+
+	*rc = ct_time_parse(s, strlen(s), &t);
+	return t;
+}
+
+int
+main(void)
+{
+	/* Expected epochs: date -u -d '2026-11-28T19:00:00Z' +%s etc. */
+	static const struct {
+		const char *in;
+		int64_t want;
+	} good[] = {
+		{ "2026-11-28T19:00:00Z", 1795892400 },
+		{ "1970-01-01T00:00:00Z", 0 },
+		{ "2026-11-28T19:00:00.123Z", 1795892400 },
+		{ "2026-11-28T19:00:00,9Z", 1795892400 },
+		{ "2026-11-28T20:00:00+01:00", 1795892400 },
+		{ "2026-11-28T18:30:00-0030", 1795892400 },
+		{ "2026-11-29T05:00:00+10", 1795892400 },
+		{ "2022-02-08 09:23:37+11:00", 1644272617 },
+		{ "2026-11-28t19:00Z", 1795892400 },
+		{ "2026-11-28T19:00:00", 1795892400 },
+		{ "2026-11-28", 1795824000 },
+		{ "2024-02-29", 1709164800 },
+		{ "2000-02-29T23:59:59Z", 951868799 },
+		{ "1969-12-31T23:59:59Z", -1 },
+		{ "1900-03-01", -2203891200 },
+		{ "20261128190000", 1795892400 },
+		{ "1795892400", 1795892400 },
+		{ "1795892400.75", 1795892400 },
+		{ "-1.5", -2 },
+		{ "0", 0 },
+		{ "9999-12-31T23:59:59Z", 253402300799 },
+	};
+	static const char *bad[] = {
+		"", "2026-13-01", "2026-02-29", "2026-11-31", "2026-11-28T24:00:00Z",
+		"2026-11-28T19:60:00Z", "2026-11-28T19:00:60Z", "2026-11-28T19",
+		"2026-11-28T19:00:00+25:00", "2026-11-28T19:00:00+1", "abc",
+		"2026-11-28X19:00:00Z", "12:00", "1.", ".5", "-", "1e9",
+		"2026-11-28T19:00:00ZZ", "2026-11-28T19:00:00.Z", "2026-1-28",
+		"2026-11-28T19:00:00 Z", "99999999999999999999999",
+	};
+	char c[15], iso[21];
+	size_t i;
+	int rc, wrong = 0;
+	int64_t t;
+
+	for (i = 0; i < sizeof good / sizeof good[0]; i++) {
+		t = p(good[i].in, &rc);
+		if (rc != 0 || t != good[i].want) {
+			wrong++;
+			printf("# %s -> rc %d, %lld (want %lld)\n", good[i].in, rc,
+			    (long long)t, (long long)good[i].want);
+		}
+	}
+	CHECK(wrong == 0, "%zu accepted forms parse to the right epoch", i);
+	wrong = 0;
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		if (p(bad[i], &rc), rc == 0) {
+			wrong++;
+			printf("# accepted: %s\n", bad[i]);
+		}
+	}
+	CHECK(wrong == 0, "%zu malformed times rejected", i);
+
+	CHECK(ct_time_parse_cloudtrail("2026-11-28T19:00:00Z", 20, &t) == 0 &&
+	    t == 1795892400, "CloudTrail fast path");
+	CHECK(ct_time_parse_cloudtrail("2026-11-28T19:00:00.1Z", 22, &t) == -1,
+	    "fast path takes only the exact form");
+	CHECK(ct_time_parse_cloudtrail("2026-02-30T19:00:00Z", 20, &t) == -1,
+	    "fast path checks the date");
+
+	CHECK(ct_time_format_compact(1795892400, c) == 0 &&
+	    strcmp(c, "20261128190000") == 0, "compact format");
+	CHECK(ct_time_format_iso(1795892400, iso) == 0 &&
+	    strcmp(iso, "2026-11-28T19:00:00Z") == 0, "ISO format");
+	CHECK(ct_time_format_iso(-1, iso) == 0 &&
+	    strcmp(iso, "1969-12-31T23:59:59Z") == 0, "before the epoch");
+	CHECK(ct_time_format_compact(253402300800LL, c) == -1 && c[0] == '\0',
+	    "year 10000 does not fit");
+	/* Round trip over four centuries, day by day, at odd seconds. */
+	wrong = 0;
+	for (t = -2208988800LL; t < 4102444800LL; t += 86400 * 7 + 3601) {
+		int64_t back;
+
+		ct_time_format_iso(t, iso);
+		if (ct_time_parse(iso, 20, &back) != 0 || back != t)
+			wrong++;
+	}
+	CHECK(wrong == 0, "format then parse is the identity 1900-2100");
+	setenv("TZ", "Pacific/Kiritimati", 1);
+	CHECK(p("2026-11-28T19:00:00", &rc) == 1795892400 && rc == 0,
+	    "TZ does not matter");
+	return check_done();
+}
