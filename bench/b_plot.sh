@@ -4,12 +4,12 @@
 #
 # The summary is synthetic and deterministic (bench/gen_summary.py).  The
 # full matplotlib run takes many minutes, so by default it draws the first
-# $PLOT_MPL_SAMPLE charts (60) and the per-chart time is scaled to the full
+# $PLOT_MPL_SAMPLE charts (30) and the per-chart time is scaled to the full
 # set (printed as "estimated"); PLOT_MPL_FULL=1 draws them all.
 set -eu
 : "${BENCH_DIR:=${CT_TOP:-.}/build/bench}"
 : "${CT_BIN:=${CT_TOP:-.}/bin}"
-: "${PLOT_MPL_SAMPLE:=60}"
+: "${PLOT_MPL_SAMPLE:=30}"
 top=$(cd "$(dirname "$0")/.." && pwd)
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
@@ -22,8 +22,16 @@ t0=$(date +%s.%N)
 t1=$(date +%s.%N)
 charts=$(find "$out" -name '*.png' | wc -l)
 ours=$(echo "$t1 - $t0" | bc -l)
-printf 'ct-plot:    %d charts in %.2f s (%.2f ms a chart, %d CPUs)\n' "$charts" \
-    "$ours" "$(echo "$ours * 1000 / $charts" | bc -l)" "$(nproc)"
+printf 'ct-plot:    %d charts in %.2f s (%.2f ms a chart, %d CPUs, load %s)\n' \
+    "$charts" "$ours" "$(echo "$ours * 1000 / $charts" | bc -l)" "$(nproc)" \
+    "$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo '?')"
+if [ -x /usr/bin/time ]; then
+	rm -rf "$out"
+	/usr/bin/time -f '%U %S' -o "$BENCH_DIR/plot_time" "$CT_BIN/ct-plot" -o "$out" "$sum"
+	cpu=$(awk '{print $1 + $2}' "$BENCH_DIR/plot_time")
+	printf '            %.2f s of CPU (%.2f ms a chart)\n' "$cpu" \
+	    "$(echo "$cpu * 1000 / $charts" | bc -l)"
+fi
 if "$PY" -c 'import matplotlib' 2>/dev/null; then
 	mpl="$BENCH_DIR/plot_mpl"
 	rm -rf "$mpl"

@@ -70,6 +70,7 @@ struct ctx {
 
 struct unit {
 	int		 is_chunk;
+	int		 is_stream;	/* read by the main thread, in chunks */
 	size_t		 file;		/* index into the inputs */
 	size_t		 k, nchunks;
 	off_t		 start, end;	/* chunk byte range */
@@ -106,6 +107,7 @@ struct pool {
 struct worker {
 	struct pool	*pool;
 	struct ct_fold	 fold;
+	struct ct_scanner *sc;
 	pthread_t	 tid;
 	char		*buf;
 	size_t		 bufsize;
@@ -365,6 +367,7 @@ bad_value(struct ctx *cx, size_t start, size_t off, const char *reason)
 struct seq {
 	struct ctx	 cx;
 	struct ct_scanner *sc;
+	int		 own_sc;
 	struct ct_input	*in;
 	int		 use_pread;
 	off_t		 poff;		/* next pread offset */
@@ -377,12 +380,17 @@ struct seq {
 	size_t		 skip;
 	const char	*whole_err;
 	struct ct_buf	 err;
+	int		 read_failed;	/* err holds why; reported at the end */
+	/* instead of in: a source of bytes (streams read in chunks) */
+	ssize_t		(*src)(void *, void *, size_t);
+	void		*src_arg;
 };
 
 static void
 seq_init(struct seq *q, const struct agg_opts *o, struct ct_fold *f,
-    struct ct_fold_stream *st, struct msgv *mv, struct ct_input *in,
-    int use_pread, off_t start, size_t skip, uint64_t line)
+    struct ct_fold_stream *st, struct msgv *mv, struct ct_scanner *sc,
+    struct ct_input *in, int use_pread, off_t start, size_t skip,
+    uint64_t line)
 {
 	const char *w;
 	size_t wn;
@@ -390,7 +398,13 @@ seq_init(struct seq *q, const struct agg_opts *o, struct ct_fold *f,
 	memset(q, 0, sizeof(*q));
 	ctx_init(&q->cx, o, f, st, mv);
 	q->cx.cur_line = line;
-	q->sc = ct_scan_new(&scan_ops, &q->cx);
+	if (sc == NULL) {
+		q->sc = ct_scan_new(&scan_ops, &q->cx);
+		q->own_sc = 1;
+	} else {
+		q->sc = sc;
+		ct_scan_set_arg(sc, &q->cx);
+	}
 	q->in = in;
 	q->use_pread = use_pread;
 	q->poff = start;
@@ -411,7 +425,8 @@ seq_init(struct seq *q, const struct agg_opts *o, struct ct_fold *f,
 static void
 seq_free(struct seq *q)
 {
-	ct_scan_free(q->sc);
+	if (q->own_sc)
+		ct_scan_free(q->sc);
 	ct_buf_free(&q->win);
 	ct_buf_free(&q->err);
 	ct_buf_free(&q->cx.err);
@@ -438,7 +453,9 @@ seq_more(struct seq *q)
 		q->eof = 1;
 		return;
 	}
-	if (q->use_pread) {
+	if (q->src != NULL)
+		r = q->src(q->src_arg, q->win.data + q->win.len, READ_SIZE);
+	else if (q->use_pread) {
 		r = ct_input_pread(q->in, q->win.data + q->win.len, READ_SIZE,
 		    q->poff, &q->err);
 		if (r > 0)
@@ -451,17 +468,25 @@ seq_more(struct seq *q)
 		q->win.data[q->win.len] = '\0';
 	} else {
 		q->eof = 1;
-		if (r < 0) {
-			q->cx.fold->sum->meta.values_malformed++;
-			msg_add(q->cx.msgs, K_MAL, line_at(&q->cx, q->win.len),
-			    "%s", q->err.data ? q->err.data : "read error");
-			if (q->cx.o->strict)
-				q->cx.strict_hit = 1;
-		}
+		q->read_failed = r < 0;
 	}
 	q->data = q->win.data;
 	q->len = q->win.len;
 	q->cx.buf = q->data;
+}
+
+/* At the end: the read error that ended the input early, if any. */
+static void
+seq_read_error(struct seq *q)
+{
+	if (!q->read_failed)
+		return;
+	q->read_failed = 0;
+	q->cx.fold->sum->meta.values_malformed++;
+	msg_add(q->cx.msgs, K_MAL, line_at(&q->cx, q->len), "%s",
+	    q->err.data ? q->err.data : "read error");
+	if (q->cx.o->strict)
+		q->cx.strict_hit = 1;
 }
 
 /*
@@ -582,7 +607,7 @@ seq_bom(struct seq *q)
 /* Read a whole input from its start into f.  Returns 1 if strict hit. */
 static int
 read_whole(const struct agg_opts *o, const char *path, struct ct_fold *f,
-    struct msgv *mv, int *files_read)
+    struct msgv *mv, struct ct_scanner *sc, int *files_read)
 {
 	struct ct_fold_stream st;
 	struct ct_input *in;
@@ -601,10 +626,12 @@ read_whole(const struct agg_opts *o, const char *path, struct ct_fold *f,
 	ct_buf_free(&err);
 	*files_read = 1;
 	ct_fold_stream_init(&st, 1);
-	seq_init(&q, o, f, &st, mv, in, 0, 0, 0, 1);
+	seq_init(&q, o, f, &st, mv, sc, in, 0, 0, 0, 1);
 	seq_bom(&q);
 	while (!stop && seq_peek(&q, &at))
 		stop = seq_value(&q);
+	if (!stop)
+		seq_read_error(&q);
 	stop = stop || q.cx.strict_hit;
 	if (!stop && q.whole_err != NULL) {
 		f->sum->meta.values_malformed++;
@@ -650,24 +677,20 @@ boundary(struct ct_input *in, off_t pos, off_t size)
 	return pos;
 }
 
-/* Scan one chunk ahead of its turn. */
+static void scan_chunk(const struct agg_opts *, struct ct_scanner *,
+    struct unit *, const char *, size_t, int, int);
+
+/* Read one chunk of a plain file and scan it ahead of its turn. */
 static void
 read_chunk(struct worker *w, struct unit *u)
 {
 	const struct agg_opts *o = w->pool->o;
 	const char *path = w->pool->in->path[u->file];
-	struct ct_fold_stream st;
-	struct ct_scanner *sc;
 	struct ct_input *in;
 	struct ct_buf err;
-	struct ctx cx;
-	size_t len, pos = 0, next, got = 0;
+	size_t len, got = 0;
 	ssize_t r;
-	int rc;
 
-	ct_fold_init(&u->fold, &o->fold);
-	u->has_fold = 1;
-	ct_fold_stream_init(&st, u->k == 0);
 	ct_buf_init(&err, 4096);
 	len = (size_t)(u->end - u->start);
 	if ((in = ct_input_open(path, &err)) == NULL || len > 4 * o->chunk) {
@@ -700,20 +723,41 @@ read_chunk(struct worker *w, struct unit *u)
 		u->stop_line = 1;
 		return;
 	}
+	scan_chunk(o, w->sc, u, w->buf, len, u->k == 0, u->end == u->size);
+}
+
+/*
+ * Scan buf[0..len), the chunk u of an input (u->start its offset there),
+ * as if it began between two values (first: it begins the input; last:
+ * nothing follows it).  Fills u's results.
+ */
+static void
+scan_chunk(const struct agg_opts *o, struct ct_scanner *sc, struct unit *u,
+    const char *buf, size_t len, int first, int last)
+{
+	struct ct_fold_stream st;
+	struct ctx cx;
+	size_t pos = 0, next;
+	ssize_t r;
+	int rc;
+
+	ct_fold_init(&u->fold, &o->fold);
+	u->has_fold = 1;
+	ct_fold_stream_init(&st, first);
 	ctx_init(&cx, o, &u->fold, &st, &u->msgs);
-	cx.buf = w->buf;
-	sc = ct_scan_new(&scan_ops, &cx);
-	if (u->k == 0 && len >= 3 && memcmp(w->buf, "\xef\xbb\xbf", 3) == 0)
+	cx.buf = buf;
+	ct_scan_set_arg(sc, &cx);
+	if (first && len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
 		pos = 3;
 	for (;;) {
 		size_t lim, vs;
 
-		while (pos < len && (w->buf[pos] == ' ' || w->buf[pos] == '\n' ||
-		    w->buf[pos] == '\r' || w->buf[pos] == '\t'))
+		while (pos < len && (buf[pos] == ' ' || buf[pos] == '\n' ||
+		    buf[pos] == '\r' || buf[pos] == '\t'))
 			pos++;
 		lim = len - pos > o->max_value ? pos + o->max_value : len;
-		rc = ct_scan_value(sc, w->buf, lim, pos,
-		    u->end == u->size && lim == len, 0, &next);
+		rc = ct_scan_value(sc, buf, lim, pos, last && lim == len, 0,
+		    &next);
 		if (rc == CT_SCAN_OK) {
 			pos = next;
 			continue;
@@ -738,7 +782,7 @@ read_chunk(struct worker *w, struct unit *u)
 			bad_value(&cx, vs, next, ct_scan_reason(sc));
 		if (cx.strict_hit)
 			break;
-		if ((r = resync(w->buf, vs, len)) < 0) {
+		if ((r = resync(buf, vs, len)) < 0) {
 			/* the bad part goes on past the chunk */
 			u->need_seq = 1;
 			u->stop_discard = 1;
@@ -750,11 +794,10 @@ read_chunk(struct worker *w, struct unit *u)
 		pos = (size_t)r;
 	}
 	u->strict_hit = cx.strict_hit;
-	u->nlines = count_nl(w->buf, len);
-	if (u->k == 0)
+	u->nlines = count_nl(buf, len);
+	if (first)
 		ct_fold_stream_copy(&u->st_end, &st);
 	ct_fold_stream_free(&st);
-	ct_scan_free(sc);
 	ct_buf_free(&cx.err);
 }
 
@@ -780,11 +823,13 @@ worker_main(void *arg)
 		i = p->next++;
 		pthread_mutex_unlock(&p->mu);
 		u = &p->u[i];
-		if (u->is_chunk)
+		if (u->is_stream)
+			;	/* the main thread's, at its turn */
+		else if (u->is_chunk)
 			read_chunk(w, u);
 		else
 			u->strict_hit = read_whole(p->o, p->in->path[u->file],
-			    &w->fold, &u->msgs, &u->files_read);
+			    &w->fold, &u->msgs, w->sc, &u->files_read);
 		pthread_mutex_lock(&p->mu);
 		u->done = 1;
 		pthread_cond_broadcast(&p->cv_done);
@@ -808,6 +853,7 @@ struct fstate {
 static void
 fstate_seq_end(struct fstate *fs, const struct agg_opts *o, const char *name)
 {
+	seq_read_error(&fs->q);
 	msg_print(o, name, &fs->mv, 0);
 	msg_free(&fs->mv);
 	seq_free(&fs->q);
@@ -840,9 +886,12 @@ commit_chunk(struct pool *p, struct unit *u, struct fstate *fs,
 	if (fs->finished)
 		goto out;
 	if (!fs->seq && fs->clean_at == u->start) {
-		ct_fold_merge(main_fold, &u->fold);
+		if (u->has_fold)
+			ct_fold_merge(main_fold, &u->fold);
 		msg_print(o, name, &u->msgs, fs->line - 1);
-		if (u->k == 0)
+		/* chunk 0 not scanned (too long, short read): its st_end
+		 * was never set, and fs->st is the known start state */
+		if (u->k == 0 && u->st_end.known)
 			ct_fold_stream_copy(&fs->st, &u->st_end);
 		if (u->strict_hit) {
 			stop = 1;
@@ -863,7 +912,7 @@ commit_chunk(struct pool *p, struct unit *u, struct fstate *fs,
 			stop = o->strict;
 			goto out;
 		}
-		seq_init(&fs->q, o, main_fold, &fs->st, &fs->mv, fs->in, 1,
+		seq_init(&fs->q, o, main_fold, &fs->st, &fs->mv, NULL, fs->in, 1,
 		    u->stop_off, u->stop_skip, fs->line - 1 + u->stop_line);
 		fs->q.discard = u->stop_discard;
 		fs->seq = 1;
@@ -875,6 +924,7 @@ commit_chunk(struct pool *p, struct unit *u, struct fstate *fs,
 	for (;;) {
 		if (!seq_peek(&fs->q, &at)) {
 			fs->finished = 1;
+			seq_read_error(&fs->q);
 			stop = fs->q.cx.strict_hit;
 			fstate_seq_end(fs, o, name);
 			break;
@@ -915,6 +965,353 @@ unit_free(struct unit *u)
 	ct_fold_stream_free(&u->st_end);
 }
 
+
+/* ---- streams: standard input and large gzip files, in chunks ---------- */
+
+/*
+ * A stream cannot be read at an offset, so the main thread reads it, in
+ * chunks cut after a line end, and parse threads scan the chunks ahead of
+ * their turn just as for chunks of a file.  Where the guess fails, the main
+ * thread reads on sequentially from the chunks it holds (and reads more
+ * from the stream when it runs out) until it is between values at a chunk
+ * start again.  At most 2 * threads + 2 chunks are held at a time, except
+ * while a sequential stretch reads through chunks (each is freed as soon
+ * as it is copied).
+ */
+struct schunk {
+	struct unit	 u;		/* u.start: offset in the stream */
+	char		*data;
+	size_t		 len;
+	int		 first, last;
+	int		 taken, done;
+};
+
+struct stream {
+	const struct agg_opts *o;
+	struct ct_input	*in;
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	struct schunk	**c;		/* by index; NULL once committed */
+	size_t		 nc, cap;
+	size_t		 next_parse;
+	int		 quit;
+	int		 eof;		/* nothing more to read */
+	uint64_t	 off;		/* stream offset of the next chunk */
+	uint64_t	 lines;		/* newlines read */
+	struct ct_buf	 carry;		/* read past the last chunk's end */
+	int		 read_failed;
+	struct ct_buf	 err;
+	/* the sequential reader's place in the chunks */
+	size_t		 ci, co;
+};
+
+struct sthread {
+	struct stream	*s;
+	struct ct_scanner *sc;
+	pthread_t	 tid;
+};
+
+static void *
+stream_worker(void *arg)
+{
+	struct sthread *t = arg;
+	struct stream *s = t->s;
+	struct schunk *c;
+
+	for (;;) {
+		pthread_mutex_lock(&s->mu);
+		while (!s->quit && s->next_parse >= s->nc)
+			pthread_cond_wait(&s->cv, &s->mu);
+		if (s->next_parse >= s->nc) {
+			pthread_mutex_unlock(&s->mu);
+			break;
+		}
+		c = s->c[s->next_parse++];
+		c->taken = 1;
+		pthread_mutex_unlock(&s->mu);
+		scan_chunk(s->o, t->sc, &c->u, c->data, c->len, c->first,
+		    c->last);
+		pthread_mutex_lock(&s->mu);
+		c->done = 1;
+		pthread_cond_broadcast(&s->cv);
+		pthread_mutex_unlock(&s->mu);
+	}
+	return NULL;
+}
+
+/* Read the next chunk of the stream and hand it to the parse threads.
+ * Returns 0 at the end (nothing read). */
+static int
+stream_read_chunk(struct stream *s)
+{
+	struct ct_buf b;
+	struct schunk *c;
+	ssize_t r;
+	const char *nl;
+	size_t cut;
+
+	if (s->eof)
+		return 0;
+	ct_buf_init(&b, 0);
+	if (s->carry.len > 0)
+		ct_buf_add(&b, s->carry.data, s->carry.len);
+	ct_buf_reset(&s->carry);
+	while (b.len < s->o->chunk) {
+		ct_buf_reserve(&b, READ_SIZE);
+		r = ct_input_read(s->in, b.data + b.len, READ_SIZE, &s->err);
+		if (r <= 0) {
+			s->eof = 1;
+			s->read_failed = r < 0;
+			break;
+		}
+		b.len += (size_t)r;
+	}
+	if (b.len == 0) {
+		ct_buf_free(&b);
+		return 0;
+	}
+	cut = b.len;
+	if (!s->eof) {
+		/* cut after the last line end (anywhere is safe, this is cheap) */
+		for (nl = b.data + b.len; nl > b.data && nl[-1] != '\n'; nl--)
+			;
+		if (nl > b.data)
+			cut = (size_t)(nl - b.data);
+		ct_buf_add(&s->carry, b.data + cut, b.len - cut);
+	}
+	c = xcalloc(1, sizeof(*c));
+	c->data = b.data;
+	c->len = cut;
+	c->first = s->off == 0;
+	c->last = s->eof;
+	c->u.is_chunk = 1;
+	c->u.start = (off_t)s->off;
+	c->u.end = (off_t)(s->off + cut);
+	s->off += cut;
+	s->lines += count_nl(c->data, c->len);
+	pthread_mutex_lock(&s->mu);
+	if (s->nc == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 16;
+		s->c = xrealloc(s->c, s->cap * sizeof(*s->c));
+	}
+	s->c[s->nc++] = c;
+	pthread_cond_broadcast(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+	return 1;
+}
+
+static void
+schunk_wait(struct stream *s, struct schunk *c)
+{
+	pthread_mutex_lock(&s->mu);
+	while (!c->done)
+		pthread_cond_wait(&s->cv, &s->mu);
+	pthread_mutex_unlock(&s->mu);
+}
+
+/* The sequential reader's source: the chunks from (ci, co) on. */
+static ssize_t
+stream_src(void *arg, void *dst, size_t n)
+{
+	struct stream *s = arg;
+	struct schunk *c;
+	size_t k;
+
+	for (;;) {
+		if (s->ci < s->nc) {
+			c = s->c[s->ci];
+			if (c != NULL && c->data != NULL && s->co < c->len) {
+				k = c->len - s->co < n ? c->len - s->co : n;
+				memcpy(dst, c->data + s->co, k);
+				s->co += k;
+				return (ssize_t)k;
+			}
+			/* read through: its bytes are copied, free them */
+			if (c != NULL && c->data != NULL) {
+				schunk_wait(s, c);
+				free(c->data);
+				c->data = NULL;
+			}
+			s->ci++;
+			s->co = 0;
+			continue;
+		}
+		if (!stream_read_chunk(s))
+			return 0;
+	}
+}
+
+static void
+schunk_free(struct stream *s, size_t i)
+{
+	struct schunk *c = s->c[i];
+
+	if (c == NULL)
+		return;
+	schunk_wait(s, c);
+	unit_free(&c->u);
+	free(c->data);
+	free(c);
+	s->c[i] = NULL;
+}
+
+/*
+ * Read a stream (standard input, a large gzip file) with the parse threads.
+ * Returns 1 if --strict stops the run.
+ */
+static int
+stream_run(const struct agg_opts *o, const char *name, struct ct_fold *out,
+    uint64_t *files_read)
+{
+	struct stream s;
+	struct sthread *t;
+	struct ct_fold_stream st;
+	struct msgv mv;
+	struct seq q;
+	struct ct_buf err;
+	struct schunk *c;
+	uint64_t clean_at = 0, line = 1, at, target;
+	size_t k, ahead = (size_t)o->jobs * 2 + 2;
+	int i, seq = 0, stop = 0, finished = 0;
+
+	memset(&s, 0, sizeof(s));
+	memset(&mv, 0, sizeof(mv));
+	ct_buf_init(&err, 4096);
+	if ((s.in = ct_input_open(name, &err)) == NULL) {
+		out->sum->meta.values_malformed++;
+		msg_add(&mv, K_MAL, 0, "cannot read: %s", err.data);
+		msg_print(o, name, &mv, 0);
+		msg_free(&mv);
+		ct_buf_free(&err);
+		return o->strict;
+	}
+	ct_buf_free(&err);
+	(*files_read)++;
+	s.o = o;
+	ct_buf_init(&s.carry, 0);
+	ct_buf_init(&s.err, 4096);
+	pthread_mutex_init(&s.mu, NULL);
+	pthread_cond_init(&s.cv, NULL);
+	ct_fold_stream_init(&st, 1);
+	t = xcalloc((size_t)o->jobs, sizeof(*t));
+	for (i = 0; i < o->jobs; i++) {
+		t[i].s = &s;
+		t[i].sc = ct_scan_new(&scan_ops, NULL);
+		if (pthread_create(&t[i].tid, NULL, stream_worker, &t[i]) != 0) {
+			fprintf(stderr, "%s: cannot start a thread\n", PROG);
+			exit(CT_EXIT_FAILURE);
+		}
+	}
+	for (k = 0; !stop; k++) {
+		while (s.nc < k + ahead && stream_read_chunk(&s))
+			;
+		if (k >= s.nc)
+			break;
+		c = s.c[k];
+		if (c == NULL)
+			continue;
+		schunk_wait(&s, c);
+		if (finished) {
+			schunk_free(&s, k);
+			continue;
+		}
+		if (!seq && clean_at == (uint64_t)c->u.start) {
+			if (c->u.has_fold)
+				ct_fold_merge(out, &c->u.fold);
+			msg_print(o, name, &c->u.msgs, line - 1);
+			if (c->first)
+				ct_fold_stream_copy(&st, &c->u.st_end);
+			if (c->u.strict_hit) {
+				stop = 1;
+				break;
+			}
+			if (!c->u.need_seq) {
+				clean_at = (uint64_t)c->u.end;
+				line += c->u.nlines;
+				schunk_free(&s, k);
+				continue;
+			}
+			s.ci = k;
+			s.co = (size_t)(c->u.stop_off - c->u.start);
+			seq_init(&q, o, out, &st, &mv, NULL, NULL, 0,
+			    c->u.stop_off, c->u.stop_skip,
+			    line - 1 + c->u.stop_line);
+			q.src = stream_src;
+			q.src_arg = &s;
+			q.discard = c->u.stop_discard;
+			seq = 1;
+		}
+		/* read on until between values at the start of a later chunk */
+		target = (uint64_t)c->u.end;
+		for (;;) {
+			if (!seq_peek(&q, &at)) {
+				finished = 1;
+				stop = q.cx.strict_hit;
+				msg_print(o, name, &mv, 0);
+				msg_free(&mv);
+				seq_free(&q);
+				seq = 0;
+				break;
+			}
+			if (at >= target) {
+				if (q.last_end <= target && k + 1 < s.nc &&
+				    s.c[k + 1] != NULL &&
+				    (uint64_t)s.c[k + 1]->u.start == target) {
+					clean_at = target;
+					line = line_at(&q.cx,
+					    (size_t)(target - q.base));
+					msg_print(o, name, &mv, 0);
+					msg_free(&mv);
+					seq_free(&q);
+					seq = 0;
+				}
+				break;
+			}
+			if (seq_value(&q)) {
+				stop = 1;
+				msg_print(o, name, &mv, 0);
+				msg_free(&mv);
+				seq_free(&q);
+				seq = 0;
+				break;
+			}
+		}
+		schunk_free(&s, k);
+	}
+	if (seq) {
+		msg_print(o, name, &mv, 0);
+		msg_free(&mv);
+		seq_free(&q);
+	}
+	pthread_mutex_lock(&s.mu);
+	s.quit = 1;
+	pthread_cond_broadcast(&s.cv);
+	pthread_mutex_unlock(&s.mu);
+	for (i = 0; i < o->jobs; i++) {
+		pthread_join(t[i].tid, NULL);
+		ct_scan_free(t[i].sc);
+	}
+	for (k = 0; k < s.nc; k++)
+		schunk_free(&s, k);
+	if (!stop && s.read_failed) {
+		out->sum->meta.values_malformed++;
+		msg_add(&mv, K_MAL, 1 + s.lines, "%s",
+		    s.err.data ? s.err.data : "read error");
+		msg_print(o, name, &mv, 0);
+		msg_free(&mv);
+		stop = o->strict;
+	}
+	free(t);
+	free(s.c);
+	ct_buf_free(&s.carry);
+	ct_buf_free(&s.err);
+	ct_fold_stream_free(&st);
+	pthread_mutex_destroy(&s.mu);
+	pthread_cond_destroy(&s.cv);
+	ct_input_close(s.in);
+	return stop;
+}
+
 /* Split the inputs into units. */
 static void
 plan(struct pool *p)
@@ -929,12 +1326,25 @@ plan(struct pool *p)
 	p->u = NULL;
 	p->nu = 0;
 	for (i = 0; i < p->in->n; i++) {
+		const char *path = p->in->path[i];
+		struct stat sb;
+		int stream = 0;
+
 		size = -1;
 		in = NULL;
-		if (o->jobs > 1 && !o->fold.dedup &&
-		    strcmp(p->in->path[i], "-") != 0 &&
-		    (in = ct_input_open(p->in->path[i], &err)) != NULL)
-			size = ct_input_plain_size(in);
+		if (o->jobs > 1 && !o->fold.dedup) {
+			/* a pipe or terminal is never opened twice */
+			if (strcmp(path, "-") == 0 ||
+			    (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode) &&
+			    !S_ISDIR(sb.st_mode)))
+				stream = 1;
+			else if (stat(path, &sb) == 0 &&
+			    (in = ct_input_open(path, &err)) != NULL) {
+				size = ct_input_plain_size(in);
+				stream = ct_input_gzip(in) &&
+				    (size_t)sb.st_size > CT_INPUT_WHOLE_MAX;
+			}
+		}
 		n = size > (off_t)(2 * o->chunk) ?
 		    (size_t)((size + (off_t)o->chunk - 1) / (off_t)o->chunk) : 1;
 		if (p->nu + n > cap) {
@@ -946,6 +1356,7 @@ plan(struct pool *p)
 
 			memset(u, 0, sizeof(*u));
 			u->file = i;
+			u->is_stream = stream;
 			if (n == 1)
 				continue;
 			u->is_chunk = 1;
@@ -989,6 +1400,7 @@ agg_run(const struct agg_opts *o, const struct agg_inputs *in,
 	for (k = 0; k < nw; k++) {
 		w[k].pool = &p;
 		ct_fold_init(&w[k].fold, &o->fold);
+		w[k].sc = ct_scan_new(&scan_ops, NULL);
 		if (pthread_create(&w[k].tid, NULL, worker_main, &w[k]) != 0) {
 			fprintf(stderr, "%s: cannot start a thread\n", PROG);
 			exit(CT_EXIT_FAILURE);
@@ -1001,7 +1413,9 @@ agg_run(const struct agg_opts *o, const struct agg_inputs *in,
 		while (!u->done)
 			pthread_cond_wait(&p.cv_done, &p.mu);
 		pthread_mutex_unlock(&p.mu);
-		if (u->is_chunk)
+		if (u->is_stream)
+			stop = stream_run(o, in->path[u->file], out, &files_read);
+		else if (u->is_chunk)
 			stop = commit_chunk(&p, u, &fs, out, &files_read);
 		else {
 			msg_print(o, in->path[u->file], &u->msgs, 0);
@@ -1022,6 +1436,7 @@ agg_run(const struct agg_opts *o, const struct agg_inputs *in,
 		pthread_join(w[k].tid, NULL);
 		ct_fold_merge(out, &w[k].fold);
 		ct_fold_free(&w[k].fold);
+		ct_scan_free(w[k].sc);
 		free(w[k].buf);
 	}
 	for (; i < p.nu; i++)

@@ -128,6 +128,7 @@ walk(struct agg_inputs *in, size_t *cap, const char *dir, int depth,
 	struct dirent *e;
 	struct stat st;
 	char **names = NULL, *path;
+	unsigned char *types;
 	size_t n = 0, ncap = 0, i, len;
 
 	if (depth > 64 || (d = opendir(dir)) == NULL) {
@@ -144,26 +145,36 @@ walk(struct agg_inputs *in, size_t *cap, const char *dir, int depth,
 			ncap = ncap ? ncap * 2 : 32;
 			names = xrealloc(names, ncap * sizeof(*names));
 		}
-		names[n++] = xstrdup(e->d_name);
+		/* the type rides after the name's NUL: sorted with it */
+		len = strlen(e->d_name);
+		names[n] = xmalloc(len + 2);
+		memcpy(names[n], e->d_name, len + 1);
+		names[n][len + 1] = (char)e->d_type;
+		n++;
 	}
 	closedir(d);
 	if (n > 0)
 		qsort(names, n, sizeof(*names), cmpstr);
+	types = xmalloc(n + 1);
+	for (i = 0; i < n; i++)
+		types[i] = (unsigned char)names[i][strlen(names[i]) + 1];
 	for (i = 0; i < n; i++) {
 		len = strlen(dir) + strlen(names[i]) + 2;
 		path = xmalloc(len);
 		snprintf(path, len, "%s%s%s", dir,
 		    dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
-		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		if (types[i] == DT_DIR || (types[i] == DT_UNKNOWN &&
+		    lstat(path, &st) == 0 && S_ISDIR(st.st_mode))) {
 			if (strcmp(names[i], "CloudTrail-Digest") != 0)
 				walk(in, cap, path, depth + 1, bad);
-		} else if (wanted(names[i]) && stat(path, &st) == 0 &&
-		    S_ISREG(st.st_mode))
+		} else if (wanted(names[i]) && (types[i] == DT_REG ||
+		    (stat(path, &st) == 0 && S_ISREG(st.st_mode))))
 			add_path(in, cap, path);
 		free(path);
 		free(names[i]);
 	}
 	free(names);
+	free(types);
 }
 
 /* ---- output -------------------------------------------------------------- */

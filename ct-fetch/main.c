@@ -31,7 +31,7 @@
 #include "xalloc.h"
 
 #define MAX_REGIONS	256
-#define PACE_MARGIN	0.025	/* seconds: network jitter allowance */
+#define PACE_MARGIN	0.040	/* seconds: network jitter allowance */
 
 volatile sig_atomic_t fetch_stop;
 struct fetch *fetch_global;

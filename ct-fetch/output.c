@@ -25,17 +25,18 @@
 
 #include "fetch.h"
 #include "jstr.h"
+#include "timefmt.h"
 #include "xalloc.h"
 
 void
 fetch_fmt_time(int64_t t, char *buf, size_t size)
 {
-	struct tm tm;
-	time_t tt = (time_t)t;
+	char iso[21];
 
-	if (gmtime_r(&tt, &tm) == NULL ||
-	    strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+	if (ct_time_format_iso(t, iso) != 0)
 		snprintf(buf, size, "@%" PRId64, t);
+	else
+		snprintf(buf, size, "%s", iso);
 }
 
 void

@@ -36,7 +36,8 @@ usage(int status)
 	FILE *fp = status == 0 ? stdout : stderr;
 
 	fprintf(fp,
-"usage: ct-plot [-f] [-j N] [-o DIR] [--top N] [--width W] [--height H] SUMMARY.json...\n"
+"usage: ct-plot [-f] [-j N] [-o DIR] [--top N] [--width W] [--height H]\n"
+"               SUMMARY.json...\n"
 "       ct-plot --help | --version\n");
 	if (status == 0)
 		fprintf(fp, "\n"
@@ -245,7 +246,7 @@ main(int argc, char **argv)
 			fprintf(stderr, "ct-plot: reading stdin needs -o DIR\n");
 			usage(CT_EXIT_USAGE);
 		}
-	if (po.top + 1 > ct_chart_max_rows(po.height)) {
+	if (po.top + 1 > ct_chart_max_rows(po.width, po.height)) {
 		fprintf(stderr, "ct-plot: --top %zu does not fit in charts %d "
 		    "pixels high\n", po.top, po.height);
 		usage(CT_EXIT_USAGE);
@@ -272,7 +273,7 @@ main(int argc, char **argv)
 		char *dir = outdir ? xstrdup(outdir) : default_outdir(argv[i]);
 		const char *name = strcmp(argv[i], "-") == 0 ? "<stdin>" :
 		    argv[i];
-		int rc;
+		long rc;
 
 		ct_buf_init(&text, PLOT_INPUT_MAX);
 		ct_buf_reset(&err);
@@ -287,6 +288,9 @@ main(int argc, char **argv)
 		} else if (rc == 0) {
 			fprintf(stderr, "ct-plot: %s: no API calls in summary\n",
 			    name);
+		} else if (isatty(STDERR_FILENO)) {
+			fprintf(stderr, "ct-plot: %s: %ld charts in %s/\n", name,
+			    rc, dir);
 		}
 		ct_buf_free(&text);
 		ct_summary_free(s);

@@ -560,7 +560,8 @@ count_category(void *arg, enum ct_section sec, const char *cat, size_t catn,
 
 /* ---- index.html ------------------------------------------------------- */
 
-/* Text as HTML: escaped, control characters as \xNN, valid UTF-8. */
+/* Text as HTML: escaped, valid UTF-8, control and invisible format
+ * characters shown as \xNN / \uNNNN as on the charts. */
 static void
 html_text(struct ct_buf *b, const char *s)
 {
@@ -574,6 +575,11 @@ html_text(struct ct_buf *b, const char *s)
 			c = 0xfffd;
 		if (c < 0x20 || (c >= 0x7f && c < 0xa0))
 			ct_buf_printf(b, "\\x%02X", (unsigned)c);
+		else if ((c >= 0x200b && c <= 0x200f) ||
+		    (c >= 0x202a && c <= 0x202e) ||
+		    (c >= 0x2060 && c <= 0x2064) ||
+		    (c >= 0x2066 && c <= 0x2069) || c == 0xfeff)
+			ct_buf_printf(b, "\\u%04X", (unsigned)c);
 		else if (c == '&')
 			ct_buf_adds(b, "&amp;");
 		else if (c == '<')

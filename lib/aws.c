@@ -52,6 +52,8 @@ struct ct_aws_ctx {
 	char			*ep_prof_svc[SVC_N];
 	char			*ep_prof_url;
 	struct ct_retry		 retry;
+	long			 connect_ms;	/* CT_CONNECT_TIMEOUT */
+	long			 timeout_ms;	/* CT_TIMEOUT */
 	struct ct_creds_provider *creds;
 	struct ct_http		*cred_http;	/* used under the provider's lock */
 	struct ct_retry		 cred_retry;
@@ -285,6 +287,8 @@ attempt(struct ct_aws_ctx *ctx, struct ct_http *http, const struct call *c,
 	rq.body = c->body;
 	rq.bodylen = c->bodylen;
 	rq.where = where;
+	rq.connect_timeout_ms = ctx->connect_ms;
+	rq.timeout_ms = ctx->timeout_ms;
 	ct_buf_init(&rs.body, CT_HTTP_MAX_BODY);
 	if (ct_http_do(http, &rq, &rs, err) != 0) {
 		ct_buf_free(&rs.body);
@@ -451,6 +455,27 @@ prof_get(struct ct_aws_ctx *ctx, const char *key)
 	return v != NULL && *v != '\0' ? v : NULL;
 }
 
+static int
+timeout_env(const char *name, long dflt, long *ms, struct ct_aws_error *err)
+{
+	const char *v = envs(name);
+	char *end;
+	double d;
+
+	*ms = dflt;
+	if (v == NULL)
+		return 0;
+	errno = 0;
+	d = strtod(v, &end);
+	if (errno || *end != '\0' || !(d >= 0.001 && d <= 3600)) {
+		ct_awserr_set(err, CT_AWS_OTHER, "InvalidConfig", "%s: \"%.40s\" "
+		    "is not a number of seconds from 0.001 to 3600", name, v);
+		return -1;
+	}
+	*ms = (long)(d * 1000 + 0.5);
+	return 0;
+}
+
 struct ct_aws_ctx *
 ct_aws_ctx_new(const struct ct_aws_opts *o, struct ct_aws_error *err)
 {
@@ -540,6 +565,11 @@ ct_aws_ctx_new(const struct ct_aws_opts *o, struct ct_aws_error *err)
 		ctx->ep[i].profile_service_url = ctx->ep_prof_svc[i];
 		ctx->ep[i].profile_url = ctx->ep_prof_url;
 	}
+
+	/* Timeouts, in seconds (fractions allowed). */
+	if (timeout_env("CT_CONNECT_TIMEOUT", 10000, &ctx->connect_ms, err) != 0 ||
+	    timeout_env("CT_TIMEOUT", 60000, &ctx->timeout_ms, err) != 0)
+		goto fail;
 
 	/* Retries. */
 	if (ct_retry_init(&ctx->retry, prof_get(ctx, "max_attempts"),

@@ -176,12 +176,17 @@ void	ct_lookup_page_free(struct ct_lookup_page *p);
  *			ExpiredToken (the shared credentials were marked
  *			stale; the next call fetches fresh ones): resend
  *   CT_AWS_NETWORK	could not connect: resend later
- *   CT_AWS_CREDENTIALS	no or rejected credentials: give up
- *   CT_AWS_DENIED	AccessDenied, UnrecognizedClient in an opt-in
- *			region, ...: give up this region
+ *   CT_AWS_CREDENTIALS	no or rejected credentials: give up.  Note that a
+ *			region not enabled in the account answers
+ *			UnrecognizedClientException, which lands here too:
+ *			when other regions work, it is that region's failure
+ *   CT_AWS_DENIED	AccessDeniedException (SCPs, policies): give up
+ *			this region
  *   CT_AWS_OTHER	InvalidNextToken, bad parameters, ...: give up
  *   CT_AWS_CANCELLED	the abort flag was raised
- * err->code and err->message hold AWS's own words.
+ * err->code and err->message hold AWS's own words.  (libcurl itself
+ * resends a request once, transparently, when a kept-alive connection
+ * turns out to be closed before any byte of the answer arrived.)
  */
 int	ct_aws_lookup_events(struct ct_aws *c, const struct ct_lookup_req *rq,
 	    struct ct_lookup_page *page, struct ct_aws_error *err);

@@ -22,6 +22,7 @@ struct label {
 	uint32_t	*cp;
 	size_t		 n;
 	int		 w;
+	int		 stand_in;	/* "" for the empty label */
 };
 
 static int
@@ -80,12 +81,23 @@ ct_chart_shorten(struct ct_buf *out, const char *s, size_t n, size_t max)
 	return keep + 5;
 }
 
-size_t
-ct_chart_max_rows(int h)
+/* The scale of a chart: 1 at the Python tool's 1600x800. */
+static double
+chart_scale(int W, int H)
 {
-	/* Rows need 2 pixels; the bands above and below take ~80 pixels
-	 * at the smallest scale. */
-	return h > 100 ? (size_t)(h - 100) / 2 : 1;
+	double s = fmin(W / 1600.0, H / 800.0);
+
+	return s < 0.7 ? 0.7 : s > 3.0 ? 3.0 : s;
+}
+
+size_t
+ct_chart_max_rows(int w, int h)
+{
+	/* The title band and the count axis take less than 100 * s + 30
+	 * pixels; rows need 2 (a little more, to be safe). */
+	double free_px = h - (100 * chart_scale(w, h) + 30);
+
+	return free_px > 5 ? (size_t)(free_px / 2.5) : 1;
 }
 
 static const uint32_t ellipsis[5] = { '[', '.', '.', '.', ']' };
@@ -144,8 +156,7 @@ ct_chart_render(const struct ct_chart *ch, struct ct_font *f,
 		    CT_CHART_MAX_W, CT_CHART_MAX_H);
 		return NULL;
 	}
-	s = fmin(W / 1600.0, H / 800.0);
-	s = s < 0.7 ? 0.7 : s > 3.0 ? 3.0 : s;
+	s = chart_scale(W, H);
 	title_px = scaled(s, 17, 10);
 	base_lpx = scaled(s, 14, 8);
 	tick_px = scaled(s, 13, 8);
@@ -186,9 +197,17 @@ ct_chart_render(const struct ct_chart *ch, struct ct_font *f,
 		}
 		lab[k].n = ct_font_decode(ch->bars[k].label,
 		    ch->bars[k].labeln, &lab[k].cp);
+		if (lab[k].n == 0) {
+			/* The empty key: show "" rather than nothing. */
+			lab[k].cp[0] = '"';
+			lab[k].n = 1;
+			lab[k].stand_in = 1;
+		}
 		/* Room for fit_label()'s "[...]". */
 		lab[k].cp = xrealloc(lab[k].cp,
 		    (lab[k].n + 6) * sizeof(*lab[k].cp));
+		if (lab[k].stand_in)
+			lab[k].cp[lab[k].n++] = '"';
 		if (lab[k].n > CT_CHART_LABEL_MAX) {
 			lab[k].n = CT_CHART_LABEL_MAX - 5;
 			memcpy(lab[k].cp + lab[k].n, ellipsis,
@@ -289,7 +308,7 @@ ct_chart_render(const struct ct_chart *ch, struct ct_font *f,
 		    INK);
 		ct_font_draw(f, c, x0 - 1 - ticklen - gap - lab[k].w,
 		    iround(cy + (la - ld) / 2.0), lpx, lab[k].cp, lab[k].n,
-		    INK);
+		    lab[k].stand_in ? CT_FONT_ESC_COLOR : INK);
 	}
 
 	/* Count ticks. */

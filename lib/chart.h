@@ -7,6 +7,7 @@
  * at the bottom) but laid out for readability whatever the data:
  *
  *   - labels longer than CT_CHART_LABEL_MAX characters end in "[...]";
+ *     the empty label is shown as "" (in the escapes' ink, see font.h);
  *   - the label column is as wide as its longest label needs, up to 55% of
  *     the width; beyond that the label font shrinks a little, then labels
  *     are cut further (again ending in "[...]");
@@ -72,7 +73,7 @@ struct ct_canvas *ct_chart_render(const struct ct_chart *ch,
 size_t	ct_chart_shorten(struct ct_buf *out, const char *s, size_t n,
 	    size_t max);
 
-/* Rows the chart has room for at height h (for checking --top). */
-size_t	ct_chart_max_rows(int h);
+/* Rows a w x h chart surely has room for (for checking --top early). */
+size_t	ct_chart_max_rows(int w, int h);
 
 #endif

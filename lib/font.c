@@ -260,39 +260,50 @@ ct_font_metrics(struct ct_font *f, int px, int *ascent, int *descent)
 	*descent = (int)((-f->face->size->metrics.descender + 63) >> 6);
 }
 
-/* Control characters are shown as \xNN: the 4 code points into esc. */
+/*
+ * Characters shown as escapes rather than glyphs: control characters
+ * (C0, DEL, C1) as \xNN, and the invisible format characters that could
+ * hide or disguise text (zero-width spaces and joiners, direction marks,
+ * embeddings, overrides and isolates, word joiner, BOM) as \uNNNN.
+ */
 static int
-is_control(uint32_t cp)
+is_hidden(uint32_t cp)
 {
-	return cp < 0x20 || (cp >= 0x7f && cp < 0xa0);
+	return cp < 0x20 || (cp >= 0x7f && cp < 0xa0) ||
+	    (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) ||
+	    (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x2069) ||
+	    cp == 0xfeff;
 }
 
-static void
-escape(uint32_t cp, uint32_t esc[4])
+/* The escape of cp into esc; returns its length (4 or 6). */
+static int
+escape(uint32_t cp, uint32_t esc[6])
 {
 	static const char hex[] = "0123456789ABCDEF";
+	int n = cp < 0x100 ? 2 : 4, i;
 
 	esc[0] = '\\';
-	esc[1] = 'x';
-	esc[2] = (uint32_t)hex[(cp >> 4) & 0xf];
-	esc[3] = (uint32_t)hex[cp & 0xf];
+	esc[1] = n == 2 ? 'x' : 'u';
+	for (i = 0; i < n; i++)
+		esc[2 + i] = (uint32_t)hex[(cp >> (4 * (n - 1 - i))) & 0xf];
+	return 2 + n;
 }
 
 int
 ct_font_width(struct ct_font *f, int px, const uint32_t *cp, size_t n)
 {
-	uint32_t esc[4];
+	uint32_t esc[6];
 	long pen = 0;
 	size_t i;
-	int j;
+	int j, k;
 
 	for (i = 0; i < n; i++) {
-		if (!is_control(cp[i])) {
+		if (!is_hidden(cp[i])) {
 			pen += glyph(f, px, cp[i])->adv;
 			continue;
 		}
-		escape(cp[i], esc);
-		for (j = 0; j < 4; j++)
+		k = escape(cp[i], esc);
+		for (j = 0; j < k; j++)
 			pen += glyph(f, px, esc[j])->adv;
 	}
 	return (int)((pen + 32) >> 6);
@@ -315,19 +326,19 @@ int
 ct_font_draw(struct ct_font *f, struct ct_canvas *c, int x, int y, int px,
     const uint32_t *cp, size_t n, ct_rgb color)
 {
-	uint32_t esc[4];
+	uint32_t esc[6];
 	long pen = 0;
 	size_t i;
-	int j;
+	int j, k;
 
 	for (i = 0; i < n; i++) {
-		if (!is_control(cp[i])) {
+		if (!is_hidden(cp[i])) {
 			put(f, c, x, y, px, cp[i], color, &pen);
 			continue;
 		}
-		/* Made visible, in a lighter ink than the text. */
-		escape(cp[i], esc);
-		for (j = 0; j < 4; j++)
+		/* Made visible, in an ink apart from the text's. */
+		k = escape(cp[i], esc);
+		for (j = 0; j < k; j++)
 			put(f, c, x, y, px, esc[j], CT_FONT_ESC_COLOR, &pen);
 	}
 	return (int)((pen + 32) >> 6);

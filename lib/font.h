@@ -6,9 +6,11 @@
  * decoded into code points by ct_font_decode() (every invalid byte becomes
  * U+FFFD, one code point per character as Python counts them); measuring
  * and drawing then show each control character (C0, DEL, C1) as the four
- * characters \xNN in a lighter ink (DejaVu Sans has no "control pictures"
- * block), and a code point the font has no glyph for (or a lone surrogate)
- * as the font's .notdef box.  Nothing a label holds can fail or crash the
+ * characters \xNN and each invisible format character that could hide or
+ * disguise text (zero-width characters, bidi marks, embeddings, overrides
+ * and isolates, BOM) as \uNNNN, in a dark red ink (DejaVu Sans has no
+ * "control pictures" block), and a code point the font has no glyph for
+ * (or a lone surrogate) as the font's .notdef box.  Nothing a label holds can fail or crash the
  * renderer.
  *
  * Glyphs are rendered once per (pixel size, glyph) with FreeType's
@@ -30,7 +32,7 @@
 
 struct ct_font;
 
-/* The ink of the \xNN that stands for a control character. */
+/* The ink of the \xNN / \uNNNN escapes (and of chart.c's stand-ins). */
 #define CT_FONT_ESC_COLOR	0x9a2a2a
 
 /*

@@ -143,7 +143,7 @@ ct_ini_parse(const char *name, const char *text, size_t n,
 		goto out;
 	}
 	ini->path = xstrdup(name);
-	for (p = copy; *p != '\0' || p < copy + n; p = eol + 1) {
+	for (p = copy; p < copy + n; p = eol + 1) {
 		if (p >= copy + n)
 			break;
 		lineno++;

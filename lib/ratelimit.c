@@ -67,6 +67,17 @@ ct_ratelimit_start(struct ct_ratelimit *rl, double t)
 void
 ct_ratelimit_throttled(struct ct_ratelimit *rl, double now)
 {
+	int again = rl->last_throttle > 0 &&
+	    now - rl->last_throttle < CT_RATELIMIT_SLOW_FOR;
+
+	rl->last_throttle = now;
+	if (rl->margin < CT_RATELIMIT_MARGIN_MAX) {
+		rl->margin += CT_RATELIMIT_MARGIN_STEP;
+		if (rl->margin > CT_RATELIMIT_MARGIN_MAX)
+			rl->margin = CT_RATELIMIT_MARGIN_MAX;
+	}
+	if (!again)
+		return;
 	ct_ratelimit_factor(rl, now);
 	rl->factor *= 2;
 	if (rl->factor > 8)

@@ -17,10 +17,13 @@
  * window does not forgive that.)  With R = 2 and a 25 ms margin the ideal
  * throughput is 2 / 1.025 = 97.6 % of the limit.
  *
- * When the server throttles anyway (another client shares the quota), the
- * caller reports it and the limiter slows down: the window is stretched
- * (x2 per throttle, up to x8) for a while (60 s after the last throttle),
- * then returns to normal.
+ * When the server throttles anyway, the caller reports it.  The first
+ * throttle is taken for timing noise (a request that reached the server
+ * late, on a loaded machine or network): the margin grows (by 40 ms, up to
+ * 200 ms, for the rest of the run).  Another throttle within the next
+ * minute means someone else uses the quota too (another client of the same
+ * account): the window is stretched as well (x2 per throttle, up to x8)
+ * until a minute passes without a throttle.
  *
  * Times are seconds on any monotonic clock, as doubles, given by the caller.
  * A ct_ratelimit is used by one thread; it owns no memory outside itself.
@@ -32,6 +35,8 @@
 					   (requests/s) */
 #define CT_RATELIMIT_SLOW_FOR	60.0	/* seconds of slow pace after a
 					   throttle */
+#define CT_RATELIMIT_MARGIN_STEP 0.040	/* margin added per throttle */
+#define CT_RATELIMIT_MARGIN_MAX	0.200
 
 struct ct_ratelimit {
 	double	rate;		/* requests per second (> 0) */
@@ -40,6 +45,7 @@ struct ct_ratelimit {
 	double	window;		/* 1 s, or 1 / rate when rate < 1 */
 	double	factor;		/* slow-down: 1 normal, up to 8 */
 	double	slow_until;	/* when the slow-down ends */
+	double	last_throttle;	/* time of the last throttle, or 0 */
 	double	starts[CT_RATELIMIT_MAXK];	/* ring of the last k starts */
 	int	nstarts;	/* starts recorded, up to k */
 	int	head;		/* index of the oldest in the ring when full */

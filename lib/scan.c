@@ -80,6 +80,12 @@ ct_scan_new(const struct ct_scan_ops *ops, void *arg)
 }
 
 void
+ct_scan_set_arg(struct ct_scanner *sc, void *arg)
+{
+	sc->arg = arg;
+}
+
+void
 ct_scan_free(struct ct_scanner *sc)
 {
 	int l, f;

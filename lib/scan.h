@@ -76,6 +76,8 @@ struct ct_scanner;
 
 /* A new scanner delivering to ops/arg (ops is borrowed).  Never NULL. */
 struct ct_scanner *ct_scan_new(const struct ct_scan_ops *ops, void *arg);
+/* Deliver to arg from now on (to reuse one scanner for many inputs). */
+void	ct_scan_set_arg(struct ct_scanner *sc, void *arg);
 /* Free sc and its decode buffers; NULL is fine. */
 void	ct_scan_free(struct ct_scanner *sc);
 

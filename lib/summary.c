@@ -1,12 +1,15 @@
 /*
  * summary.c - see summary.h
  *
- * Each section is a strmap category -> (strmap key -> count).  The fold
- * adds five counts per record, four of them under the same principal, and
- * consecutive records often share principal and region, so each section
- * remembers the category it was last asked for (a pointer to the key
- * bytes in the map's arena, which never move, and to its key map): a
- * repeated category costs one memcmp instead of a hash and a probe.
+ * The five maps are one flat table of (section, category, key) -> count.
+ * Every distinct string (category or key) is interned once, in a strmap
+ * giving it a 32-bit id, so a triple is 24 bytes compared without touching
+ * string bytes: the fold's add is "intern two strings, probe one slot".
+ * The intern table is small and hot (a few hundred principals, API names,
+ * regions, agents), and the fold passes the same principal to four
+ * sections and the same API name to two in a row, so the last category
+ * and key are remembered and a repeat costs one memcmp.  Writing and
+ * visiting sort each section's triples once (by precomputed string ranks).
  */
 #include <errno.h>
 #include <stddef.h>
@@ -29,36 +32,136 @@ const char *const ct_section_name[CT_SECTIONS] = {
 	"error_codes_by_principal",
 };
 
-struct lastcat {
-	const char		*cat;	/* in the section map's arena */
-	size_t			 catn;
-	struct ct_strmap	*keys;
+#define NO_ID	UINT32_MAX
+
+struct name {
+	const char	*p;	/* in the intern map's arena */
+	size_t		 n;
+	unsigned	 catmask;	/* sections where it is a category */
+};
+
+struct triple {
+	uint32_t	 cat, key;	/* cat NO_ID: empty slot */
+	uint32_t	 sec;
+	uint64_t	 count;
+};
+
+struct lastname {
+	const char	*p;
+	size_t		 n;
+	uint32_t	 id;
 };
 
 struct ct_sumtab {
-	struct ct_strmap	*sec[CT_SECTIONS];	/* cat -> keys map */
-	struct lastcat		 last[CT_SECTIONS];
-	size_t			 triples;
+	struct ct_strmap *intern;	/* string -> id (val.u64) */
+	struct name	*name;		/* by id */
+	size_t		 nname, capname;
+	struct triple	*slot;
+	size_t		 mask;		/* slots - 1 */
+	size_t		 triples;
+	struct lastname	 lastcat, lastcat2, lastkey;
 };
 
-static void
-free_keys(void *p)
+static const struct ct_strmap_type owned_str_type = { free };
+
+static uint32_t
+intern(struct ct_sumtab *t, struct lastname *last, const char *p, size_t n)
 {
-	ct_strmap_free(p);
+	struct ct_strmap_entry *e;
+	int added;
+
+	if (last->p != NULL && last->n == n && memcmp(last->p, p, n) == 0)
+		return last->id;
+	e = ct_strmap_insert(t->intern, p, n, &added);
+	if (added) {
+		if (t->nname == t->capname) {
+			t->capname = t->capname ? t->capname * 2 : 256;
+			t->name = xrealloc(t->name, t->capname * sizeof *t->name);
+		}
+		t->name[t->nname].p = e->key;
+		t->name[t->nname].n = n;
+		t->name[t->nname].catmask = 0;
+		e->val.u64 = t->nname++;
+	}
+	last->p = e->key;
+	last->n = n;
+	last->id = (uint32_t)e->val.u64;
+	return last->id;
 }
 
-static const struct ct_strmap_type section_type = { free_keys };
-static const struct ct_strmap_type owned_str_type = { free };
+static inline size_t
+triple_hash(uint32_t sec, uint32_t cat, uint32_t key)
+{
+	__uint128_t r = (__uint128_t)(((uint64_t)cat << 32 | key) ^
+	    0x9e3779b97f4a7c15ULL) * (0xbf58476d1ce4e5b9ULL + sec * 2);
+
+	return (size_t)((uint64_t)r ^ (uint64_t)(r >> 64));
+}
+
+static void
+table_grow(struct ct_sumtab *t)
+{
+	struct triple *old = t->slot;
+	size_t oldn = old ? t->mask + 1 : 0, n = oldn ? oldn * 2 : 1024, i, j;
+
+	t->slot = xmalloc(n * sizeof *t->slot);
+	for (i = 0; i < n; i++)
+		t->slot[i].cat = NO_ID;
+	t->mask = n - 1;
+	for (i = 0; i < oldn; i++) {
+		if (old[i].cat == NO_ID)
+			continue;
+		for (j = triple_hash(old[i].sec, old[i].cat, old[i].key) &
+		    t->mask; t->slot[j].cat != NO_ID; j = (j + 1) & t->mask)
+			;
+		t->slot[j] = old[i];
+	}
+	free(old);
+}
+
+static void
+table_add(struct ct_sumtab *t, uint32_t sec, uint32_t cat, uint32_t key,
+    uint64_t count)
+{
+	struct triple *e;
+	size_t i;
+
+	if (t->slot == NULL || (t->triples + 1) * 4 > (t->mask + 1) * 3)
+		table_grow(t);
+	for (i = triple_hash(sec, cat, key) & t->mask;; i = (i + 1) & t->mask) {
+		e = &t->slot[i];
+		if (e->cat == cat && e->key == key && e->sec == sec) {
+			e->count += count;
+			return;
+		}
+		if (e->cat == NO_ID)
+			break;
+	}
+	e->cat = cat;
+	e->key = key;
+	e->sec = sec;
+	e->count = count;
+	t->triples++;
+	t->name[cat].catmask |= 1u << sec;
+}
+
+/* Mark cat as a category of sec (it may have no keys). */
+static void
+category(struct ct_sumtab *t, enum ct_section sec, const char *cat,
+    size_t catn)
+{
+	uint32_t id = intern(t, &t->lastcat, cat, catn);
+
+	t->name[id].catmask |= 1u << sec;	/* after intern's realloc */
+}
 
 struct ct_summary *
 ct_summary_new(void)
 {
 	struct ct_summary *s = xcalloc(1, sizeof *s);
-	int i;
 
 	s->tab = xcalloc(1, sizeof *s->tab);
-	for (i = 0; i < CT_SECTIONS; i++)
-		s->tab->sec[i] = ct_strmap_new(&section_type);
+	s->tab->intern = ct_strmap_new(NULL);
 	s->meta.regions_enabled = ct_strmap_new(NULL);
 	s->meta.regions_failed = ct_strmap_new(&owned_str_type);
 	s->meta.accounts = ct_strmap_new(NULL);
@@ -69,12 +172,11 @@ ct_summary_new(void)
 void
 ct_summary_free(struct ct_summary *s)
 {
-	int i;
-
 	if (s == NULL)
 		return;
-	for (i = 0; i < CT_SECTIONS; i++)
-		ct_strmap_free(s->tab->sec[i]);
+	ct_strmap_free(s->tab->intern);
+	free(s->tab->name);
+	free(s->tab->slot);
 	free(s->tab);
 	free(s->meta.account_id);
 	free(s->meta.account_principal);
@@ -86,39 +188,26 @@ ct_summary_free(struct ct_summary *s)
 	free(s);
 }
 
-/* The key map of sec/cat, created when absent. */
-static struct ct_strmap *
-category(struct ct_sumtab *t, enum ct_section sec, const char *cat,
-    size_t catn)
-{
-	struct lastcat *lc = &t->last[sec];
-	struct ct_strmap_entry *e;
-	int added;
-
-	if (lc->keys != NULL && lc->catn == catn &&
-	    memcmp(lc->cat, cat, catn) == 0)
-		return lc->keys;
-	e = ct_strmap_insert(t->sec[sec], cat, catn, &added);
-	if (added)
-		e->val.ptr = ct_strmap_new(NULL);
-	lc->cat = e->key;
-	lc->catn = catn;
-	lc->keys = e->val.ptr;
-	return lc->keys;
-}
-
 void
 ct_summary_add(struct ct_summary *s, enum ct_section sec, const char *cat,
     size_t catn, const char *key, size_t keyn, uint64_t count)
 {
-	struct ct_strmap_entry *e;
-	int added;
+	struct ct_sumtab *t = s->tab;
+	uint32_t c, k;
 
-	e = ct_strmap_insert(category(s->tab, sec, cat, catn), key, keyn,
-	    &added);
-	if (added)
-		s->tab->triples++;
-	e->val.u64 += count;
+	/* Two categories remembered: the fold alternates the principal and
+	 * the region within a record. */
+	if (t->lastcat2.p != NULL && t->lastcat2.n == catn &&
+	    memcmp(t->lastcat2.p, cat, catn) == 0)
+		c = t->lastcat2.id;
+	else {
+		if (t->lastcat.p == NULL || t->lastcat.n != catn ||
+		    memcmp(t->lastcat.p, cat, catn) != 0)
+			t->lastcat2 = t->lastcat;
+		c = intern(t, &t->lastcat, cat, catn);
+	}
+	k = intern(t, &t->lastkey, key, keyn);
+	table_add(t, (uint32_t)sec, c, k, count);
 }
 
 size_t
@@ -251,27 +340,52 @@ merge_agree(struct ct_strmap *dset, enum ct_agree *dstate, char **dval,
 	}
 }
 
+/* dst's id of src's name id (interned on first use). */
+static uint32_t
+xlat(struct ct_sumtab *d, const struct ct_sumtab *s, uint32_t *map,
+    uint32_t id, struct lastname *last)
+{
+	if (map[id] == NO_ID)
+		map[id] = intern(d, last, s->name[id].p, s->name[id].n);
+	return map[id];
+}
+
+static void
+merge_table(struct ct_sumtab *d, const struct ct_sumtab *s)
+{
+	uint32_t *map, c, k;
+	size_t i;
+
+	if (s->nname == 0)
+		return;
+	map = xmalloc(s->nname * sizeof *map);
+	for (i = 0; i < s->nname; i++)
+		map[i] = NO_ID;
+	for (i = 0; s->slot != NULL && i <= s->mask; i++) {
+		if (s->slot[i].cat == NO_ID)
+			continue;
+		c = xlat(d, s, map, s->slot[i].cat, &d->lastcat);
+		k = xlat(d, s, map, s->slot[i].key, &d->lastkey);
+		table_add(d, s->slot[i].sec, c, k, s->slot[i].count);
+	}
+	for (i = 0; i < s->nname; i++) {
+		if (s->name[i].catmask) {
+			c = xlat(d, s, map, (uint32_t)i, &d->lastcat);
+			d->name[c].catmask |= s->name[i].catmask;
+		}
+	}
+	free(map);
+}
+
 void
 ct_summary_merge(struct ct_summary *dst, const struct ct_summary *src)
 {
 	struct ct_meta *d = &dst->meta;
 	const struct ct_meta *s = &src->meta;
-	struct ct_strmap_entry *ce, *ke;
-	struct ct_strmap *keys;
-	size_t ci, ki;
-	int sec;
+	struct ct_strmap_entry *ce;
+	size_t ci;
 
-	for (sec = 0; sec < CT_SECTIONS; sec++) {
-		ci = 0;
-		while ((ce = ct_strmap_next(src->tab->sec[sec], &ci)) != NULL) {
-			keys = category(dst->tab, sec, ce->key, ce->keyn);
-			ki = 0;
-			while ((ke = ct_strmap_next(ce->val.ptr, &ki)) != NULL)
-				ct_summary_add(dst, sec, ce->key, ce->keyn,
-				    ke->key, ke->keyn, ke->val.u64);
-			(void)keys;
-		}
-	}
+	merge_table(dst->tab, src->tab);
 
 	merge_agree(d->accounts, &d->account_state, &d->account_id,
 	    s->accounts, s->account_state, s->account_id);
@@ -315,6 +429,112 @@ ct_summary_merge(struct ct_summary *dst, const struct ct_summary *src)
 	d->principal_fallbacks += s->principal_fallbacks;
 	d->digest_files += s->digest_files;
 	d->summaries_merged += s->summaries_merged;
+}
+
+/* ---- sorted views ------------------------------------------------------- */
+
+static _Thread_local const struct ct_sumtab *sort_tab;	/* qsort: no context */
+
+static int
+id_cmp(const void *a, const void *b)
+{
+	const struct name *x = &sort_tab->name[*(const uint32_t *)a];
+	const struct name *y = &sort_tab->name[*(const uint32_t *)b];
+
+	return ct_jstr_cmp(x->p, x->n, y->p, y->n);
+}
+
+/* rank[id]: the position of name id in code point order. */
+static uint32_t *
+ranks(const struct ct_sumtab *t)
+{
+	uint32_t *ids = xmalloc((t->nname + 1) * sizeof *ids);
+	uint32_t *rank = xmalloc((t->nname + 1) * sizeof *rank);
+	size_t i;
+
+	for (i = 0; i < t->nname; i++)
+		ids[i] = (uint32_t)i;
+	sort_tab = t;
+	qsort(ids, t->nname, sizeof *ids, id_cmp);
+	for (i = 0; i < t->nname; i++)
+		rank[ids[i]] = (uint32_t)i;
+	free(ids);
+	return rank;
+}
+
+struct view {
+	uint32_t	*cat;		/* categories of the section, sorted */
+	size_t		 ncat;
+	struct triple	*tr;		/* its triples, sorted */
+	size_t		 ntr;
+};
+
+static _Thread_local const uint32_t *sort_rank;
+
+static int
+cat_cmp(const void *a, const void *b)
+{
+	uint32_t x = sort_rank[*(const uint32_t *)a];
+	uint32_t y = sort_rank[*(const uint32_t *)b];
+
+	return x < y ? -1 : x > y;
+}
+
+/* By category, then key (the document order). */
+static int
+doc_cmp(const void *a, const void *b)
+{
+	const struct triple *x = a, *y = b;
+
+	if (x->cat != y->cat)
+		return sort_rank[x->cat] < sort_rank[y->cat] ? -1 : 1;
+	if (x->key != y->key)
+		return sort_rank[x->key] < sort_rank[y->key] ? -1 : 1;
+	return 0;
+}
+
+/* By category, then count descending, then key (the chart order). */
+static int
+chart_cmp(const void *a, const void *b)
+{
+	const struct triple *x = a, *y = b;
+
+	if (x->cat != y->cat)
+		return sort_rank[x->cat] < sort_rank[y->cat] ? -1 : 1;
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	if (x->key != y->key)
+		return sort_rank[x->key] < sort_rank[y->key] ? -1 : 1;
+	return 0;
+}
+
+/* The section's categories and triples, sorted with cmp (which reads the
+ * thread's sort_rank). */
+static void
+view_make(const struct ct_sumtab *t, const uint32_t *rank, uint32_t sec,
+    int (*cmp)(const void *, const void *), struct view *v)
+{
+	size_t i;
+
+	memset(v, 0, sizeof *v);
+	v->cat = xmalloc((t->nname + 1) * sizeof *v->cat);
+	for (i = 0; i < t->nname; i++)
+		if (t->name[i].catmask & 1u << sec)
+			v->cat[v->ncat++] = (uint32_t)i;
+	v->tr = xmalloc((t->triples + 1) * sizeof *v->tr);
+	for (i = 0; t->slot != NULL && i <= t->mask; i++)
+		if (t->slot[i].cat != NO_ID && t->slot[i].sec == sec)
+			v->tr[v->ntr++] = t->slot[i];
+	sort_rank = rank;
+	qsort(v->cat, v->ncat, sizeof *v->cat, cat_cmp);
+	qsort(v->tr, v->ntr, sizeof *v->tr, cmp);
+}
+
+static void
+view_free(struct view *v)
+{
+	free(v->cat);
+	free(v->tr);
 }
 
 /* ---- write -------------------------------------------------------------- */
@@ -409,37 +629,40 @@ wset(struct writer *w, int level, const struct ct_strmap *m)
 }
 
 static void
-wsection(struct writer *w, const struct ct_strmap *sec)
+wsection(struct writer *w, const struct ct_sumtab *t, const uint32_t *rank,
+    uint32_t sec)
 {
-	struct ct_strmap_entry **cv, **kv;
-	size_t nc, nk, i, j;
+	struct view v;
+	const struct name *c, *k;
+	size_t i, j = 0, first;
 
-	cv = ct_strmap_sorted(sec, &nc);
-	if (nc == 0) {
+	view_make(t, rank, sec, doc_cmp, &v);
+	if (v.ncat == 0) {
 		ct_buf_add(&w->b, "{}", 2);
+		view_free(&v);
 		return;
 	}
 	ct_buf_addc(&w->b, '{');
-	for (i = 0; i < nc; i++) {
-		wkey(w, 2, i == 0, cv[i]->key, cv[i]->keyn);
-		kv = ct_strmap_sorted(cv[i]->val.ptr, &nk);
-		if (nk == 0) {
+	for (i = 0; i < v.ncat; i++) {
+		c = &t->name[v.cat[i]];
+		wkey(w, 2, i == 0, c->p, c->n);
+		if (j >= v.ntr || v.tr[j].cat != v.cat[i]) {
 			ct_buf_add(&w->b, "{}", 2);
 			continue;
 		}
 		ct_buf_addc(&w->b, '{');
-		for (j = 0; j < nk; j++) {
-			wkey(w, 3, j == 0, kv[j]->key, kv[j]->keyn);
+		for (first = j; j < v.ntr && v.tr[j].cat == v.cat[i]; j++) {
+			k = &t->name[v.tr[j].key];
+			wkey(w, 3, j == first, k->p, k->n);
 			ct_buf_printf(&w->b, "%llu",
-			    (unsigned long long)kv[j]->val.u64);
+			    (unsigned long long)v.tr[j].count);
 		}
 		windent(w, 2);
 		ct_buf_addc(&w->b, '}');
-		free(kv);
 	}
 	windent(w, 1);
 	ct_buf_addc(&w->b, '}');
-	free(cv);
+	view_free(&v);
 }
 
 static const char *const activity_name[] = { "ALL", "SUCCESSFUL", "FAILED" };
@@ -531,8 +754,10 @@ ct_summary_write(const struct ct_summary *s, FILE *out)
 		CT_USER_AGENTS_BY_PRINCIPAL,
 	};
 	struct writer w;
+	uint32_t *rank;
 	int i, saved;
 
+	rank = ranks(s->tab);
 	w.out = out;
 	w.failed = 0;
 	ct_buf_init(&w.b, 0);
@@ -542,8 +767,9 @@ ct_summary_write(const struct ct_summary *s, FILE *out)
 	for (i = 0; i < CT_SECTIONS; i++) {
 		wkey(&w, 1, 0, ct_section_name[order[i]],
 		    strlen(ct_section_name[order[i]]));
-		wsection(&w, s->tab->sec[order[i]]);
+		wsection(&w, s->tab, rank, (uint32_t)order[i]);
 	}
+	free(rank);
 	ct_buf_add(&w.b, "\n}\n", 3);
 	wflush(&w);
 	ct_buf_free(&w.b);
@@ -559,48 +785,32 @@ ct_summary_write(const struct ct_summary *s, FILE *out)
 
 /* ---- visit -------------------------------------------------------------- */
 
-static int
-item_cmp(const void *a, const void *b)
-{
-	const struct ct_summary_item *x = a, *y = b;
-
-	if (x->count != y->count)
-		return x->count > y->count ? -1 : 1;
-	return ct_jstr_cmp(x->key, x->keyn, y->key, y->keyn);
-}
-
 int
 ct_summary_visit(const struct ct_summary *s, enum ct_section sec,
     ct_summary_visit_fn fn, void *arg)
 {
-	struct ct_strmap_entry **cv, *ke;
-	struct ct_summary_item *items = NULL;
-	size_t nc, i, k, it, cap = 0;
+	const struct ct_sumtab *t = s->tab;
+	struct ct_summary_item *items;
+	uint32_t *rank;
+	struct view v;
+	size_t i, j = 0, k;
 	int rc = 0;
 
-	cv = ct_strmap_sorted(s->tab->sec[sec], &nc);
-	for (i = 0; i < nc && rc == 0; i++) {
-		const struct ct_strmap *keys = cv[i]->val.ptr;
-		size_t nk = ct_strmap_count(keys);
-
-		if (nk > cap) {
-			cap = nk;
-			items = xrealloc(items, cap * sizeof *items);
+	rank = ranks(t);
+	view_make(t, rank, (uint32_t)sec, chart_cmp, &v);
+	items = xmalloc((v.ntr + 1) * sizeof *items);
+	for (i = 0; i < v.ncat && rc == 0; i++) {
+		for (k = 0; j < v.ntr && v.tr[j].cat == v.cat[i]; j++, k++) {
+			items[k].key = t->name[v.tr[j].key].p;
+			items[k].keyn = t->name[v.tr[j].key].n;
+			items[k].count = v.tr[j].count;
 		}
-		k = 0;
-		it = 0;
-		while ((ke = ct_strmap_next(keys, &it)) != NULL) {
-			items[k].key = ke->key;
-			items[k].keyn = ke->keyn;
-			items[k].count = ke->val.u64;
-			k++;
-		}
-		if (k > 1)
-			qsort(items, k, sizeof *items, item_cmp);
-		rc = fn(arg, sec, cv[i]->key, cv[i]->keyn, items, k);
+		rc = fn(arg, sec, t->name[v.cat[i]].p, t->name[v.cat[i]].n,
+		    items, k);
 	}
 	free(items);
-	free(cv);
+	view_free(&v);
+	free(rank);
 	return rc;
 }
 
@@ -632,7 +842,7 @@ read_section(struct ct_summary *t, enum ct_section sec,
 			return rfail(err, "\"%s\": a category is not an object",
 			    name);
 		/* An empty category is kept as it is. */
-		(void)category(t->tab, sec, c->key, c->keylen);
+		category(t->tab, sec, c->key, c->keylen);
 		for (k = c->child; k != NULL; k = k->next) {
 			if (k->type != CT_JNUMBER || ct_json_int(k, &v) != 0)
 				return rfail(err, "\"%s\": a count is not an "

@@ -135,9 +135,12 @@ int	ct_summary_read(struct ct_summary *dst, const char *text, size_t n,
 	    struct ct_buf *err);
 
 /*
- * Visit the categories of one section in sorted order, and each category's
- * keys sorted by count descending then key ascending (the chart order).
- * For ct-plot.  The callback gets arrays valid during the call only.
+ * Visit the categories of one section in sorted order (code point order,
+ * ct_jstr_cmp), and each category's keys sorted by count descending then
+ * key ascending (the chart order).  For ct-plot.  The callback gets arrays
+ * valid during the call only; a category read from a summary as {} is
+ * visited with nitems 0.  A non-zero return from fn stops the visit and is
+ * returned.
  */
 struct ct_summary_item {
 	const char	*key;

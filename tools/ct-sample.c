@@ -648,12 +648,13 @@ make_principal(struct world *w, struct principal *p, struct rng *r,
 	char suffix[16] = "";
 	int i;
 
+	if (idx > 0)
+		snprintf(suffix, sizeof(suffix), "-%d", idx);
+
 	memset(p, 0, sizeof(*p));
 	p->kind = kind;
 	p->account[0] = '\0';
 	snprintf(p->account, sizeof(p->account), "%s", w->account);
-	if (idx >= 23)
-		snprintf(suffix, sizeof(suffix), "-%02d", idx);
 	fill_rand(p->pid, r, kind == ID_IAMUSER || kind == ID_IAMUSER_CONSOLE ?
 	    "AIDA" : "AROA", UPALNUM, 17);
 	fill_rand(p->akid, r, kind == ID_IAMUSER ? "AKIA" : "ASIA", UPALNUM, 16);
@@ -745,6 +746,13 @@ make_principal(struct world *w, struct principal *p, struct rng *r,
 	case ID_WEB_COGNITO:
 		p->classes = C_COGNITO;
 		p->weight = 20;
+		{
+			struct sb u = { 0 };
+			put_uuid(&u, r);
+			snprintf(p->extra, sizeof(p->extra), "%s:%.36s",
+			    w->regions[p->home], u.p);
+			free(u.p);
+		}
 		break;
 	case ID_IDC:
 		p->classes = C_IDC;
@@ -837,7 +845,20 @@ build_world(struct world *w, int nprincipals)
 			};
 			k = PICK(&r, common);
 		}
-		make_principal(w, &w->pr[i], &r, k, i);
+		/* distinct principals: pick again when the name is taken
+		 * (in the same account), then add a number */
+		if (i >= 1000)		/* too many to check: number them */
+			make_principal(w, &w->pr[i], &r, k, i);
+		else for (int tries = 0;; tries++) {
+			int j, taken = 0;
+
+			make_principal(w, &w->pr[i], &r, k, tries < 8 ? 0 : i);
+			for (j = 0; j < i && !taken; j++)
+				taken = strcmp(w->pr[j].name, w->pr[i].name) == 0 &&
+				    strcmp(w->pr[j].account, w->pr[i].account) == 0;
+			if (!taken || tries >= 8)
+				break;
+		}
 		cum += w->pr[i].weight;
 		w->pr_cum[i] = cum;
 	}
@@ -1213,9 +1234,9 @@ put_identity(struct ctx *c)
 	case ID_WEB_COGNITO:
 		put(b, "\"type\":\"WebIdentityUser\",\"principalId\":\""
 		    "cognito-identity.amazonaws.com:");
-		put(b, c->region); put_c(b, ':'); put_uuid(b, r);
+		put(b, p->extra);
 		put(b, "\",\"userName\":\"");
-		put(b, c->region); put_c(b, ':'); put_uuid(b, r);
+		put(b, p->extra);
 		put(b, "\",\"identityProvider\":\"cognito-identity.amazonaws.com\"");
 		break;
 	case ID_IDC:
@@ -2511,8 +2532,8 @@ help(void)
 "  --start TIME      first event time; --end TIME the end of the spread\n"
 "                    (default: the 14 days before 2026-11-01T00:00:00Z).\n"
 "                    TIME: YYYY-MM-DD[THH:MM[:SS]][Z], @EPOCH, or now\n"
-"  --principals N    distinct principals (default 40; the first 23 cover\n"
-"                    every userIdentity shape, odd ones included)\n"
+"  --principals N    about N distinct principals (default 40; the first 23\n"
+"                    cover every userIdentity shape, odd ones included)\n"
 "  --format F        ndjson   one record per line (default)\n"
 "                    records  one {\"Records\":[...]} object, as in an S3 log file\n"
 "                    lookup   `aws cloudtrail lookup-events` output pages\n"
@@ -2529,7 +2550,8 @@ help(void)
 "                    valid JSON and still counts), non-JSON lines, a call\n"
 "                    without eventName, stray ] and CRLF, bare scalars, 5000-deep\n"
 "                    nesting; with --format s3, truncated .gz files instead.\n"
-"                    The count goes to stderr.\n"
+"                    For ndjson, --per-region and s3 only.  The count goes\n"
+"                    to stderr.\n"
 "  --gzip-level N    zlib level for s3 files (default 6)\n"
 "  --help, --version\n", stdout);
 }
@@ -2680,6 +2702,13 @@ bad_usage_arg:
 		return CT_EXIT_USAGE;
 	}
 
+	if (bad.per_million && perregion == NULL &&
+	    (fmt == F_RECORDS || fmt == F_LOOKUP)) {
+		fprintf(stderr, "%s: --bad works with ndjson, --per-region and "
+		    "s3 output only\n", PROG);
+		return CT_EXIT_USAGE;
+	}
+
 	/* window */
 	if (!have_end)
 		end = have_start ? start + DEF_SPAN : DEF_END;
@@ -2720,6 +2749,12 @@ bad_usage_arg:
 				    PROG, tok);
 				return CT_EXIT_USAGE;
 			}
+			for (int k = 0; k < g.w.nregions; k++)
+				if (strcmp(g.w.regions[k], tok) == 0) {
+					fprintf(stderr, "%s: region listed twice: "
+					    "%s\n", PROG, tok);
+					return CT_EXIT_USAGE;
+				}
 			/* the first listed gets the most traffic */
 			cum += g.w.nregions == 0 ? 40 : 60 / (uint32_t)(g.w.nregions + 1) + 3;
 			g.w.regions[g.w.nregions] = tok;

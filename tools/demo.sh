@@ -146,6 +146,12 @@ fi
 t1=$(date +%s)
 echo
 say "done in $((t1 - t0)) s ($mode)"
+if command -v jq >/dev/null 2>&1; then
+	echo "Busiest principals (API calls):"
+	jq -r '.api_calls_by_principal | to_entries
+	    | map([(.value | add), .key]) | sort_by(-.[0]) | .[:5][]
+	    | "  \(.[0])\t\(.[1])"' "$summary" 2>/dev/null
+fi
 echo "Summary: $summary"
 [ -n "$plots" ] && [ -d "$plots" ] && echo "Charts:  $plots/"
 exit 0

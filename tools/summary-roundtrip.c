@@ -9,6 +9,11 @@
  *   summary-roundtrip --visit FILE...    the merged summary in chart order
  *                                        (ct_summary_visit): one line per
  *                                        item, "section<TAB>cat<TAB>key<TAB>n"
+ *   summary-roundtrip --principal FILE.. NDJSON of records or userIdentity
+ *                                        objects: per line "rc<TAB>principal"
+ *                                        from ct_principal (rc 1: the type's
+ *                                        rule, 0: fallback; "bad" for a line
+ *                                        that is not a JSON object)
  *
  * Exit 0, or 1 with "summary-roundtrip: FILE: reason" on stderr.
  */
@@ -19,7 +24,84 @@
 
 #include "buf.h"
 #include "json.h"
+#include "principal.h"
 #include "summary.h"
+
+/* A string member as a ct_str; missing unless it is a string. */
+static struct ct_str
+field(const struct ct_jnode *o, const char *key)
+{
+	const struct ct_jnode *n = ct_json_get(o, key);
+	struct ct_str s = { NULL, 0 };
+
+	if (o != NULL && o->type == CT_JOBJECT && n != NULL &&
+	    n->type == CT_JSTRING) {
+		s.p = n->str;
+		s.n = n->len;
+	}
+	return s;
+}
+
+static const struct ct_jnode *
+object(const struct ct_jnode *o, const char *key)
+{
+	const struct ct_jnode *n = ct_json_get(o, key);
+
+	return n != NULL && n->type == CT_JOBJECT ? n : NULL;
+}
+
+static void
+principals(const char *text, size_t len, struct ct_buf *err)
+{
+	const char *line = text, *nl;
+	const struct ct_jnode *root, *u, *iss, *obo;
+	struct ct_identity id;
+	struct ct_buf out;
+	struct ct_jdoc *d;
+	int rc;
+
+	ct_buf_init(&out, 0);
+	for (; line < text + len; line = nl + 1) {
+		if ((nl = memchr(line, '\n', (size_t)(text + len - line))) == NULL)
+			nl = text + len;
+		if (nl == line)
+			continue;
+		d = ct_json_parse(line, (size_t)(nl - line), err);
+		root = d ? ct_json_root(d) : NULL;
+		if (root == NULL || root->type != CT_JOBJECT) {
+			printf("bad\n");
+			ct_json_free(d);
+			continue;
+		}
+		u = root;
+		if (ct_json_get(root, "eventVersion") != NULL ||
+		    ct_json_get(root, "eventSource") != NULL ||
+		    ct_json_get(root, "userIdentity") != NULL)
+			u = object(root, "userIdentity");
+		memset(&id, 0, sizeof id);
+		if (u != NULL) {
+			id.present = 1;
+			id.type = field(u, "type");
+			id.account_id = field(u, "accountId");
+			id.arn = field(u, "arn");
+			id.invoked_by = field(u, "invokedBy");
+			id.user_name = field(u, "userName");
+			id.principal_id = field(u, "principalId");
+			iss = object(object(u, "sessionContext"), "sessionIssuer");
+			id.issuer_arn = field(iss, "arn");
+			id.issuer_type = field(iss, "type");
+			if ((obo = object(u, "onBehalfOf")) != NULL) {
+				id.has_on_behalf_of = 1;
+				id.obo_store_arn = field(obo, "identityStoreArn");
+				id.obo_user_id = field(obo, "userId");
+			}
+		}
+		rc = ct_principal(&id, &out);
+		printf("%d\t%s\n", rc, out.data ? out.data : "");
+		ct_json_free(d);
+	}
+	ct_buf_free(&out);
+}
 
 static int
 slurp(const char *path, struct ct_buf *b)
@@ -65,6 +147,8 @@ main(int argc, char **argv)
 		mode = 1;
 	else if (argc > 1 && strcmp(argv[1], "--visit") == 0)
 		mode = 2;
+	else if (argc > 1 && strcmp(argv[1], "--principal") == 0)
+		mode = 3;
 	argv += 1 + (mode != 0);
 	argc -= 1 + (mode != 0);
 	if (argc == 0)
@@ -86,6 +170,8 @@ main(int argc, char **argv)
 			else
 				printf("error: %s\n", err.data);
 			ct_json_free(d);
+		} else if (mode == 3) {
+			principals(in.data ? in.data : "", in.len, &err);
 		} else if (ct_summary_read(s, in.data ? in.data : "", in.len,
 		    &err) < 0) {
 			fprintf(stderr, "summary-roundtrip: %s: %s\n", argv[i],

@@ -208,11 +208,12 @@ def gen_events(region, count, start, end, seed=1, account="123456789012"):
 
 def raw_request(url, service, region, key, secret, token=None, target=None,
                 body=b"", form=None, amz_date=None, timeout=10,
-                headers=None, conn=None):
+                headers=None, conn=None, raw_bytes=False):
     """Sign one request with botocore (optionally at a fixed X-Amz-Date,
     e.g. to test clock skew) and send it with http.client.  Returns
     (status, headers dict, body bytes); connection errors propagate.
-    conn: an http.client connection to reuse (keep-alive), left open."""
+    conn: an http.client connection to reuse (keep-alive), left open.
+    raw_bytes: return the signed request as bytes instead of sending it."""
     import http.client
     import urllib.parse
     import botocore.auth
@@ -251,6 +252,11 @@ def raw_request(url, service, region, key, secret, token=None, target=None,
 
     if key is not None:
         At(creds, service, region).add_auth(req)
+    if raw_bytes:
+        head = "POST %s HTTP/1.1\r\nHost: %s\r\nContent-Length: %d\r\n" % (
+            path, u.netloc, len(body))
+        head += "".join("%s: %s\r\n" % kv for kv in req.headers.items())
+        return head.encode() + b"\r\n" + body
     keep = conn is not None
     if keep:
         pass

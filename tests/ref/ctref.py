@@ -17,8 +17,10 @@ bytes, multi-member read whole), directories walked for *.json, *.jsonl,
 stream is a sequence of JSON values separated by whitespace; each value is
 a raw record, a LookupEvents event ({"CloudTrailEvent": "<record>"}), an S3
 log file object {"Records": [...]}, a lookup-events page {"Events": [...]},
-an array of any of these, a CloudTrail digest object (ignored) or a ct-fetch
-control record ({"ctFetch": ...}, see README "ct-fetch control records").
+an array of any of these, a CloudTrail digest object (ignored), a ct-fetch
+control record ({"ctFetch": ...}, see README "ct-fetch control records"),
+or an EventBridge event whose "detail-type" says "... via CloudTrail" (its
+"detail" is the record).
 
 Output, json.dumps(indent=2, sort_keys=True) and a newline: the five maps,
 and "_counts" (records seen, counted, skipped, ...) unless --maps is given;
@@ -278,6 +280,13 @@ class Fold:
         if isinstance(v.get('Events'), list):
             for e in v['Events']:
                 self.value(e, ctx)
+            return
+        if isinstance(v.get('detail'), dict) and \
+           'via CloudTrail' in (sget(v, 'detail-type') or ''):
+            # an EventBridge event carrying a record (an extension: not
+            # in issue 2's list, but what CloudTrail-to-EventBridge
+            # pipelines hold)
+            self.record(v['detail'], ctx)
             return
         if isinstance(v.get('CloudTrailEvent'), str):
             try:

@@ -410,6 +410,31 @@ main(void)
 	CHECK(run("s", &c, &e, NULL) == -1 && e.cls == CT_AWS_CREDENTIALS &&
 	    strstr(e.line, "UnauthorizedException") &&
 	    strstr(e.line, "aws sso login"), "SSO token refused: %s", e.line);
+	{
+		FILE *pp = popen("printf %s https://y.awsapps.com/start | "
+		    "sha1sum", "r");
+		char hex[64] = "";
+
+		if (pp != NULL) {
+			if (fscanf(pp, "%40s", hex) != 1)
+				hex[0] = '\0';
+			pclose(pp);
+		}
+		snprintf(path, sizeof(path), "%s/.aws/sso/cache/%s.json",
+		    tmpdir, hex);
+	}
+	writefile(path, "{\"accessToken\": \"LEGACY\", \"expiresAt\": "
+	    "\"2099-01-01T00:00:00Z\"}");
+	F.status = 200;
+	F.body = "{\"roleCredentials\": {\"accessKeyId\": \"ASIALEG\", "
+	    "\"secretAccessKey\": \"s\", \"sessionToken\": \"t\", "
+	    "\"expiration\": 4070908800000}}";
+	CHECK(run("legacy", &c, &e, NULL) == 0 &&
+	    strcmp(c.access_key, "ASIALEG") == 0 &&
+	    strcmp(F.hdr, "x-amz-sso_bearer_token: LEGACY") == 0 &&
+	    strstr(F.url, "portal.sso.us-east-1.") != NULL,
+	    "legacy SSO profile: cache named by SHA-1 of the start URL");
+	ct_creds_wipe(&c);
 	CHECK(run("broken", &c, &e, NULL) == -1 &&
 	    strstr(e.line, "[sso-session nosuch]"), "missing sso-session: %s",
 	    e.line);

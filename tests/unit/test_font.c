@@ -76,6 +76,16 @@ main(void)
 	CHECK(ct_font_width(f, 28, hello, 5) > 2 * w - 6, "width scales");
 	CHECK(ct_font_width(f, 14, one, 1) == ct_font_width(f, 14, esc, 4),
 	    "a control character is as wide as its \\x01");
+	{
+		uint32_t rlo[] = { 0x202e }, rlo_esc[] = { '\\', 'u', '2', '0',
+		    '2', 'E' }, bom[] = { 0xfeff };
+
+		CHECK(ct_font_width(f, 14, rlo, 1) ==
+		    ct_font_width(f, 14, rlo_esc, 6),
+		    "a bidi override is shown as \\u202E, not obeyed");
+		CHECK(ct_font_width(f, 14, bom, 1) > 20,
+		    "a BOM (invisible) is made visible");
+	}
 	CHECK(ct_font_width(f, 14, box, 1) > 0,
 	    "a character the font lacks still has a width (the box)");
 

@@ -111,11 +111,16 @@ main(void)
 	CHECK(fabs(t - 11.025) < 1e-9, "third start: a window after the "
 	    "first (%.3f)", t);
 
-	/* Throttled: slower for a while, then normal again. */
+	/* Throttled once: a wider margin; twice: slower for a while, then
+	 * normal again. */
 	ct_ratelimit_throttled(&rl, 10.2);
-	CHECK(ct_ratelimit_factor(&rl, 10.2) == 2, "one throttle: half pace");
+	CHECK(ct_ratelimit_factor(&rl, 10.2) == 1, "one throttle: same pace");
 	t = ct_ratelimit_next(&rl, 10.2);
-	CHECK(fabs(t - 12.025) < 1e-9, "... the window doubles (%.3f)", t);
+	CHECK(fabs(t - 11.065) < 1e-9, "... with a wider margin (%.3f)", t);
+	ct_ratelimit_throttled(&rl, 10.3);
+	CHECK(ct_ratelimit_factor(&rl, 10.3) == 2, "another: half pace");
+	t = ct_ratelimit_next(&rl, 10.3);
+	CHECK(fabs(t - 12.105) < 1e-9, "... the window doubles (%.3f)", t);
 	for (i = 0; i < 5; i++)
 		ct_ratelimit_throttled(&rl, 11);
 	CHECK(ct_ratelimit_factor(&rl, 11) == 8, "many throttles: at most "
@@ -124,5 +129,10 @@ main(void)
 	    "still slow just before the slow spell ends");
 	CHECK(ct_ratelimit_factor(&rl, 11 + CT_RATELIMIT_SLOW_FOR) == 1,
 	    "normal pace after it");
+	CHECK(rl.margin == CT_RATELIMIT_MARGIN_MAX, "the margin grows to "
+	    "at most %.3f s (%.3f)", CT_RATELIMIT_MARGIN_MAX, rl.margin);
+	ct_ratelimit_throttled(&rl, 200);
+	CHECK(ct_ratelimit_factor(&rl, 200) == 1, "a throttle long after: "
+	    "the same pace again");
 	return check_done();
 }
