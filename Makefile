@@ -127,7 +127,7 @@ clean:
 #   make check-valgrind the end-to-end tests under valgrind memcheck
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_OUT      = build/fuzz
+FUZZ_OUT     ?= build/fuzz
 # pointer-overflow is off: all it reports here is NULL + 0 on empty
 # buffers, which C2y makes defined (N3322) and gcc's UBSan (make check)
 # does not flag; a real overflow would be an out-of-bounds access, ASan's.

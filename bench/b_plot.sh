@@ -11,6 +11,7 @@ set -eu
 : "${CT_BIN:=${CT_TOP:-.}/bin}"
 : "${PLOT_MPL_SAMPLE:=30}"
 top=$(cd "$(dirname "$0")/.." && pwd)
+calc() { awk "BEGIN { print $1 }"; }	# arithmetic without bc
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 sum="$BENCH_DIR/plot_1000_principals.json"
@@ -21,16 +22,16 @@ t0=$(date +%s.%N)
 "$CT_BIN/ct-plot" -o "$out" "$sum"
 t1=$(date +%s.%N)
 charts=$(find "$out" -name '*.png' | wc -l)
-ours=$(echo "$t1 - $t0" | bc -l)
+ours=$(calc "$t1 - $t0")
 printf 'ct-plot:    %d charts in %.2f s (%.2f ms a chart, %d CPUs, load %s)\n' \
-    "$charts" "$ours" "$(echo "$ours * 1000 / $charts" | bc -l)" "$(nproc)" \
+    "$charts" "$ours" "$(calc "$ours * 1000 / $charts")" "$(nproc)" \
     "$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo '?')"
 if [ -x /usr/bin/time ]; then
 	rm -rf "$out"
 	/usr/bin/time -f '%U %S' -o "$BENCH_DIR/plot_time" "$CT_BIN/ct-plot" -o "$out" "$sum"
 	cpu=$(awk '{print $1 + $2}' "$BENCH_DIR/plot_time")
 	printf '            %.2f s of CPU (%.2f ms a chart)\n' "$cpu" \
-	    "$(echo "$cpu * 1000 / $charts" | bc -l)"
+	    "$(calc "$cpu * 1000 / $charts")"
 fi
 if "$PY" -c 'import matplotlib' 2>/dev/null; then
 	mpl="$BENCH_DIR/plot_mpl"
@@ -42,11 +43,11 @@ if "$PY" -c 'import matplotlib' 2>/dev/null; then
 		set -- $("$PY" "$top/bench/plot_matplotlib.py" "$sum" "$mpl" "$PLOT_MPL_SAMPLE")
 		est=" (estimated from $2)"
 	fi
-	per=$(echo "$4 / $2" | bc -l)
-	full=$(echo "$per * $charts" | bc -l)
+	per=$(calc "$4 / $2")
+	full=$(calc "$per * $charts")
 	printf 'matplotlib: %d charts in %.1f s%s (%.0f ms a chart, one process)\n' \
-	    "$charts" "$full" "$est" "$(echo "$per * 1000" | bc -l)"
-	printf 'ratio:      ct-plot is %.0fx faster\n' "$(echo "$full / $ours" | bc -l)"
+	    "$charts" "$full" "$est" "$(calc "$per * 1000")"
+	printf 'ratio:      ct-plot is %.0fx faster\n' "$(calc "$full / $ours")"
 	rm -rf "$mpl"
 else
 	echo "matplotlib: not installed (Debian: python3-matplotlib), no comparison"

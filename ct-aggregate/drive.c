@@ -1,27 +1,37 @@
 /*
  * drive.c - ct-aggregate's reading side: inputs, threads, messages.
  *
- * The inputs become a list of units: a whole input (standard input, a gzip
- * file, a small plain file), or one chunk of a large plain file (split at
- * line ends).  Worker threads take units in order; the main thread commits
- * them in the same order, so messages and results do not depend on the
- * number of threads.
+ * The inputs become a list of units: a few whole files (small files are
+ * grouped so that threads do not spend their time handing over work), one
+ * chunk of a large plain file (split at line ends), or a stream (standard
+ * input, a pipe, a large gzip file).  Worker threads take units in order;
+ * the main thread commits them in the same order, so messages and results
+ * do not depend on the number of threads.
  *
  * A whole unit is read from its start: its counts go straight into the
- * worker's own fold.  A chunk is scanned speculatively, as if it started
- * between two values, into a fold of its own; at commit the guess is
- * checked: if everything before the chunk was read and ended exactly at
- * its start (the previous chunk ended between values), its result is taken
- * whole.  Otherwise (a value spans the chunk boundary, as in a
- * pretty-printed file; or the chunk met something that needs the state of
- * the ct-fetch stream before it), the main thread reads on from where the
- * good part ended, sequentially, until it is between values again at a
- * chunk start, and the speculative results of the chunks it read through
- * are thrown away.  So a wrong guess costs time, never correctness.
+ * worker's own fold (counts are sums, so the order of merging is free).
+ * A chunk is scanned speculatively, as if it started between two values,
+ * into a fold of its own; at commit the guess is checked: if everything
+ * before the chunk was read and ended exactly at its start (the previous
+ * chunk ended between values), its result is taken whole.  Otherwise (a
+ * value spans the chunk boundary, as in a pretty-printed file; or the chunk
+ * met something that needs the state of the ct-fetch stream before it),
+ * the main thread reads on from where the good part ended, sequentially,
+ * until it is between values again at a chunk start, and the speculative
+ * results of the chunks it read through are thrown away.  So a wrong guess
+ * costs time, never correctness.  A stream is the same with chunks that
+ * the main thread reads (and inflates) itself, handing them to parse
+ * threads (stream_run).
+ *
+ * Records found inside a value before the value turns out to be cut short
+ * are delivered already; when the value is scanned again on a longer
+ * buffer, the scanner skips that many effects (scan.h), so nothing counts
+ * twice.
  */
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -42,6 +52,7 @@
 enum { K_MAL, K_SKIP, K_WARN, NK };
 
 struct msg {
+	const char	*name;	/* the input, when a unit has several */
 	int		 kind;
 	uint64_t	 line;	/* 0: none */
 	uint64_t	 line2;	/* where a value that began at line went bad */
@@ -51,6 +62,7 @@ struct msg {
 struct msgv {
 	struct msg	*v;
 	size_t		 n, cap;
+	const char	*name;	/* input being read, given to each msg */
 	uint64_t	 kept[NK];
 };
 
@@ -72,6 +84,7 @@ struct unit {
 	int		 is_chunk;
 	int		 is_stream;	/* read by the main thread, in chunks */
 	size_t		 file;		/* index into the inputs */
+	size_t		 nfiles;	/* whole units: files file.. file+n-1 */
 	size_t		 k, nchunks;
 	off_t		 start, end;	/* chunk byte range */
 	off_t		 size;		/* file size (chunks) */
@@ -102,6 +115,8 @@ struct pool {
 	size_t		 committed;	/* units committed */
 	size_t		 window;
 	int		 abort;
+	size_t		 waiting;	/* unit the main thread waits for, +1 */
+	int		 room_waiters;	/* workers waiting for the window */
 };
 
 struct worker {
@@ -141,6 +156,7 @@ msg_add(struct msgv *mv, int kind, uint64_t line, const char *fmt, ...)
 		mv->cap = mv->cap ? mv->cap * 2 : 8;
 		mv->v = xrealloc(mv->v, mv->cap * sizeof(*mv->v));
 	}
+	mv->v[mv->n].name = mv->name;
 	mv->v[mv->n].kind = kind;
 	mv->v[mv->n].line = line;
 	mv->v[mv->n].line2 = 0;
@@ -164,13 +180,14 @@ static uint64_t shown[NK], hidden[NK];
 static int warned_control;
 
 static void
-msg_print(const struct agg_opts *o, const char *name, const struct msgv *mv,
+msg_print(const struct agg_opts *o, const char *dname, const struct msgv *mv,
     uint64_t line_base)
 {
 	size_t i;
 
 	for (i = 0; i < mv->n; i++) {
 		const struct msg *m = &mv->v[i];
+		const char *name = m->name != NULL ? m->name : dname;
 
 		if (m->kind == K_WARN) {
 			if (!warned_control && !o->quiet)
@@ -413,7 +430,8 @@ seq_init(struct seq *q, const struct agg_opts *o, struct ct_fold *f,
 	q->skip = skip;
 	ct_buf_init(&q->win, 0);
 	ct_buf_init(&q->err, 4096);
-	if (!use_pread && ct_input_whole(in, &w, &wn, &q->whole_err)) {
+	if (in != NULL && !use_pread &&
+	    ct_input_whole(in, &w, &wn, &q->whole_err)) {
 		q->whole = 1;
 		q->data = w;
 		q->len = wn;
@@ -703,6 +721,19 @@ read_chunk(struct worker *w, struct unit *u)
 		ct_buf_free(&err);
 		return;
 	}
+	{
+		const char *wp, *we;
+		size_t wn;
+
+		if (ct_input_whole(in, &wp, &wn, &we) && (size_t)u->end <= wn) {
+			/* mapped: scan the page cache in place */
+			scan_chunk(o, w->sc, u, wp + u->start, len, u->k == 0,
+			    u->end == u->size);
+			ct_input_close(in);
+			ct_buf_free(&err);
+			return;
+		}
+	}
 	if (w->bufsize < len + 1) {
 		free(w->buf);
 		w->bufsize = len + 1;
@@ -803,6 +834,32 @@ scan_chunk(const struct agg_opts *o, struct ct_scanner *sc, struct unit *u,
 
 /* ---- the pool ------------------------------------------------------------ */
 
+/* Do unit u's share of the work (on a worker, or inline with -j1). */
+static void
+worker_do(struct worker *w, struct unit *u)
+{
+	struct pool *p = w->pool;
+
+	if (u->is_stream)
+		;	/* the main thread's, at its turn */
+	else if (u->is_chunk)
+		read_chunk(w, u);
+	else {
+		size_t f;
+		int fr;
+
+		for (f = u->file; f < u->file + u->nfiles; f++) {
+			fr = 0;
+			u->msgs.name = p->in->path[f];
+			u->strict_hit = read_whole(p->o, p->in->path[f],
+			    &w->fold, &u->msgs, w->sc, &fr);
+			u->files_read += fr;
+			if (u->strict_hit)
+				break;
+		}
+	}
+}
+
 static void *
 worker_main(void *arg)
 {
@@ -814,8 +871,11 @@ worker_main(void *arg)
 	for (;;) {
 		pthread_mutex_lock(&p->mu);
 		while (!p->abort && p->next < p->nu &&
-		    p->next >= p->committed + p->window)
+		    p->next >= p->committed + p->window) {
+			p->room_waiters++;
 			pthread_cond_wait(&p->cv_room, &p->mu);
+			p->room_waiters--;
+		}
 		if (p->abort || p->next >= p->nu) {
 			pthread_mutex_unlock(&p->mu);
 			break;
@@ -823,16 +883,12 @@ worker_main(void *arg)
 		i = p->next++;
 		pthread_mutex_unlock(&p->mu);
 		u = &p->u[i];
-		if (u->is_stream)
-			;	/* the main thread's, at its turn */
-		else if (u->is_chunk)
-			read_chunk(w, u);
-		else
-			u->strict_hit = read_whole(p->o, p->in->path[u->file],
-			    &w->fold, &u->msgs, w->sc, &u->files_read);
+		worker_do(w, u);
 		pthread_mutex_lock(&p->mu);
 		u->done = 1;
-		pthread_cond_broadcast(&p->cv_done);
+		/* wake the main thread only if it waits for this one */
+		if (p->waiting == i + 1)
+			pthread_cond_signal(&p->cv_done);
 		pthread_mutex_unlock(&p->mu);
 	}
 	return NULL;
@@ -1312,6 +1368,25 @@ stream_run(const struct agg_opts *o, const char *name, struct ct_fold *out,
 	return stop;
 }
 
+/* 1 if path starts with the gzip magic. */
+static int
+is_gzip(const char *path)
+{
+	unsigned char m[2];
+	int fd, r = 0;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	r = read(fd, m, 2) == 2 && m[0] == 0x1f && m[1] == 0x8b;
+	close(fd);
+	return r;
+}
+
+/* Small files are read several to a unit, to keep the threads busy
+ * rather than busy talking. */
+#define GROUP_BYTES	((off_t)1 << 20)
+#define GROUP_FILES	64
+
 /* Split the inputs into units. */
 static void
 plan(struct pool *p)
@@ -1320,7 +1395,8 @@ plan(struct pool *p)
 	struct ct_buf err;
 	struct ct_input *in;
 	size_t i, k, n, cap = 0;
-	off_t size;
+	off_t size, gbytes = 0;
+	struct unit *group = NULL;
 
 	ct_buf_init(&err, 4096);
 	p->u = NULL;
@@ -1328,37 +1404,54 @@ plan(struct pool *p)
 	for (i = 0; i < p->in->n; i++) {
 		const char *path = p->in->path[i];
 		struct stat sb;
-		int stream = 0;
+		int stream = 0, have = 0;
 
 		size = -1;
 		in = NULL;
 		if (o->jobs > 1 && !o->fold.dedup) {
+			have = strcmp(path, "-") != 0 && stat(path, &sb) == 0;
 			/* a pipe or terminal is never opened twice */
-			if (strcmp(path, "-") == 0 ||
-			    (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode) &&
+			if (!have || (!S_ISREG(sb.st_mode) &&
 			    !S_ISDIR(sb.st_mode)))
-				stream = 1;
-			else if (stat(path, &sb) == 0 &&
-			    (in = ct_input_open(path, &err)) != NULL) {
-				size = ct_input_plain_size(in);
-				stream = ct_input_gzip(in) &&
-				    (size_t)sb.st_size > CT_INPUT_WHOLE_MAX;
+				stream = strcmp(path, "-") == 0 || have;
+			else if (S_ISREG(sb.st_mode) &&
+			    sb.st_size > (off_t)(2 * o->chunk)) {
+				if (is_gzip(path))
+					stream = (size_t)sb.st_size >
+					    CT_INPUT_WHOLE_MAX;
+				else if ((in = ct_input_open(path, &err)) != NULL)
+					size = ct_input_plain_size(in);
 			}
 		}
 		n = size > (off_t)(2 * o->chunk) ?
 		    (size_t)((size + (off_t)o->chunk - 1) / (off_t)o->chunk) : 1;
+		if (n == 1 && !stream && group != NULL &&
+		    group->nfiles < GROUP_FILES && have &&
+		    gbytes + sb.st_size <= GROUP_BYTES) {
+			group->nfiles++;
+			gbytes += sb.st_size;
+			ct_input_close(in);
+			continue;
+		}
 		if (p->nu + n > cap) {
 			cap = (p->nu + n) * 2;
 			p->u = xrealloc(p->u, cap * sizeof(*p->u));
 		}
+		group = NULL;
 		for (k = 0; k < n; k++) {
 			struct unit *u = &p->u[p->nu++];
 
 			memset(u, 0, sizeof(*u));
 			u->file = i;
+			u->nfiles = 1;
 			u->is_stream = stream;
-			if (n == 1)
+			if (n == 1) {
+				if (!stream && have) {
+					group = u;
+					gbytes = sb.st_size;
+				}
 				continue;
+			}
 			u->is_chunk = 1;
 			u->k = k;
 			u->nchunks = n;
@@ -1401,6 +1494,8 @@ agg_run(const struct agg_opts *o, const struct agg_inputs *in,
 		w[k].pool = &p;
 		ct_fold_init(&w[k].fold, &o->fold);
 		w[k].sc = ct_scan_new(&scan_ops, NULL);
+		if (nw == 1)	/* one thread: the main one does the work */
+			break;
 		if (pthread_create(&w[k].tid, NULL, worker_main, &w[k]) != 0) {
 			fprintf(stderr, "%s: cannot start a thread\n", PROG);
 			exit(CT_EXIT_FAILURE);
@@ -1409,10 +1504,16 @@ agg_run(const struct agg_opts *o, const struct agg_inputs *in,
 	for (i = 0; i < p.nu && !stop; i++) {
 		struct unit *u = &p.u[i];
 
-		pthread_mutex_lock(&p.mu);
-		while (!u->done)
-			pthread_cond_wait(&p.cv_done, &p.mu);
-		pthread_mutex_unlock(&p.mu);
+		if (nw == 1)
+			worker_do(&w[0], u);
+		else {
+			pthread_mutex_lock(&p.mu);
+			p.waiting = i + 1;
+			while (!u->done)
+				pthread_cond_wait(&p.cv_done, &p.mu);
+			p.waiting = 0;
+			pthread_mutex_unlock(&p.mu);
+		}
 		if (u->is_stream)
 			stop = stream_run(o, in->path[u->file], out, &files_read);
 		else if (u->is_chunk)
@@ -1427,13 +1528,15 @@ agg_run(const struct agg_opts *o, const struct agg_inputs *in,
 		p.committed = i + 1;
 		if (stop)
 			p.abort = 1;
-		pthread_cond_broadcast(&p.cv_room);
+		if (p.room_waiters > 0 || stop)
+			pthread_cond_broadcast(&p.cv_room);
 		pthread_mutex_unlock(&p.mu);
 	}
 	if (stop && i > 0 && p.u[i - 1].is_chunk && fs.seq)
 		fstate_seq_end(&fs, o, in->path[p.u[i - 1].file]);
 	for (k = 0; k < nw; k++) {
-		pthread_join(w[k].tid, NULL);
+		if (nw > 1)
+			pthread_join(w[k].tid, NULL);
 		ct_fold_merge(out, &w[k].fold);
 		ct_fold_free(&w[k].fold);
 		ct_scan_free(w[k].sc);

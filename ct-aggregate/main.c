@@ -33,6 +33,9 @@
 #endif
 
 #define MERGE_MAX	((size_t)1 << 30)
+/* Distinct (section, category, key) entries above which the summary is
+ * suspicious (a unique value in a keyed field?) and worth a warning. */
+#define KEYS_WARN	((size_t)1000000)
 
 static void __attribute__((noreturn))
 usage(int status)
@@ -212,16 +215,46 @@ invocation(int argc, char **argv)
 	return b.data;
 }
 
+/* Write s to a path that is not a regular file (/dev/null, a FIFO, a
+ * terminal): in place, since renaming over it would replace the device
+ * node with a file (as root). */
+static int
+write_special(const struct ct_summary *s, const char *path)
+{
+	FILE *f;
+	int e;
+
+	if ((f = fopen(path, "w")) == NULL) {
+		fprintf(stderr, "%s: %s: %s\n", PROG, path, strerror(errno));
+		return -1;
+	}
+	if (ct_summary_write(s, f) < 0 || fflush(f) != 0) {
+		e = errno;
+		fclose(f);
+		fprintf(stderr, "%s: %s: %s\n", PROG, path, strerror(e));
+		return -1;
+	}
+	if (fclose(f) != 0) {
+		fprintf(stderr, "%s: %s: %s\n", PROG, path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* Write s to path atomically: temp file beside it, fsync, rename. */
 static int
 write_file(const struct ct_summary *s, const char *path)
 {
 	char *tmp;
 	size_t n = strlen(path) + 16;
+	struct stat st;
 	mode_t um;
 	FILE *f;
 	int fd, e;
 
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
+	    !S_ISDIR(st.st_mode))
+		return write_special(s, path);
 	tmp = xmalloc(n);
 	snprintf(tmp, n, "%s.XXXXXX", path);
 	if ((fd = mkstemp(tmp)) < 0) {
@@ -506,6 +539,10 @@ main(int argc, char **argv)
 		else if (rc == CT_EXIT_OK)
 			rc = CT_EXIT_PARTIAL;
 	}
+	if (ct_summary_size(sum) > KEYS_WARN)
+		fprintf(stderr, "%s: warning: the summary holds %zu distinct "
+		    "keys (more than %zu): memory and charts grow with them\n",
+		    PROG, ct_summary_size(sum), KEYS_WARN);
 	free(sum->meta.invocation);
 	sum->meta.invocation = invocation(argc + optind, argv - optind);
 	if (rc != CT_EXIT_FAILURE) {

@@ -60,6 +60,8 @@ struct fetch {
 	int			 max_retries;	/* consecutive failures */
 	int			 page_size;	/* MaxResults */
 	const char		*ckpt_path;	/* NULL: no checkpoint */
+	int			 out_is_file;	/* stdout is a regular file:
+						   fsync it before a commit */
 	int			 progress;	/* report progress on stderr */
 	int			 progress_tty;	/* ... redrawing the lines */
 	int			 quiet;		/* -q: errors only */

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -38,7 +39,8 @@ struct fetch *fetch_global;
 
 static const char usage_text[] =
 "usage: ct-fetch [--past-hours N | --start TIME [--end TIME]] [--profile NAME]\n"
-"                [--rate R] [--checkpoint FILE] [--progress] [-q] [REGION...]\n";
+"                [--rate R] [--checkpoint FILE] [--throttle-deadline S]\n"
+"                [--retries N] [--page-size N] [--progress] [-q] [REGION...]\n";
 
 static const char help_text[] =
 "Stream the raw CloudTrail events of a time window from LookupEvents, all\n"
@@ -211,6 +213,7 @@ main(int argc, char **argv)
 	struct ct_aws *c;
 	struct sigaction sa;
 	struct ct_buf why;
+	struct stat st;
 	const char *opt_start = NULL, *opt_end = NULL;
 	double hours = 336;
 	int64_t now, start = 0, end = 0;
@@ -326,6 +329,9 @@ main(int argc, char **argv)
 			exit(CT_EXIT_USAGE);
 		}
 	}
+	if (!f->quiet && start < now - 90 * 86400)
+		fprintf(stderr, PROG ": note: LookupEvents only holds the last "
+		    "90 days of events\n");
 	f->start = start;
 	f->end = end;
 	fetch_fmt_time(now, f->run_ts, sizeof(f->run_ts));
@@ -401,6 +407,8 @@ main(int argc, char **argv)
 		if (r->ck->done)
 			r->status = RS_SKIPPED;
 	}
+	if (fstat(STDOUT_FILENO, &st) == 0 && S_ISREG(st.st_mode))
+		f->out_is_file = 1;
 	out_init(f);
 	if (f->ckpt_path != NULL && out_save_checkpoint(f) != 0) {
 		ct_aws_ctx_free(f->ctx);

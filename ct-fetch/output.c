@@ -12,8 +12,10 @@
  * lines are written; FILE.tmp is renamed over FILE.  A signal (SIGINT,
  * SIGTERM, SIGHUP) or a closed stdout never falls between them, so a
  * resumed run emits each event exactly once; only a crash (SIGKILL, power
- * loss) in the instant between the write and the rename would make the
+ * loss) during the write or between it and the rename would make the
  * resumed run emit that one page again (see README, section ct-fetch).
+ * When stdout is a regular file it is fsync'ed before the rename, so that
+ * after a power loss the checkpoint never counts a page the disk lost.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -199,8 +201,13 @@ out_page(struct fetch *f, struct region *r, const struct ct_lookup_page *pg)
 	for (i = 0; i < pg->nevents; i++) {
 		const struct ct_lookup_event *e = &pg->events[i];
 
-		if (e->record_len == 0)
+		if (e->record_len == 0) {
+			if (!f->quiet)
+				msg(f, PROG ": %s: event %s has no "
+				    "CloudTrailEvent; skipped", r->name,
+				    e->event_id[0] ? e->event_id : "(no id)");
 			continue;
+		}
 		add_record(&b, e->record, e->record_len);
 		n++;
 		if (e->event_time > 0 &&
@@ -229,6 +236,16 @@ out_page(struct fetch *f, struct region *r, const struct ct_lookup_page *pg)
 	}
 	if (b.len > 0 && write_all(f, b.data, b.len) != 0)
 		goto undo;
+	/* The disk holds the page before the checkpoint says so. */
+	if (f->ckpt_path != NULL && f->out_is_file && b.len > 0 &&
+	    fsync(STDOUT_FILENO) != 0 && errno != EINVAL) {
+		msg(f, PROG ": stdout: fsync: %s", strerror(errno));
+		f->out_error = errno;
+		f->out_closed = 1;
+		if (!fetch_stop)
+			fetch_stop = 1;
+		goto undo;
+	}
 	free(old.next_token);
 	r->run_events += n;
 	r->run_pages++;
@@ -242,6 +259,8 @@ out_page(struct fetch *f, struct region *r, const struct ct_lookup_page *pg)
 	}
 	goto out;
 undo:
+	if (f->ckpt_path != NULL)
+		ct_ckpt_discard(f->ckpt_path);
 	free(ck->next_token);
 	*ck = old;
 out:

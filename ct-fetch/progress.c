@@ -8,14 +8,17 @@
  * end back to its start), the share of the window covered and an estimate
  * of the time left.  On a terminal the block of lines is redrawn in place
  * (messages are printed above it); otherwise (--progress into a file) the
- * lines are printed every 5 seconds.  A region that ends gets one last line.
+ * lines are printed every 5 seconds.  Lines on a terminal are cut to its
+ * width so that the block can be erased by counting lines.  A region that ends gets one last line.
  */
 #include <inttypes.h>
 #include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "fetch.h"
 
@@ -83,10 +86,18 @@ region_line(struct fetch *f, struct region *r, double now, char *b,
 		fetch_fmt_time(r->ck->reached, when, sizeof(when));
 	else
 		snprintf(when, sizeof(when), "-");
-	snprintf(b, size, PROG ": %s: %" PRIu64 " events, %" PRIu64
-	    " pages, at %s (%.0f%% of the window), %lu retries, "
-	    "%lu throttled, ETA %s", r->name, r->ck->events, r->ck->pages,
-	    when, 100 * c, r->retries, r->throttles, eta);
+	if (f->progress_tty)	/* compact: a terminal line is short */
+		snprintf(b, size, "%-14s %7" PRIu64 " events %5" PRIu64
+		    " pages  at %.10s %.5s %3.0f%%  ETA %s  %lu retries "
+		    "%lu throttled", r->name, r->ck->events, r->ck->pages,
+		    when, r->ck->reached != 0 ? when + 11 : "", 100 * c, eta,
+		    r->retries, r->throttles);
+	else
+		snprintf(b, size, PROG ": %s: %" PRIu64 " events, %" PRIu64
+		    " pages, at %s (%.0f%% of the window), ETA %s, %lu "
+		    "retries, %lu throttled", r->name, r->ck->events,
+		    r->ck->pages, when, 100 * c, eta, r->retries,
+		    r->throttles);
 }
 
 static void
@@ -94,9 +105,13 @@ draw(struct fetch *f)
 {
 	static char line[1024];
 	double now = fetch_now();
+	struct winsize ws;
 	size_t i;
-	int n = 0;
+	int n = 0, cols = 79;
 
+	if (f->progress_tty && ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 &&
+	    ws.ws_col > 1)
+		cols = ws.ws_col - 1;
 	pthread_mutex_lock(&err_lock);
 	if (f->progress_tty)
 		erase_block();
@@ -112,7 +127,7 @@ draw(struct fetch *f)
 		if (line[0] == '\0')
 			continue;
 		if (f->progress_tty)
-			fprintf(stderr, "%.*s\033[K\n", 200, line);
+			fprintf(stderr, "%.*s\033[K\n", cols, line);
 		else
 			fprintf(stderr, "%s\n", line);
 		n++;

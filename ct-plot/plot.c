@@ -71,6 +71,7 @@ write_atomic(int dirfd, const char *dirpath, const char *name, fill_fn fill,
 	snprintf(tmp, sizeof(tmp), ".ct-plot.%ld.%lu.tmp", (long)getpid(),
 	    __atomic_fetch_add(&temp_seq, 1, __ATOMIC_RELAXED));
 	memcpy(temps[slot].name, tmp, sizeof(tmp));
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);	/* name before dirfd */
 	temps[slot].dirfd = dirfd;
 	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 	    O_CLOEXEC, 0666);

@@ -42,7 +42,8 @@ static const char help_text[] =
 "container credentials; EC2 instance metadata (IMDSv2).\n"
 "Endpoints: AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL,\n"
 "the profile's endpoint_url; AWS_USE_FIPS_ENDPOINT; AWS_CA_BUNDLE;\n"
-"retries: AWS_MAX_ATTEMPTS (default 3), AWS_RETRY_MODE.\n"
+"retries: AWS_MAX_ATTEMPTS (default 3), AWS_RETRY_MODE; timeouts (seconds):\n"
+"CT_CONNECT_TIMEOUT (default 10), CT_TIMEOUT (default 60).\n"
 "\n"
 "Exit status: 0 ok, 1 other failure, 2 bad usage, 4 no or rejected\n"
 "credentials, 5 access denied, 6 network failure.\n";

@@ -10,8 +10,8 @@
  * boundaries, ct-fetch control records, malformed values).  Property:
  * both runs give the same exit status and byte-identical summaries, which
  * is what drive.c promises ("a wrong guess costs time, never
- * correctness").  Standard error (ct-aggregate's messages) goes to
- * /dev/null unless FUZZ_VERBOSE is set.
+ * correctness").  ct-aggregate's messages (the stdio stream stderr) go
+ * to /dev/null unless FUZZ_VERBOSE is set.
  */
 #include <sys/mman.h>
 
@@ -26,18 +26,20 @@
 
 static int errfd = 2;
 
+/*
+ * ct-aggregate's messages go through the stdio stream stderr; libFuzzer
+ * and the sanitizers keep writing to descriptor 2 (libFuzzer took its
+ * copy of the old stream before this runs).
+ */
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	int null;
+	FILE *null;
 
 	signal(SIGPIPE, SIG_IGN);
 	if (getenv("FUZZ_VERBOSE") == NULL &&
-	    (null = open("/dev/null", O_WRONLY)) >= 0) {
-		errfd = dup(2);
-		dup2(null, 2);
-		close(null);
-	}
+	    (null = fopen("/dev/null", "w")) != NULL)
+		stderr = null;
 	return 0;
 }
 

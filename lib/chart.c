@@ -64,7 +64,6 @@ ct_chart_shorten(struct ct_buf *out, const char *s, size_t n, size_t max)
 
 	if (max < 6)
 		max = 6;
-
 	for (i = 0; i < n; i += charlen(p + i, n - i)) {
 		if (chars == max - 5) {
 			keep = chars;
@@ -299,11 +298,11 @@ ct_chart_render(const struct ct_chart *ch, struct ct_font *f,
 	for (k = 0; k < nrows; k++) {
 		double cy = y0 + pitch * (0.25 + k + 0.5);
 
-		if (k % (size_t)every != 0 && k + 1 != nrows)
+		/* With too many rows for their labels: every k-th row, and
+		 * always the last (the "[...]" row when there is one). */
+		if (k + 1 != nrows && (k % (size_t)every != 0 ||
+		    nrows - 1 - k < (size_t)every))
 			continue;
-		if (every > 1 && k + 1 == nrows && k % (size_t)every != 0 &&
-		    k % (size_t)every < (size_t)every / 2 + 1)
-			continue;	/* too close to the previous label */
 		ct_canvas_fill(c, x0 - 1 - ticklen, iround(cy), ticklen, 1,
 		    INK);
 		ct_font_draw(f, c, x0 - 1 - ticklen - gap - lab[k].w,

@@ -344,6 +344,15 @@ ct_ckpt_commit(const char *path, struct ct_buf *err)
 	return rc;
 }
 
+void
+ct_ckpt_discard(const char *path)
+{
+	char *tmp = tmp_name(path);
+
+	unlink(tmp);
+	free(tmp);
+}
+
 int
 ct_ckpt_save(const char *path, const struct ct_ckpt *ck, struct ct_buf *err)
 {

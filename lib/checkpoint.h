@@ -19,8 +19,8 @@
  * fsync'ed, so a crash leaves either the old or the new state, never a mix.
  * Saving is split in two (prepare: write and fsync the new file; commit:
  * rename) so that ct-fetch can put the write of a page's records between
- * the two, which leaves only the instant between two system calls in which
- * a crash would make the page count as not emitted.
+ * the two: only a crash during that write or right after it would make the
+ * page count as not emitted (it is then emitted again, never lost).
  *
  * Nothing here is thread-safe: ct-fetch serialises saves under its output
  * lock.  The library never prints; errors come back as one line in err.
@@ -92,6 +92,8 @@ int	ct_ckpt_prepare(const char *path, const struct ct_ckpt *ck,
 /* Rename "path.tmp" over path and fsync the directory.  0, or -1 with
  * err. */
 int	ct_ckpt_commit(const char *path, struct ct_buf *err);
+/* Remove "path.tmp" (a prepared state that will not be committed). */
+void	ct_ckpt_discard(const char *path);
 /* prepare then commit. */
 int	ct_ckpt_save(const char *path, const struct ct_ckpt *ck,
 	    struct ct_buf *err);

@@ -505,7 +505,7 @@ profile_source(const struct ct_creds_cfg *cfg, const char *name, int depth,
 	/* Web identity: the profile's settings, else the environment's. */
 	wf = vget(&v, "web_identity_token_file");
 	arn = vget(&v, "role_arn");
-	if (depth == 0 && !cfg->profile_is_option) {
+	if (depth == 0) {	/* as botocore, even with --profile */
 		if (wf == NULL)
 			wf = env("AWS_WEB_IDENTITY_TOKEN_FILE");
 		if (arn == NULL)
@@ -1111,8 +1111,9 @@ fetch_container(struct ct_creds_provider *p, struct ct_creds *out,
 	struct ct_buf url, tok, hdr, body;
 	const char *hp[2] = { NULL, NULL };
 	long status = 0;
-	int rc = -1;
+	int rc = -1, tries;
 
+	ct_awserr_clear(err);
 	ct_buf_init(&url, 4096);
 	ct_buf_init(&tok, SMALL_CAP);
 	ct_buf_init(&hdr, SMALL_CAP);
@@ -1151,8 +1152,18 @@ fetch_container(struct ct_creds_provider *p, struct ct_creds *out,
 		ct_buf_printf(&hdr, "Authorization: %s", tok.data);
 		hp[0] = hdr.data;
 	}
-	if (p->io.http(p->io.arg, "GET", url.data, hp, 5000, &body, &status,
-	    err) != 0)
+	/* Three attempts, 1 s apart, for transient failures (as botocore). */
+	for (tries = 1;; tries++) {
+		ct_awserr_clear(err);
+		ct_buf_reset(&body);
+		if (p->io.http(p->io.arg, "GET", url.data, hp, 5000, &body,
+		    &status, err) == 0 && status < 500)
+			break;
+		if (tries == 3)
+			break;
+		sleep(1);
+	}
+	if (err->cls != CT_AWS_OK)
 		goto out;
 	if (status != 200) {
 		ct_awserr_from_http(err, "container credentials", status,

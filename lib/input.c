@@ -1,9 +1,11 @@
 /* input.c - see input.h */
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <libdeflate.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +31,9 @@ struct ct_input {
 	/* whole decompressed text (libdeflate path), else NULL */
 	char		*whole;
 	size_t		 wholen;
+	/* a plain regular file mapped whole (whole points into it) */
+	void		*map;
+	size_t		 mapn;
 	/* streaming zlib */
 	int		 zinit;
 	z_stream	 z;
@@ -153,6 +158,25 @@ ct_input_open(const char *path, struct ct_buf *err)
 		return in;
 	if (!in->gz) {
 		in->plain_size = st.st_size;
+		/*
+		 * Map it: the scanner reads the page cache in place, no copy
+		 * (a tenth of the time of a whole run).  Memory is the page
+		 * cache's, not ours.
+		 */
+		if (st.st_size > 0 && (uint64_t)st.st_size <= SIZE_MAX / 2) {
+			void *m = mmap(NULL, (size_t)st.st_size, PROT_READ,
+			    MAP_PRIVATE, fd, 0);
+
+			if (m != MAP_FAILED) {
+				(void)madvise(m, (size_t)st.st_size,
+				    MADV_SEQUENTIAL);
+				in->map = m;
+				in->mapn = (size_t)st.st_size;
+				in->whole = m;
+				in->wholen = in->mapn;
+				in->npeek = 0;
+			}
+		}
 		return in;
 	}
 	if ((size_t)st.st_size <= CT_INPUT_WHOLE_MAX) {
@@ -183,7 +207,10 @@ ct_input_close(struct ct_input *in)
 	if (in->zinit)
 		inflateEnd(&in->z);
 	free(in->cbuf);
-	free(in->whole);
+	if (in->map != NULL)
+		munmap(in->map, in->mapn);
+	else
+		free(in->whole);
 	free(in->inbuf);
 	free(in);
 }
@@ -206,6 +233,14 @@ ct_input_pread(struct ct_input *in, void *dst, size_t n, off_t off,
 {
 	ssize_t r;
 
+	if (in->map != NULL) {
+		if (off < 0 || (size_t)off >= in->mapn)
+			return 0;
+		r = (ssize_t)(in->mapn - (size_t)off < n ? in->mapn -
+		    (size_t)off : n);
+		memcpy(dst, (char *)in->map + off, (size_t)r);
+		return r;
+	}
 	for (;;) {
 		r = pread(in->fd, dst, n, off);
 		if (r >= 0)

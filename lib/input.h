@@ -15,6 +15,8 @@
  *     text is then available at once (ct_input_whole), no copy;
  *   - anything else (stdin, large files) streams through zlib's inflate, so
  *     memory stays bounded whatever the size.
+ * A plain regular file is mapped (mmap) and read in place.
+ *
  * A truncated or corrupt member is an error reported after all the bytes
  * that could be decoded before it (libdeflate gives all or nothing, so
  * then the same bytes are decoded again with zlib to get that prefix).
@@ -58,8 +60,9 @@ ssize_t	ct_input_pread(struct ct_input *in, void *dst, size_t n, off_t off,
 	    struct ct_buf *err);
 
 /*
- * If the whole decompressed text is in memory (small gzip files), set *p
- * and *n to it (owned by in, valid until ct_input_close) and return 1;
+ * If the whole text is in memory (a plain regular file, mapped; a small
+ * gzip file, decompressed), set *p and *n to it (owned by in, valid until
+ * ct_input_close) and return 1;
  * *errp gets the error that ended decoding early (a static string) or
  * NULL.  Else return 0 and read with ct_input_read.
  */

@@ -147,7 +147,9 @@ stop(struct ct_scanner *sc)
 static inline const char *
 ws(const char *p, const char *e)
 {
-	while (p < e && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+	/* one compare in the common case: no whitespace at all */
+	while (p < e && (unsigned char)*p <= ' ' && (*p == ' ' || *p == '\n' ||
+	    *p == '\r' || *p == '\t'))
 		p++;
 	return p;
 }
@@ -174,7 +176,7 @@ ishex(int c)
  * hot loop of the whole program: 16 bytes a step with SSE2 (AVX2 measured
  * no faster: most strings are short), else a table.
  */
-static inline size_t
+static inline __attribute__((always_inline)) size_t
 find_special(const char *p, size_t n, int high)
 {
 	unsigned mask = high ? 3 : 1;
@@ -214,7 +216,7 @@ find_special(const char *p, size_t n, int high)
  * p is just after an opening quote: return the closing quote.  *flags gets
  * STR_ESC for a backslash and, when want_high, STR_HIGH for a byte >= 0x80.
  */
-static inline const char *
+static inline __attribute__((always_inline)) const char *
 str_end(struct ct_scanner *sc, const char *p, unsigned *flags, int want_high)
 {
 	const char *e = sc->end;
@@ -266,8 +268,34 @@ str_end(struct ct_scanner *sc, const char *p, unsigned *flags, int want_high)
 	}
 }
 
+/* k[0..n) == lit[0..ln): word compares, folded for a constant lit. */
+static inline int
+keq(const char *k, size_t n, const char *lit, size_t ln)
+{
+	uint64_t a, b;
+	size_t i;
+
+	if (n != ln)
+		return 0;
+	if (n >= 8) {
+		for (i = 0; i + 8 <= n; i += 8) {
+			memcpy(&a, k + i, 8);
+			memcpy(&b, lit + i, 8);
+			if (a != b)
+				return 0;
+		}
+		memcpy(&a, k + n - 8, 8);
+		memcpy(&b, lit + n - 8, 8);
+		return a == b;
+	}
+	for (i = 0; i < n; i++)
+		if (k[i] != lit[i])
+			return 0;
+	return 1;
+}
+
 /* A literal word (true, NaN, -Infinity...) at p. */
-static const char *
+static inline const char *
 lit(struct ct_scanner *sc, const char *p, const char *w, size_t wn)
 {
 	size_t avail = (size_t)(sc->end - p);
@@ -277,7 +305,7 @@ lit(struct ct_scanner *sc, const char *p, const char *w, size_t wn)
 			more(sc, sc->end);
 		fail(sc, p, "invalid literal");
 	}
-	if (memcmp(p, w, wn) != 0)
+	if (!keq(p, wn, w, wn))
 		fail(sc, p, "invalid literal");
 	return p + wn;
 }
@@ -530,32 +558,6 @@ object_open(struct ct_scanner *sc, const char *p, const char **endp)
 		return NULL;
 	}
 	return p;
-}
-
-/* k[0..n) == lit[0..ln): word compares, folded for a constant lit. */
-static inline int
-keq(const char *k, size_t n, const char *lit, size_t ln)
-{
-	uint64_t a, b;
-	size_t i;
-
-	if (n != ln)
-		return 0;
-	if (n >= 8) {
-		for (i = 0; i + 8 <= n; i += 8) {
-			memcpy(&a, k + i, 8);
-			memcpy(&b, lit + i, 8);
-			if (a != b)
-				return 0;
-		}
-		memcpy(&a, k + n - 8, 8);
-		memcpy(&b, lit + n - 8, 8);
-		return a == b;
-	}
-	for (i = 0; i < n; i++)
-		if (k[i] != lit[i])
-			return 0;
-	return 1;
 }
 
 #define KEQ(k, n, lit) keq((k), (n), lit, sizeof(lit) - 1)

@@ -126,7 +126,8 @@ table_add(struct ct_sumtab *t, uint32_t sec, uint32_t cat, uint32_t key,
 	struct triple *e;
 	size_t i;
 
-	if (t->slot == NULL || (t->triples + 1) * 4 > (t->mask + 1) * 3)
+	/* At most half full: linear probing then averages 1.5 probes. */
+	if (t->slot == NULL || (t->triples + 1) * 2 > t->mask + 1)
 		table_grow(t);
 	for (i = triple_hash(sec, cat, key) & t->mask;; i = (i + 1) & t->mask) {
 		e = &t->slot[i];
@@ -417,7 +418,10 @@ ct_summary_merge(struct ct_summary *dst, const struct ct_summary *src)
 	ci = 0;
 	while ((ce = ct_strmap_next(s->regions_failed, &ci)) != NULL)
 		ct_meta_add_region_failed(d, ce->key, ce->val.ptr);
-	if (s->run_timestamp > d->run_timestamp)
+	/* 0 is "unset"; a set one may be before 1970 (a forged control
+	 * record), and must survive a write/read round trip */
+	if (s->run_timestamp != 0 && (d->run_timestamp == 0 ||
+	    s->run_timestamp > d->run_timestamp))
 		d->run_timestamp = s->run_timestamp;
 	d->files_read += s->files_read;
 	d->records_counted += s->records_counted;

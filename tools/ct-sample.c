@@ -298,15 +298,6 @@ put_js_body(struct sb *b, const char *s, size_t n)
 	}
 }
 
-/* "key": */
-static inline void
-key(struct sb *b, const char *k)
-{
-	put_c(b, '"');
-	put(b, k);
-	put_n(b, "\":", 2);
-}
-
 /* ---- time ---------------------------------------------------------------- */
 
 static int64_t
@@ -2581,7 +2572,7 @@ main(int argc, char **argv)
 	struct bad bad;
 	struct sb out = { 0 }, page = { 0 };
 	enum format fmt = F_NDJSON;
-	uint64_t nrec = 1000, nbytes = 0, seed = 1, total = 0, i;
+	uint64_t nrec = 1000, nbytes = 0, seed = 1, i;
 	int64_t start = 0, end = 0;
 	int have_start = 0, have_end = 0, nprin = 40, ch, level = 6;
 	const char *outpath = NULL, *perregion = NULL;
@@ -2843,7 +2834,6 @@ bad_usage_arg:
 		rec.len = 0;
 		reg = gen_record(&g, i, &rec, &t);
 		sb_nul(&rec);
-		total += rec.len + 1;
 		if (perregion != NULL) {
 			if (rf[reg] == NULL) {
 				char path[4096];

@@ -5,7 +5,7 @@ set -eu
 # Build: compiler, libraries.
 BUILD="make gcc libc6-dev libcurl4-openssl-dev libssl-dev libjsmn-dev libpng-dev zlib1g-dev libdeflate-dev libfreetype-dev fonts-dejavu-core"
 # Tests: the reference implementations and the local AWS emulator.
-TEST="python3 python3-botocore jq clang libclang-rt-14-dev mandoc groff-base pngcheck valgrind"
+TEST="python3 python3-botocore jq openssl curl clang libclang-rt-14-dev mandoc groff-base pngcheck valgrind"
 # Optional: what the benchmarks compare against, the AWS CLI for the emulator check.
 OPTIONAL="awscli python3-matplotlib"
 

@@ -109,6 +109,8 @@ DEFAULT_CONFIG = {
 ATTR_KEYS = ("EventId", "EventName", "ReadOnly", "Username", "ResourceType",
              "ResourceName", "EventSource", "AccessKeyId")
 
+PATCH_KEYS = ("add_keys", "events", "expire_key", "reload", "token_secret")
+
 FAULT_KINDS = ("http500", "http503", "throttle", "reset", "reset_mid",
                "truncate", "slow", "stall", "garbage", "expired")
 
@@ -362,6 +364,24 @@ class State:
 
     # -- configuration
     def apply(self, patch):
+        """Apply a configuration patch; ValueError on a key or fault kind
+        the emulator does not know (a typo must not pass silently)."""
+        if not isinstance(patch, dict):
+            raise ValueError("configuration must be a JSON object")
+        for k in patch:
+            if k not in DEFAULT_CONFIG and k not in PATCH_KEYS:
+                raise ValueError("unknown configuration key %r" % k)
+        for rule in (patch.get("faults") or {}).get("rules") or []:
+            if rule.get("kind") not in FAULT_KINDS:
+                raise ValueError("unknown fault kind %r (known: %s)" % (
+                    rule.get("kind"), ", ".join(FAULT_KINDS)))
+        for r, d in (patch.get("deny") or {}).items():
+            if d not in ("AccessDenied", "UnrecognizedClient"):
+                raise ValueError("deny %s: %r is neither AccessDenied nor "
+                                 "UnrecognizedClient" % (r, d))
+        th = patch.get("throttle") or {}
+        if th.get("mode", "window") not in ("window", "bucket", "off"):
+            raise ValueError("throttle mode %r unknown" % th["mode"])
         with self.lock:
             for k, v in patch.items():
                 if k == "keys":
@@ -1689,8 +1709,11 @@ def main(argv):
     a = ap.parse_args(argv)
     cfg = {}
     if a.config:
-        with open(a.config, encoding="utf-8") as f:
-            cfg = json.load(f)
+        try:
+            with open(a.config, encoding="utf-8") as f:
+                cfg = json.load(f)
+        except (OSError, ValueError) as e:
+            sys.exit("awsemu.py: %s: %s" % (a.config, e))
     if a.data_dir:
         cfg["data_dir"] = a.data_dir
     th = dict(cfg.get("throttle") or {})
@@ -1723,7 +1746,10 @@ def main(argv):
     cfg["deny"] = deny
     if a.temp_lifetime is not None:
         cfg["temp_lifetime"] = a.temp_lifetime
-    state = State(cfg)
+    try:
+        state = State(cfg)
+    except (ValueError, KeyError, TypeError) as e:
+        sys.exit("awsemu.py: bad configuration: %s" % e)
     # Threads waiting for the GIL get it sooner: arrival times stay close
     # to the real ones under load.
     sys.setswitchinterval(0.0005)

@@ -130,7 +130,8 @@ class Emulator:
             "AWS_CONFIG_FILE": os.path.join(self.dir, "aws_config"),
             "AWS_SHARED_CREDENTIALS_FILE": os.path.join(self.dir,
                                                         "aws_credentials"),
-            "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost",
+            "NO_PROXY": "127.0.0.1,localhost",
+            "no_proxy": "127.0.0.1,localhost",
             "EMU_URL": self.url})
         if self.vars.get("EMU_TOKEN"):
             e["AWS_SESSION_TOKEN"] = self.vars["EMU_TOKEN"]

@@ -213,6 +213,15 @@ main(void)
 	c = draw(f, huge, b, 5, 0, 1600, 800);
 	CHECK(c != NULL, "hostile labels and title render");
 	n = bars(c, m, 80);
+	{
+		long ink = 0;
+		int x, y;
+
+		for (y = n == 5 ? m[3].y0 : 0; n == 5 && y <= m[3].y1; y++)
+			for (x = 0; x < m[3].x - 12; x++)
+				ink += ct_canvas_get(c, x, y) != 0xffffff;
+		CHECK(ink > 10, "the empty label is shown (as \"\")");
+	}
 	CHECK(n == 5 && m[0].x <= 1600 * 55 / 100 + 20,
 	    "label column kept within ~55%% of the width: x=%d",
 	    n > 0 ? m[0].x : -1);
@@ -238,8 +247,11 @@ main(void)
 	for (i = 0; i < 40; i++)
 		b[i].value = (uint64_t)(40 - i);
 	c = draw(f, "small", b, 40, 1, CT_CHART_MIN_W, CT_CHART_MIN_H);
-	CHECK(c != NULL && c->w == CT_CHART_MIN_W && bars(c, m, 80) == 40,
+	n = c != NULL ? bars(c, m, 80) : 0;
+	CHECK(c != NULL && c->w == CT_CHART_MIN_W && n == 40,
 	    "41 rows fit the smallest chart");
+	CHECK(n == 40 && dark(c, 0, m[39].y1 + 1, m[0].x - 10,
+	    CT_CHART_MIN_H - 12) > 5, "and the [...] row is labelled");
 	ct_canvas_free(c);
 	c = draw(f, "wide", b, 3, 0, 3000, 1200);
 	CHECK(c != NULL && c->w == 3000 && c->h == 1200, "3000x1200 chart");
@@ -260,6 +272,35 @@ main(void)
 		CHECK(c != NULL && bars(c, m, 80) >= 1, "1000 rows in 2400 px");
 		ct_canvas_free(c);
 		free(many);
+	}
+	/* Random bytes as labels and title, random values: no crash. */
+	{
+		static char rb[60][120];
+		unsigned seed = 7;
+		int round, k, j, drawn = 0;
+
+		for (round = 0; round < 20; round++) {
+			int nb = 1 + round * 2;
+
+			for (k = 0; k < nb; k++) {
+				int len = (int)(seed % 120);
+
+				for (j = 0; j < len; j++) {
+					seed = seed * 1103515245 + 12345;
+					rb[k][j] = (char)(seed >> 16);
+				}
+				b[k].label = rb[k];
+				b[k].labeln = (size_t)len;
+				seed = seed * 1103515245 + 12345;
+				b[k].value = round % 3 == 0 ? seed :
+				    (uint64_t)seed << 32 | seed;
+			}
+			c = draw(f, rb[0], b, (size_t)nb, round & 1,
+			    400 + round * 50, 300 + round * 20);
+			drawn += c != NULL;
+			ct_canvas_free(c);
+		}
+		CHECK(drawn == 20, "20 charts of random bytes drawn");
 	}
 	ct_font_free(f);
 	ct_buf_free(&err);

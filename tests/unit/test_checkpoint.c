@@ -109,6 +109,11 @@ main(void)
 	    "after commit it holds the new one");
 	ct_ckpt_free(&back);
 
+	CHECK(ct_ckpt_prepare(path, &ck, &err) == 0, "prepare again");
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	ct_ckpt_discard(path);
+	CHECK(access(tmp, F_OK) != 0, "discard removes the prepared state");
+
 	/* Errors. */
 	snprintf(tmp, sizeof(tmp), "%s/absent", dir);
 	ct_ckpt_init(&back);

@@ -228,6 +228,20 @@ main(void)
 	    && strcmp(c.token, "TKC") == 0,
 	    "keys in the config file's [profile cfg], token too");
 	ct_creds_wipe(&c);
+	files("[plain]\naws_access_key_id=AKX\naws_secret_access_key=SKX\n"
+	    "[profile default]\naws_access_key_id=AKD\n"
+	    "aws_secret_access_key=SKD\n", "[profile p]\naws_access_key_id=AKY\n"
+	    "aws_secret_access_key=SKY\n");
+	CHECK(run("plain", &c, &e, NULL) == -1 && e.cls == CT_AWS_CREDENTIALS,
+	    "config file: [plain] is not profile plain (needs [profile plain])");
+	CHECK(run("p", &c, &e, NULL) == -1,
+	    "credentials file: [profile p] is not profile p (needs [p])");
+	CHECK(run(NULL, &c, &e, NULL) == 0 && strcmp(c.access_key, "AKD") == 0,
+	    "config file: [profile default] is the default profile");
+	ct_creds_wipe(&c);
+	files("[profile cfg]\naws_access_key_id=AKC\naws_secret_access_key=SKC\n"
+	    "aws_session_token=TKC\n[profile half]\nregion=x\n"
+	    "aws_access_key_id=AKH\n", "[cfg]\nregion=y\n");
 	CHECK(run("half", &c, &e, NULL) == -1 && strstr(e.line, "CONFIG:7:") &&
 	    strstr(e.line, "no aws_secret_access_key"),
 	    "key without secret: file:line: %s", e.line);

@@ -1,6 +1,7 @@
 /* test_fsname.c - chart file names: safe, unique, short enough. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "check.h"
 #include "fsname.h"
@@ -114,6 +115,33 @@ main(void)
 		CHECK(ok && !dup, "50 colliding 300-byte names all distinct");
 		for (j = 0; j < 50; j++)
 			free(all[j]);
+	}
+	/* Random bytes: every name safe, all distinct. */
+	{
+		struct ct_fsname *rs = ct_fsname_new();
+		char *rn[300], buf[400];
+		unsigned seed = 99;
+		int j, l, len, ok = 1, dup = 0;
+
+		for (j = 0; j < 300; j++) {
+			seed = seed * 1103515245 + 12345;
+			len = (int)((seed >> 16) % 400);
+			for (l = 0; l < len; l++) {
+				seed = seed * 1103515245 + 12345;
+				buf[l] = (char)(seed >> 16) % 4 == 0 ? '.' :
+				    (char)(seed >> 16) % 4 == 1 ? '/' :
+				    (char)(seed >> 20);
+			}
+			rn[j] = mk(rs, buf, (size_t)len);
+			ok &= safe(rn[j]);
+		}
+		for (j = 0; j < 300; j++)
+			for (l = j + 1; l < 300; l++)
+				dup |= strcasecmp(rn[j], rn[l]) == 0;
+		CHECK(ok && !dup, "300 random names: safe and distinct");
+		for (j = 0; j < 300; j++)
+			free(rn[j]);
+		ct_fsname_free(rs);
 	}
 	ct_fsname_free(set);
 	ct_fsname_free(NULL);
