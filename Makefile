@@ -176,3 +176,39 @@ check-valgrind: all
 	sh tests/security/valgrind.sh
 
 .PHONY: fuzz fuzz-build fuzz-bins check-valgrind
+
+# ---- ct-summarize, completion, uninstall, dist (issue 7) ------------------
+#   make install        also installs scripts/ct-summarize beside the programs
+#                       and the bash completion (completion/ct-tools.bash as
+#                       COMPDIR/ct-tools, plus one symlink per command)
+#   make dist           ct-tools-VERSION.tar.gz (in DIST_OUT, default .): the
+#                       sources, tests and docs; they build on their own
+#                       (tar xzf ct-tools-VERSION.tar.gz; cd ct-tools-VERSION; make)
+COMPDIR   ?= $(PREFIX)/share/bash-completion/completions
+COMP_CMDS  = ct-aggregate ct-fetch ct-plot ct-regions ct-summarize
+DIST       = ct-tools-$(VERSION)
+DIST_OUT  ?= .
+DIST_SRC   = Makefile $(wildcard *.md) .gitignore .ci lib $(TOOLS) man scripts \
+             completion tools tests bench fuzz
+
+install: install-extra
+uninstall: uninstall-extra
+
+install-extra:
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(COMPDIR)
+	install -m 755 scripts/ct-summarize $(DESTDIR)$(BINDIR)/ct-summarize
+	install -m 644 completion/ct-tools.bash $(DESTDIR)$(COMPDIR)/ct-tools
+	for c in $(COMP_CMDS); do ln -sf ct-tools $(DESTDIR)$(COMPDIR)/$$c; done
+
+uninstall-extra:
+	rm -f $(DESTDIR)$(BINDIR)/ct-summarize $(DESTDIR)$(COMPDIR)/ct-tools
+	for c in $(COMP_CMDS); do rm -f $(DESTDIR)$(COMPDIR)/$$c; done
+
+dist:
+	rm -f $(DIST_OUT)/$(DIST).tar.gz
+	tar czf $(DIST_OUT)/$(DIST).tar.gz --sort=name --owner=0 --group=0 --numeric-owner \
+	    --exclude=__pycache__ --exclude='*.pyc' --exclude='*.o' \
+	    --exclude='*.a' --transform 's,^,$(DIST)/,' $(wildcard $(DIST_SRC))
+	@echo "dist: $(DIST_OUT)/$(DIST).tar.gz"
+
+.PHONY: install-extra uninstall-extra dist

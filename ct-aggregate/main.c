@@ -22,6 +22,7 @@
 
 #include "aggregate.h"
 #include "exitcodes.h"
+#include "stdfd.h"
 #include "input.h"
 #include "strmap.h"
 #include "summary.h"
@@ -425,6 +426,8 @@ main(int argc, char **argv)
 	long cpus;
 	int64_t now = (int64_t)time(NULL);
 
+	if (ct_stdfd_fix() != 0)	/* a closed 0/1/2: see stdfd.h */
+		return CT_EXIT_FAILURE;
 	/* a reader that went away is EPIPE, ended quietly in write_out */
 	signal(SIGPIPE, SIG_IGN);
 	memset(&o, 0, sizeof(o));

@@ -28,6 +28,7 @@
 
 #include "endpoint.h"
 #include "exitcodes.h"
+#include "stdfd.h"
 #include "fetch.h"
 #include "xalloc.h"
 
@@ -220,6 +221,8 @@ main(int argc, char **argv)
 	int ch, have_hours = 0, want_progress = 0, rc, loaded;
 	size_t i;
 
+	if (ct_stdfd_fix() != 0)	/* a closed 0/1/2: see stdfd.h */
+		return CT_EXIT_FAILURE;
 	fetch_global = f;
 	f->rate = 2;
 	f->margin = PACE_MARGIN;

@@ -29,6 +29,7 @@
 #include <zlib.h>
 
 #include "plot.h"
+#include "stdfd.h"
 
 static void __attribute__((noreturn))
 usage(int status)
@@ -180,6 +181,8 @@ main(int argc, char **argv)
 	struct ct_buf err;
 	long ncpu;
 
+	if (ct_stdfd_fix() != 0)	/* a closed 0/1/2: see stdfd.h */
+		return CT_EXIT_FAILURE;
 	memset(&po, 0, sizeof(po));
 	po.top = PLOT_TOP_DEFAULT;
 	po.width = PLOT_W_DEFAULT;

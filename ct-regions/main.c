@@ -17,6 +17,7 @@
 #include "buf.h"
 #include "endpoint.h"
 #include "exitcodes.h"
+#include "stdfd.h"
 #include "jstr.h"
 
 static const char usage_text[] =
@@ -88,6 +89,8 @@ main(int argc, char **argv)
 	size_t n, i;
 	int ch, all = 0, json = 0, rc = CT_EXIT_OK;
 
+	if (ct_stdfd_fix() != 0)	/* a closed 0/1/2: see stdfd.h */
+		return CT_EXIT_FAILURE;
 	signal(SIGPIPE, SIG_IGN);
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
