@@ -1,7 +1,10 @@
 # bash completion for ct-tools: ct-aggregate, ct-fetch, ct-plot, ct-regions,
 # ct-summarize.  Installed as share/bash-completion/completions/ct-tools
 # with one symlink per command name (bash-completion loads a command's file
-# on first use); or source this file from ~/.bashrc.
+# on first use); or source this file from ~/.bashrc.  zsh users may load
+# it through zsh's bash emulation (not tested: no zsh here):
+#	autoload -U bashcompinit && bashcompinit
+#	source /usr/local/share/bash-completion/completions/ct-tools
 
 # Profile names from the AWS shared files.
 _ct_tools_profiles()

@@ -1030,7 +1030,8 @@ unit_free(struct unit *u)
  * their turn just as for chunks of a file.  Where the guess fails, the main
  * thread reads on sequentially from the chunks it holds (and reads more
  * from the stream when it runs out) until it is between values at a chunk
- * start again.  At most 2 * threads + 2 chunks are held at a time, except
+ * start again.  At most 2 * threads + 2 chunks (12 at most) are held at a
+ * time, except
  * while a sequential stretch reads through chunks (each is freed as soon
  * as it is copied).
  */
@@ -1227,7 +1228,9 @@ stream_run(const struct agg_opts *o, const char *name, struct ct_fold *out,
 	struct ct_buf err;
 	struct schunk *c;
 	uint64_t clean_at = 0, line = 1, at, target;
-	size_t k, ahead = (size_t)o->jobs * 2 + 2;
+	/* chunks read ahead: enough to keep the threads busy, at most 12 */
+	size_t k, ahead = (size_t)o->jobs * 2 + 2 > 12 ? 12 :
+	    (size_t)o->jobs * 2 + 2;
 	int i, seq = 0, stop = 0, finished = 0;
 
 	memset(&s, 0, sizeof(s));

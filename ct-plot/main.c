@@ -156,7 +156,10 @@ default_outdir(const char *path)
 static void
 on_signal(int sig)
 {
-	plot_cleanup_temps();
+	if (plot_busy) {
+		plot_stop = sig;	/* plot_summary stops cleanly */
+		return;
+	}
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -266,9 +269,17 @@ main(int argc, char **argv)
 		ct_buf_free(&err);
 		return CT_EXIT_FAILURE;
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGHUP, on_signal);
+	{
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_signal;
+		sa.sa_flags = SA_RESTART;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGHUP, &sa, NULL);
+	}
 
 	for (i = 0; i < argc; i++) {
 		struct ct_summary *s = ct_summary_new();
@@ -298,6 +309,13 @@ main(int argc, char **argv)
 		ct_buf_free(&text);
 		ct_summary_free(s);
 		free(dir);
+		if (plot_stop) {
+			ct_font_free(po.font);
+			ct_buf_free(&err);
+			signal(plot_stop, SIG_DFL);
+			raise(plot_stop);
+			return CT_EXIT_FAILURE;
+		}
 	}
 	ct_font_free(po.font);
 	ct_buf_free(&err);

@@ -26,7 +26,7 @@
 #include "pngio.h"
 
 #define QUEUE_MAX	64
-#define SLOTS_MAX	65		/* main + 64 workers */
+#define JOBS_MAX	64		/* worker threads */
 
 /* Titles as the Python tool writes them, by section. */
 static const char *const sec_title[CT_SECTIONS] = {
@@ -37,32 +37,18 @@ static const char *const sec_title[CT_SECTIONS] = {
 	"Error codes by principal",
 };
 
-/* Temporary files being written, for the signal handler. */
-static struct {
-	volatile sig_atomic_t	 dirfd;		/* -1: none */
-	char			 name[64];
-} temps[SLOTS_MAX];
+volatile sig_atomic_t plot_busy, plot_stop;
 static unsigned long temp_seq;
-
-void
-plot_cleanup_temps(void)
-{
-	int i;
-
-	for (i = 0; i < SLOTS_MAX; i++)
-		if (temps[i].dirfd > 0)
-			unlinkat(temps[i].dirfd, temps[i].name, 0);
-}
 
 typedef int (*fill_fn)(FILE *fp, void *arg, struct ct_buf *err);
 
 /*
  * Write name in dirfd through a temporary file and a rename; dirpath is
- * for messages.  slot: this thread's entry in temps[].
+ * for messages.  On failure the temporary file is removed.
  */
 static int
 write_atomic(int dirfd, const char *dirpath, const char *name, fill_fn fill,
-    void *arg, int slot, struct ct_buf *err)
+    void *arg, struct ct_buf *err)
 {
 	char tmp[64];
 	FILE *fp;
@@ -70,13 +56,9 @@ write_atomic(int dirfd, const char *dirpath, const char *name, fill_fn fill,
 
 	snprintf(tmp, sizeof(tmp), ".ct-plot.%ld.%lu.tmp", (long)getpid(),
 	    __atomic_fetch_add(&temp_seq, 1, __ATOMIC_RELAXED));
-	memcpy(temps[slot].name, tmp, sizeof(tmp));
-	__atomic_signal_fence(__ATOMIC_SEQ_CST);	/* name before dirfd */
-	temps[slot].dirfd = dirfd;
 	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 	    O_CLOEXEC, 0666);
 	if (fd < 0) {
-		temps[slot].dirfd = -1;
 		ct_buf_printf(err, "%s/%s: %s", dirpath, name, strerror(errno));
 		return -1;
 	}
@@ -102,14 +84,12 @@ write_atomic(int dirfd, const char *dirpath, const char *name, fill_fn fill,
 		e = errno;
 		goto fail_errno;
 	}
-	temps[slot].dirfd = -1;
 	return 0;
 
 fail_errno:
 	ct_buf_printf(err, "%s", strerror(e));
 fail:
 	unlinkat(dirfd, tmp, 0);
-	temps[slot].dirfd = -1;
 	/* Prefix the reason with the file it concerns. */
 	{
 		struct ct_buf b;
@@ -159,7 +139,7 @@ fill_png(FILE *fp, void *arg, struct ct_buf *err)
 /* Render and write j; *canvas is kept from chart to chart. */
 static int
 run_job(const struct plot_opts *po, struct ct_font *f, struct job *j,
-    struct ct_canvas **canvas, int slot, struct ct_buf *err)
+    struct ct_canvas **canvas, struct ct_buf *err)
 {
 	struct ct_chart ch;
 	struct ct_canvas *c;
@@ -177,8 +157,7 @@ run_job(const struct plot_opts *po, struct ct_font *f, struct job *j,
 		ct_canvas_free(*canvas);
 		*canvas = c;
 	}
-	return write_atomic(j->dirfd, j->dirpath, j->name, fill_png, c, slot,
-	    err);
+	return write_atomic(j->dirfd, j->dirpath, j->name, fill_png, c, err);
 }
 
 struct pool {
@@ -192,7 +171,6 @@ struct pool {
 	struct ct_buf		 err;		/* first error */
 	pthread_t		*th;
 	int			 nth;
-	int			 next_slot;
 	struct ct_canvas	*canvas;	/* the main thread's, --jobs 1 */
 };
 
@@ -217,12 +195,8 @@ worker(void *arg)
 	struct ct_font *f;
 	struct ct_buf err;
 	struct job *j;
-	int slot;
 
 	ct_buf_init(&err, 4096);
-	pthread_mutex_lock(&p->mu);
-	slot = ++p->next_slot;
-	pthread_mutex_unlock(&p->mu);
 	if ((f = ct_font_open(ct_font_file(p->po->font), &err)) == NULL)
 		pool_fail(p, &err);
 	for (;;) {
@@ -240,9 +214,9 @@ worker(void *arg)
 		pthread_cond_signal(&p->cv_space);
 		pthread_mutex_unlock(&p->mu);
 		ct_buf_reset(&err);
-		if (f != NULL && !__atomic_load_n(&p->failed,
+		if (f != NULL && !plot_stop && !__atomic_load_n(&p->failed,
 		    __ATOMIC_RELAXED)) {
-			if (run_job(p->po, f, j, &canvas, slot, &err) != 0)
+			if (run_job(p->po, f, j, &canvas, &err) != 0)
 				pool_fail(p, &err);
 			else
 				__atomic_fetch_add(&p->written, 1,
@@ -270,7 +244,7 @@ pool_start(struct pool *p, const struct plot_opts *po)
 	if (po->jobs <= 1)
 		return;
 	p->th = xcalloc((size_t)po->jobs, sizeof(*p->th));
-	for (i = 0; i < po->jobs && i < SLOTS_MAX - 1; i++) {
+	for (i = 0; i < po->jobs && i < JOBS_MAX; i++) {
 		if (pthread_create(&p->th[i], NULL, worker, p) != 0)
 			break;
 		p->nth++;
@@ -285,12 +259,12 @@ pool_put(struct pool *p, struct job *j)
 	int rc;
 
 	if (p->nth == 0) {
-		if (p->failed) {
+		if (p->failed || plot_stop) {
 			job_free(j);
 			return -1;
 		}
 		ct_buf_init(&err, 4096);
-		if ((rc = run_job(p->po, p->po->font, j, &p->canvas, 0,
+		if ((rc = run_job(p->po, p->po->font, j, &p->canvas,
 		    &err)) != 0)
 			pool_fail(p, &err);
 		else
@@ -302,7 +276,7 @@ pool_put(struct pool *p, struct job *j)
 	pthread_mutex_lock(&p->mu);
 	while (p->queued >= QUEUE_MAX && !p->failed)
 		pthread_cond_wait(&p->cv_space, &p->mu);
-	if (p->failed) {
+	if (p->failed || plot_stop) {
 		pthread_mutex_unlock(&p->mu);
 		job_free(j);
 		return -1;
@@ -454,6 +428,11 @@ visit_category(void *arg, enum ct_section sec, const char *cat, size_t catn,
 	struct job *j;
 	uint64_t v = 0;
 	size_t i;
+
+	if (plot_stop) {
+		w->failed = 1;
+		return -1;
+	}
 
 	/* The summary chart's bar: total calls, or distinct values. */
 	if (sec == CT_API_CALLS_BY_PRINCIPAL || sec == CT_API_CALLS_BY_REGION) {
@@ -770,10 +749,11 @@ plot_summary(const struct plot_opts *po, const struct ct_summary *s,
 	w.err = err;
 	for (sec = 0; sec < CT_SECTIONS; sec++)
 		w.subfd[sec] = -1;
-	if ((w.topfd = open_outdir(dir, po->force, err)) < 0)
+	plot_busy = 1;
+	if ((w.topfd = open_outdir(dir, po->force, err)) < 0) {
+		plot_busy = 0;
 		return -1;
-	for (i = 0; i < SLOTS_MAX; i++)
-		temps[i].dirfd = -1;
+	}
 	pool_start(&pool, po);
 	for (sec = 0; sec < CT_SECTIONS && rc == 0; sec++) {
 		w.sec = (enum ct_section)sec;
@@ -791,14 +771,19 @@ plot_summary(const struct plot_opts *po, const struct ct_summary *s,
 	/* The folders stay open until the workers are done with them. */
 	if (pool_finish(&pool) != 0 && err->len == 0)
 		ct_buf_add(err, pool.err.data, pool.err.len);
-	if (pool.failed || rc != 0)
+	if (plot_stop) {
+		ct_buf_reset(err);
+		ct_buf_printf(err, "%s: interrupted", dir);
+	}
+	if (pool.failed || rc != 0 || plot_stop)
 		rc = -1;
 	if (rc == 0) {
 		ia.w = &w;
 		ia.name = name;
 		rc = write_atomic(w.topfd, dir, "index.html", fill_index, &ia,
-		    0, err);
+		    err);
 	}
+	plot_busy = 0;
 	close(w.topfd);
 	free(w.tot);
 	for (sec = 0; sec < CT_SECTIONS; sec++) {

@@ -8,6 +8,7 @@
 #ifndef CT_PLOT_H
 #define CT_PLOT_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include "buf.h"
@@ -41,7 +42,13 @@ struct plot_opts {
 long	plot_summary(const struct plot_opts *po, const struct ct_summary *s,
 	    const char *name, const char *dir, struct ct_buf *err);
 
-/* Remove the temporary files being written (async-signal-safe). */
-void	plot_cleanup_temps(void);
+/*
+ * Signals: while plot_summary runs, plot_busy is set, and the handler only
+ * sets plot_stop (to the signal number).  The charts being written are
+ * then finished (or their temporary files removed), no new one begins, and
+ * plot_summary returns -1 ("interrupted"), after which main re-raises the
+ * signal.  So an interrupt never leaves a temporary or half-written file.
+ */
+extern volatile sig_atomic_t plot_busy, plot_stop;
 
 #endif

@@ -163,7 +163,9 @@ ct_input_open(const char *path, struct ct_buf *err)
 		 * (a tenth of the time of a whole run).  Memory is the page
 		 * cache's, not ours.
 		 */
-		if (st.st_size > 0 && (uint64_t)st.st_size <= SIZE_MAX / 2) {
+		/* (not standard input: its offset need not be 0) */
+		if (fd != 0 && st.st_size > 0 &&
+		    (uint64_t)st.st_size <= SIZE_MAX / 2) {
 			void *m = mmap(NULL, (size_t)st.st_size, PROT_READ,
 			    MAP_PRIVATE, fd, 0);
 

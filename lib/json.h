@@ -38,7 +38,8 @@ struct ct_jnode {
 
 struct ct_jdoc;
 
-/* Default limits: nesting depth 512, document size 256 MiB. */
+/* Limits: nesting depth 512, document size 256 MiB, and at most 8 Mi
+ * tokens (values and member names; about 100 bytes of memory each). */
 #define CT_JSON_MAX_DEPTH	512
 #define CT_JSON_MAX_SIZE	((size_t)256 << 20)
 
@@ -46,7 +47,11 @@ struct ct_jdoc;
  * Parse text[0..n) as exactly one JSON value (surrounding whitespace and a
  * UTF-8 BOM allowed).  Returns a document the caller frees with
  * ct_json_free, or NULL with a one-line reason ("line 3, column 7:
- * expected ',' or '}'") in err.
+ * expected ',' or a closing bracket"; columns count bytes) in err (which
+ * may be NULL).  The document does not point into text: strings and
+ * number texts are copied, so text may be freed at once.  Invalid UTF-8
+ * inside strings is replaced by U+FFFD (maximal subparts), where Python
+ * would refuse bytes that are not UTF-8.
  */
 struct ct_jdoc	*ct_json_parse(const char *text, size_t n, struct ct_buf *err);
 void		 ct_json_free(struct ct_jdoc *d);

@@ -15,6 +15,7 @@
 
 struct pngerr {
 	struct ct_buf	*err;
+	FILE		*fp;		/* writing: the file */
 };
 
 static void
@@ -25,6 +26,26 @@ on_error(png_structp p, png_const_charp msg)
 	if (pe->err->len == 0)
 		ct_buf_printf(pe->err, "PNG: %s", msg);
 	png_longjmp(p, 1);
+}
+
+/* Writing through stdio, saying why a write failed (libpng's own writer
+ * only says "Write Error"). */
+static void
+on_write(png_structp p, png_bytep data, size_t n)
+{
+	struct pngerr *pe = png_get_io_ptr(p);
+
+	if (n > 0 && fwrite(data, 1, n, pe->fp) != n) {
+		if (pe->err->len == 0)
+			ct_buf_printf(pe->err, "%s", strerror(errno));
+		png_error(p, "write failed");
+	}
+}
+
+static void
+on_flush(png_structp p)
+{
+	(void)p;
 }
 
 static void
@@ -513,7 +534,7 @@ deflate_image(const struct ct_canvas *c, struct bits *b)
 int
 ct_png_write(const struct ct_canvas *c, FILE *fp, struct ct_buf *err)
 {
-	struct pngerr pe = { err };
+	struct pngerr pe = { err, fp };
 	struct bits b;
 	png_structp p;
 	png_infop info;
@@ -541,7 +562,7 @@ ct_png_write(const struct ct_canvas *c, FILE *fp, struct ct_buf *err)
 			ct_buf_adds(err, "PNG: write failed");
 		return -1;
 	}
-	png_init_io(p, fp);
+	png_set_write_fn(p, &pe, on_write, on_flush);
 	png_set_IHDR(p, info, (png_uint_32)c->w, (png_uint_32)c->h, 8,
 	    c->bpp == 1 ? PNG_COLOR_TYPE_PALETTE : PNG_COLOR_TYPE_RGB,
 	    PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,

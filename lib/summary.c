@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -832,33 +833,83 @@ rfail(struct ct_buf *err, const char *fmt, const char *what)
 	return -1;
 }
 
+/*
+ * The members of obj that count: where a name is repeated, the last one
+ * (as Python's json.loads keeps it).  Returns a map name -> node for
+ * shadowed(); NULL when obj has no repeated names (the common case).
+ */
+static struct ct_strmap *
+last_members(const struct ct_jnode *obj)
+{
+	struct ct_strmap *m = ct_strmap_new(NULL);
+	const struct ct_jnode *c;
+	int added, dup = 0;
+
+	for (c = obj->child; c != NULL; c = c->next) {
+		ct_strmap_insert(m, c->key, c->keylen, &added)->val.ptr =
+		    (void *)(uintptr_t)c;
+		dup |= !added;
+	}
+	if (!dup) {
+		ct_strmap_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+static int
+shadowed(const struct ct_strmap *m, const struct ct_jnode *c)
+{
+	return m != NULL &&
+	    ct_strmap_find(m, c->key, c->keylen)->val.ptr != (void *)(uintptr_t)c;
+}
+
 static int
 read_section(struct ct_summary *t, enum ct_section sec,
     const struct ct_jnode *o, const char *name, struct ct_buf *err)
 {
 	const struct ct_jnode *c, *k;
+	struct ct_strmap *lastc, *lastk;
 	int64_t v;
+	int rc = -1;
 
 	if (o->type != CT_JOBJECT)
 		return rfail(err, "\"%s\" is not an object", name);
+	lastc = last_members(o);
 	for (c = o->child; c != NULL; c = c->next) {
-		if (c->type != CT_JOBJECT)
-			return rfail(err, "\"%s\": a category is not an object",
-			    name);
+		if (shadowed(lastc, c))
+			continue;
+		if (c->type != CT_JOBJECT) {
+			rfail(err, "\"%s\": a category is not an object", name);
+			goto out;
+		}
 		/* An empty category is kept as it is. */
 		category(t->tab, sec, c->key, c->keylen);
+		lastk = last_members(c);
 		for (k = c->child; k != NULL; k = k->next) {
-			if (k->type != CT_JNUMBER || ct_json_int(k, &v) != 0)
-				return rfail(err, "\"%s\": a count is not an "
-				    "integer", name);
-			if (v < 0 || v > MAX_COUNT)
-				return rfail(err, "\"%s\": a count is negative "
-				    "or above 2^53", name);
+			if (shadowed(lastk, k))
+				continue;
+			if (k->type != CT_JNUMBER || ct_json_int(k, &v) != 0) {
+				rfail(err, "\"%s\": a count is not an integer",
+				    name);
+				ct_strmap_free(lastk);
+				goto out;
+			}
+			if (v < 0 || v > MAX_COUNT) {
+				rfail(err, "\"%s\": a count is negative or "
+				    "above 2^53", name);
+				ct_strmap_free(lastk);
+				goto out;
+			}
 			ct_summary_add(t, sec, c->key, c->keylen, k->key,
 			    k->keylen, (uint64_t)v);
 		}
+		ct_strmap_free(lastk);
 	}
-	return 0;
+	rc = 0;
+out:
+	ct_strmap_free(lastc);
+	return rc;
 }
 
 /* A string or null member; -1 if present with another type. */
@@ -990,12 +1041,19 @@ read_meta(struct ct_meta *m, const struct ct_jnode *o, struct ct_buf *err)
 		if (n->type != CT_JOBJECT)
 			return rfail(err, "%s is not an object",
 			    "regions_failed");
+		struct ct_strmap *last = last_members(n);
+
 		for (c = n->child; c != NULL; c = c->next) {
-			if (c->type != CT_JSTRING)
+			if (shadowed(last, c))
+				continue;
+			if (c->type != CT_JSTRING) {
+				ct_strmap_free(last);
 				return rfail(err, "%s: an error is not a "
 				    "string", "regions_failed");
+			}
 			ct_meta_add_region_failed(m, c->key, c->str);
 		}
+		ct_strmap_free(last);
 	}
 	if (opt_time(o, "run_timestamp", &have_run, &m->run_timestamp) < 0)
 		return rfail(err, "%s is not a timestamp", "run_timestamp");
@@ -1068,6 +1126,13 @@ ct_summary_read(struct ct_summary *dst, const char *text, size_t n,
 	/* Count the original summaries this one stands for. */
 	if (t->meta.summaries_merged == 0)
 		t->meta.summaries_merged = 1;
+	if (dst->tab->nname == 0) {
+		/* Nothing to add to: take the maps over whole. */
+		struct ct_sumtab *tmp = dst->tab;
+
+		dst->tab = t->tab;
+		t->tab = tmp;
+	}
 	ct_summary_merge(dst, t);
 	rc = 0;
 out:

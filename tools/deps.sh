@@ -6,8 +6,10 @@ set -eu
 BUILD="make gcc libc6-dev libcurl4-openssl-dev libssl-dev libjsmn-dev libpng-dev zlib1g-dev libdeflate-dev libfreetype-dev fonts-dejavu-core"
 # Tests: the reference implementations and the local AWS emulator.
 TEST="python3 python3-botocore jq openssl curl clang libclang-rt-14-dev mandoc groff-base pngcheck valgrind"
-# Optional: what the benchmarks compare against, the AWS CLI for the emulator check.
-OPTIONAL="awscli python3-matplotlib"
+# Optional: what the benchmarks compare against, the AWS CLI for the emulator
+# check, GNU parallel for the README cookbook's scale-out recipe (its test
+# skips without it).
+OPTIONAL="awscli python3-matplotlib parallel"
 
 want="$BUILD $TEST"
 [ "${CT_DEPS_OPTIONAL:-1}" = 1 ] && want="$want $OPTIONAL"

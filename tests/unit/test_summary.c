@@ -258,6 +258,20 @@ main(void)
 	ct_summary_free(a);
 	ct_summary_free(b);
 
+	/* Merging a summary into itself doubles it. */
+	a = random_summary();
+	b = random_summary();
+	ab = merged(a, a);
+	ct_summary_merge(a, a);
+	x = text(a);
+	y = text(ab);
+	CHECK(strcmp(x, y) == 0, "merge(a, a) equals merging two copies");
+	free(x);
+	free(y);
+	ct_summary_free(a);
+	ct_summary_free(b);
+	ct_summary_free(ab);
+
 	/* Visit order. */
 	s = ct_summary_new();
 	ct_summary_add(s, CT_API_CALLS_BY_REGION, "us", 2, "x", 1, 3);
@@ -338,6 +352,53 @@ main(void)
 	CHECK(reads("{\"_metadata\": {}, \"api_calls_by_principal\": {\"p\":"
 	    " {\"k\": 9007199254740992}}}", s, &err) == 0, "2^53 accepted");
 	ct_summary_free(s);
+
+	/* A repeated name: the last one counts, as with Python's json. */
+	{
+		struct ct_summary *d1 = ct_summary_new(), *d2 = ct_summary_new();
+
+		CHECK(reads("{\"api_calls_by_region\": {\"r\": {\"k\": 1, "
+		    "\"k\": 2, \"j\": \"bad\", \"j\": 5}, \"q\": 3, \"q\": "
+		    "{\"x\": 1}}, \"_metadata\": {\"regions_failed\": {\"a\": "
+		    "\"Z\", \"a\": \"Y\", \"b\": 1, \"b\": \"X\"}}}", d1, &err) == 0 &&
+		    reads("{\"api_calls_by_region\": {\"r\": {\"k\": 2, "
+		    "\"j\": 5}, \"q\": {\"x\": 1}}, \"_metadata\": "
+		    "{\"regions_failed\": {\"a\": \"Y\", \"b\": \"X\"}}}", d2,
+		    &err) == 0, "summaries with repeated names read");
+		x = text(d1);
+		y = text(d2);
+		CHECK(strcmp(x, y) == 0, "repeated names: only the last counts");
+		free(x);
+		free(y);
+		ct_summary_free(d1);
+		ct_summary_free(d2);
+	}
+
+	/* Mutated summaries: read or refused, never a crash or a leak. */
+	{
+		struct ct_summary *src = random_summary(), *dst;
+		char *good = text(src), *mut;
+		size_t len = strlen(good), k;
+		int accepted = 0, j;
+		static const char noise[] = "{}[],:\"\\-019eE.nNI \n\x01\xff";
+
+		mut = malloc(len + 8);
+		for (i = 0; i < 2000; i++) {
+			memcpy(mut, good, len + 1);
+			for (j = 0; j < 1 + (int)(rnd() % 3); j++) {
+				k = (size_t)(rnd() % len);
+				mut[k] = noise[rnd() % (sizeof noise - 1)];
+			}
+			dst = ct_summary_new();
+			accepted += reads(mut, dst, &err) == 0;
+			ct_summary_free(dst);
+		}
+		CHECK(accepted > 0 && accepted < 2000, "2000 mutated summaries: "
+		    "%d read, the rest refused, no crash", accepted);
+		free(mut);
+		free(good);
+		ct_summary_free(src);
+	}
 
 	/* Write errors. */
 	if ((full = fopen("/dev/full", "w")) != NULL) {
