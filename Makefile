@@ -96,7 +96,8 @@ check-asan:
 deps:
 	sh tools/deps.sh
 
-demo: deps all
+demo: deps
+	@$(MAKE) --no-print-directory -j2 all
 	sh tools/demo.sh
 
 bench: all

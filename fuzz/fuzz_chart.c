@@ -78,7 +78,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ct_buf_free(&err);
 
 	for (k = 0; k < n; k++) {
-		size_t max = 5 + (opt >> 2), got;
+		size_t max = 6 + (opt >> 2), got;	/* 6: its minimum */
 
 		ct_buf_init(&sh, 0);
 		got = ct_chart_shorten(&sh, bars[k].label, bars[k].labeln, max);

@@ -121,6 +121,24 @@ fit_label(struct ct_font *f, int px, struct label *l, int maxw)
 	l->w = ct_font_width(f, px, l->cp, l->n);
 }
 
+/* Digits in groups of three ("12,000"), when the axis reaches 10,000:
+ * then every tick label of 4 digits or more is grouped. */
+static void
+group(char num[static 40], int on)
+{
+	size_t n = strlen(num), commas, i, j;
+
+	if (!on || n < 4)
+		return;
+	commas = (n - 1) / 3;
+	num[n + commas] = '\0';
+	for (i = n, j = n + commas; i > 0; i--) {
+		num[--j] = num[i - 1];
+		if (i > 1 && (n - i + 1) % 3 == 0)
+			num[--j] = ',';
+	}
+}
+
 static size_t
 ascii_cp(const char *s, uint32_t *cp)
 {
@@ -138,7 +156,7 @@ ct_chart_render(const struct ct_chart *ch, struct ct_font *f,
 	struct ct_canvas *c;
 	struct label *lab, title;
 	uint32_t tcp[32];
-	char num[32];
+	char num[40];
 	int W = ch->width, H = ch->height;
 	int title_px, base_lpx, lpx, tick_px, pad, gap, ticklen;
 	int ta, td, la, ld, ka, kd, maxw, lmax, lw, every, minlpx;
@@ -243,6 +261,7 @@ ct_chart_render(const struct ct_chart *ch, struct ct_font *f,
 		if (ch->bars[k].value > vmax)
 			vmax = ch->bars[k].value;
 	snprintf(num, sizeof(num), "%llu", (unsigned long long)vmax);
+	group(num, vmax >= 10000);
 	tn = ascii_cp(num, tcp);
 	tw = ct_font_width(f, tick_px, tcp, tn);
 	rpad = pad + tw / 2 + 2;
@@ -315,6 +334,7 @@ ct_chart_render(const struct ct_chart *ch, struct ct_font *f,
 		int x = x0 + (int)llroundl(t / axis_max * pw), w;
 
 		snprintf(num, sizeof(num), "%.0Lf", t);
+		group(num, vmax >= 10000);
 		tn = ascii_cp(num, tcp);
 		w = ct_font_width(f, tick_px, tcp, tn);
 		ct_canvas_fill(c, x, y1 + 1, 1, ticklen, INK);

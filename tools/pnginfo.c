@@ -17,6 +17,9 @@
  *                            last bar and the bottom frame line (a
  *                            "[...]" row)
  *   title DARK               dark pixels above the top frame line
+ *   ticks X...               the count axis' tick marks: columns with a
+ *                            dark pixel two rows below the bottom frame
+ *                            line, from the frame's left edge on
  *
  * "Dark" is a pixel whose channels are all below 128.  Exit 1 if the file
  * cannot be read.
@@ -108,6 +111,11 @@ main(int argc, char **argv)
 		printf("below %ld\n", first_x > 15 ? count_dark(c, 0,
 		    last_y1 + 2, first_x - 16, ybot - 1) : 0L);
 		printf("title %ld\n", count_dark(c, 0, 0, c->w - 1, ytop - 1));
+		printf("ticks");
+		for (x = first_x - 1; ybot + 2 < c->h && x < c->w; x++)
+			if (dark(c, x, ybot + 2))
+				printf(" %d", x);
+		printf("\n");
 	}
 	ct_canvas_free(c);
 	ct_buf_free(&err);

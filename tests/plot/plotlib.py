@@ -143,3 +143,21 @@ def py_filename(s):
     import string
     alphabet = string.ascii_letters + string.digits + "_+=,.@-"
     return "".join(c if c in alphabet else "_" for c in s)
+
+
+def nice_axis(info, vmax):
+    """The count axis: 2 to 11 ticks from the bars' start, evenly spaced,
+    at a step of 1, 2 or 5 x 10^k (derived from the longest bar)."""
+    t = info.get("ticks", ())
+    if len(t) < 2 or len(t) > 11 or not info["bars"] or t[0] != info["bars"][0][2]:
+        return False
+    gaps = [b - a for a, b in zip(t, t[1:])]
+    if max(gaps) - min(gaps) > 1:
+        return False
+    longest = max(b[3] for b in info["bars"])
+    step = sum(gaps) / len(gaps) * vmax / longest
+    for k in range(0, 20):
+        for m in (1, 2, 5):
+            if abs(step - m * 10 ** k) <= 0.03 * m * 10 ** k:
+                return True
+    return False
