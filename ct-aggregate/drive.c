@@ -175,8 +175,9 @@ msg_free(struct msgv *mv)
 	memset(mv, 0, sizeof(*mv));
 }
 
-/* Printed so far, per kind, and how many more were not. */
-static uint64_t shown[NK], hidden[NK];
+/* Messages printed so far, per kind (the rest is counted at the end from
+ * the statistics). */
+static uint64_t shown[NK];
 static int warned_control;
 
 static void
@@ -196,10 +197,8 @@ msg_print(const struct agg_opts *o, const char *dname, const struct msgv *mv,
 			warned_control = 1;
 			continue;
 		}
-		if (shown[m->kind] >= SHOW_MAX || (o->quiet && m->kind == K_SKIP)) {
-			hidden[m->kind]++;
+		if (shown[m->kind] >= SHOW_MAX || (o->quiet && m->kind == K_SKIP))
 			continue;
-		}
 		shown[m->kind]++;
 		if (m->line > 0 && m->line2 > m->line)
 			fprintf(stderr, "%s: %s:%" PRIu64 ": %s (at line %"
