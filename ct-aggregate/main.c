@@ -71,6 +71,8 @@ usage(int status)
 "\n"
 "Exit status: 0 done, 1 failure, 2 usage, 3 summary written but some\n"
 "input was bad or skipped.\n");
+	if (status == 0 && (fflush(f) != 0 || ferror(f)))
+		status = CT_EXIT_FAILURE;
 	exit(status);
 }
 
@@ -436,6 +438,8 @@ main(int argc, char **argv)
 	o.max_value = (size_t)1 << 30;
 	cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	o.jobs = cpus > 0 ? (cpus > 64 ? 64 : (int)cpus) : 1;
+	/* getopt names the program in its messages, not the path. */
+	argv[0] = (char *)"ct-aggregate";
 	while ((c = getopt_long(argc, argv, "o:j:q", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_ACTIVITY:
@@ -528,6 +532,9 @@ main(int argc, char **argv)
 
 	ct_fold_init(&fold, &o.fold);
 	if (merge) {
+		/* A fresh summary: the inputs' activity types decide its own. */
+		ct_summary_free(fold.sum);
+		fold.sum = ct_summary_new();
 		rc = merge_inputs(&o, &in, fold.sum);
 		sum = fold.sum;
 	} else {

@@ -230,6 +230,8 @@ main(int argc, char **argv)
 	f->max_retries = 10;
 	f->page_size = 50;
 	f->regions = xcalloc(MAX_REGIONS, sizeof(*f->regions));
+	/* getopt names the program in its messages, not the path. */
+	argv[0] = (char *)"ct-fetch";
 	while ((ch = getopt_long(argc, argv, "q", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'H':

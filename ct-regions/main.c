@@ -92,6 +92,8 @@ main(int argc, char **argv)
 	if (ct_stdfd_fix() != 0)	/* a closed 0/1/2: see stdfd.h */
 		return CT_EXIT_FAILURE;
 	signal(SIGPIPE, SIG_IGN);
+	/* getopt names the program in its messages, not the path. */
+	argv[0] = (char *)"ct-regions";
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'p':

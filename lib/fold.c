@@ -21,6 +21,7 @@ ct_fold_init(struct ct_fold *f, const struct ct_fold_opts *o)
 	ct_buf_init(&f->prin, KEY_CAP);
 	ct_buf_init(&f->key, KEY_CAP);
 	ct_buf_init(&f->lastreg, KEY_CAP);
+	f->completed = ct_strmap_new(NULL);
 	if (o->dedup)
 		f->seen = ct_strmap_new(NULL);
 }
@@ -35,6 +36,8 @@ ct_fold_free(struct ct_fold *f)
 	ct_buf_free(&f->lastreg);
 	ct_strmap_free(f->seen);
 	f->seen = NULL;
+	ct_strmap_free(f->completed);
+	f->completed = NULL;
 }
 
 void
@@ -292,7 +295,10 @@ ct_fold_control(struct ct_fold *f, struct ct_fold_stream *st,
 		s = ct_json_get_str(root, "status");
 		if (region != NULL && *region != '\0') {
 			stream_close(st, region);
-			if (s != NULL && strcmp(s, "complete") != 0) {
+			if (s != NULL && strcmp(s, "complete") == 0)
+				ct_strmap_insert(f->completed, region,
+				    strlen(region), NULL);
+			else if (s != NULL) {
 				const char *code = ct_json_get_str(root,
 				    "errorCode");
 
@@ -309,7 +315,12 @@ out:
 void
 ct_fold_merge(struct ct_fold *dst, const struct ct_fold *src)
 {
+	struct ct_strmap_entry *e;
+	size_t it = 0;
+
 	ct_summary_merge(dst->sum, src->sum);
+	while ((e = ct_strmap_next(src->completed, &it)) != NULL)
+		ct_strmap_insert(dst->completed, e->key, e->keyn, NULL);
 	if (src->have_ev) {
 		if (!dst->have_ev || src->ev_min < dst->ev_min)
 			dst->ev_min = src->ev_min;
@@ -334,7 +345,11 @@ void
 ct_fold_finish(struct ct_fold *f, int64_t now)
 {
 	struct ct_meta *m = &f->sum->meta;
+	struct ct_strmap_entry *e;
+	size_t it = 0;
 
+	while ((e = ct_strmap_next(f->completed, &it)) != NULL)
+		ct_strmap_delete(m->regions_failed, e->key, e->keyn);
 	ct_meta_set_activity(m, f->opt.activity);
 	m->have_from = m->have_to = 0;
 	if (f->have_ctl) {

@@ -53,6 +53,12 @@ struct ct_fold {
 	int64_t		 run_ts;	/* earliest runTimestamp */
 	struct ct_strmap *seen;		/* --dedup: eventIDs */
 	struct ct_buf	 lastreg;	/* last region added to regions_enabled */
+	/*
+	 * Regions with a "complete" end record.  A region that one run left
+	 * interrupted (or failed) and a resumed run completed is complete:
+	 * ct_fold_finish drops its failure, whatever the order of the two.
+	 */
+	struct ct_strmap *completed;
 };
 
 enum ct_fold_result {
