@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "chart.h"
+#include "jstr.h"
 #include "xalloc.h"
 
 #define INK		0x000000
@@ -39,23 +40,6 @@ scaled(double s, double base, int min)
 	return v < min ? min : v;
 }
 
-/* Bytes of the UTF-8 character at p (1 for an invalid byte). */
-static size_t
-charlen(const unsigned char *p, size_t left)
-{
-	size_t len, i;
-
-	if (p[0] < 0xc2 || p[0] > 0xf4)
-		return 1;
-	len = p[0] < 0xe0 ? 2 : p[0] < 0xf0 ? 3 : 4;
-	if (len > left)
-		return 1;
-	for (i = 1; i < len; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 1;
-	return len;
-}
-
 size_t
 ct_chart_shorten(struct ct_buf *out, const char *s, size_t n, size_t max)
 {
@@ -64,7 +48,7 @@ ct_chart_shorten(struct ct_buf *out, const char *s, size_t n, size_t max)
 
 	if (max < 6)
 		max = 6;
-	for (i = 0; i < n; i += charlen(p + i, n - i)) {
+	for (i = 0; i < n; i += ct_utf8_charlen((const char *)p + i, n - i)) {
 		if (chars == max - 5) {
 			keep = chars;
 			keepn = i;

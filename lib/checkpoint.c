@@ -134,6 +134,14 @@ decode_region(struct ct_ckpt *ck, const struct ct_jnode *e,
 		ct_buf_adds(err, "a region entry without \"region\"");
 		return -1;
 	}
+	/* a region name, as ct_aws_new wants it; never echo anything else
+	 * (it could hold newlines or terminal escapes) */
+	if (strlen(name) > 63 ||
+	    strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789-") !=
+	    strlen(name)) {
+		ct_buf_adds(err, "a region entry with a bad region name");
+		return -1;
+	}
 	if (ct_ckpt_find(ck, name) != NULL) {
 		ct_buf_printf(err, "region %s listed twice", name);
 		return -1;

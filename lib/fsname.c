@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "fsname.h"
 #include "strmap.h"
+#include "jstr.h"
 #include "xalloc.h"
 
 struct ct_fsname {
@@ -38,23 +39,6 @@ allowed(unsigned char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 	    (c >= '0' && c <= '9') ||
 	    (c != '\0' && strchr("_+=,.@-", c) != NULL);
-}
-
-/* Bytes in the UTF-8 character at p (1 for an invalid byte). */
-static size_t
-charlen(const unsigned char *p, size_t left)
-{
-	size_t len, i;
-
-	if (p[0] < 0xc2 || p[0] > 0xf4)
-		return 1;
-	len = p[0] < 0xe0 ? 2 : p[0] < 0xf0 ? 3 : 4;
-	if (len > left)
-		return 1;
-	for (i = 1; i < len; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 1;
-	return len;
 }
 
 static int
@@ -95,7 +79,7 @@ ct_fsname_make(struct ct_fsname *set, const char *s, size_t n,
 	if (n == 0 || s[0] == '.')
 		base[bn++] = '_';
 	for (i = 0; i < n && bn < room; i += k) {
-		k = charlen(p + i, n - i);
+		k = ct_utf8_charlen((const char *)p + i, n - i);
 		base[bn++] = k == 1 && allowed(p[i]) ? s[i] : '_';
 	}
 	cut = bn;

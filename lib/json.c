@@ -22,6 +22,7 @@
 #define JSMN_PARENT_LINKS
 #include <jsmn.h>
 
+#include "arena.h"
 #include "json.h"
 #include "jstr.h"
 #include "xalloc.h"
@@ -29,65 +30,25 @@
 /* Most values in one document: bounds the token and node arrays (about
  * 100 bytes per value, so under 1 GB at the limit). */
 #define MAX_VALUES	((size_t)8 << 20)
-#define ARENA_CHUNK	(64 * 1024)
-
-struct achunk {
-	struct achunk	*next;
-	size_t		 used, size;
-	char		 data[];
-};
 
 struct ct_jdoc {
 	struct ct_jnode	*nodes;
 	size_t		 nnodes;
-	struct achunk	*arena;
+	struct ct_arena	 arena;
 };
 
 static char *
 arena_dup(struct ct_jdoc *d, const char *s, size_t n)
 {
-	struct achunk *c = d->arena, *big;
-	char *p;
-
-	if (n + 1 > ARENA_CHUNK / 4) {
-		big = xmalloc(sizeof *big + n + 1);
-		big->used = big->size = n + 1;
-		if (c != NULL) {
-			big->next = c->next;
-			c->next = big;
-		} else {
-			big->next = NULL;
-			d->arena = big;
-		}
-		p = big->data;
-	} else {
-		if (c == NULL || c->size - c->used < n + 1) {
-			c = xmalloc(sizeof *c + ARENA_CHUNK);
-			c->used = 0;
-			c->size = ARENA_CHUNK;
-			c->next = d->arena;
-			d->arena = c;
-		}
-		p = c->data + c->used;
-		c->used += n + 1;
-	}
-	if (n)
-		memcpy(p, s, n);
-	p[n] = '\0';
-	return p;
+	return ct_arena_dup(&d->arena, s, n);
 }
 
 void
 ct_json_free(struct ct_jdoc *d)
 {
-	struct achunk *c, *next;
-
 	if (d == NULL)
 		return;
-	for (c = d->arena; c != NULL; c = next) {
-		next = c->next;
-		free(c);
-	}
+	ct_arena_free(&d->arena);
 	free(d->nodes);
 	free(d);
 }

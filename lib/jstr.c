@@ -122,6 +122,14 @@ ct_utf8_valid_prefix(const char *s, size_t n)
 	return n;
 }
 
+size_t
+ct_utf8_charlen(const char *p, size_t left)
+{
+	int k = utf8_seq((const unsigned char *)p, left);
+
+	return k > 0 ? (size_t)k : 1;
+}
+
 int
 ct_jstr_decode(const char *s, size_t n, struct ct_buf *out, size_t *repaired)
 {

@@ -44,6 +44,13 @@ int	ct_jstr_decode(const char *p, size_t n, struct ct_buf *out,
 size_t	ct_utf8_valid_prefix(const char *p, size_t n);
 
 /*
+ * Bytes of the UTF-8 character at p[0..left) (left >= 1): 1..4 for a valid
+ * sequence, 1 for a byte that does not start one.  For walking text one
+ * character at a time.
+ */
+size_t	ct_utf8_charlen(const char *p, size_t left);
+
+/*
  * Append s[0..n) (internal UTF-8/WTF-8) as a quoted JSON string, exactly as
  * Python's json.dumps(s, ensure_ascii=True) would write it: ASCII only,
  * \" \\ \n \r \t \b \f, other bytes outside 0x20-0x7e as \u00XX, non-ASCII

@@ -7,24 +7,18 @@
 #include <time.h>
 
 #include "jstr.h"
+#include "arena.h"
 #include "strmap.h"
 #include "xalloc.h"
 
-#define CHUNK_SIZE	(64 * 1024)
 #define MIN_SLOTS	8
-
-struct chunk {
-	struct chunk	*next;
-	size_t		 used, size;
-	char		 data[];
-};
 
 struct ct_strmap {
 	struct ct_strmap_entry		*slot;
 	size_t				 mask;	/* slots - 1; slot NULL: 0 slots */
 	size_t				 count;
 	const struct ct_strmap_type	*type;
-	struct chunk			*arena;
+	struct ct_arena			 arena;	/* the keys */
 };
 
 /* ---- hashing ------------------------------------------------------------ */
@@ -110,43 +104,6 @@ ct_strmap_hash(const void *key, size_t n)
 	return fold(fold(a ^ K2, b ^ K3 ^ h) ^ K0, h ^ K1);
 }
 
-/* ---- key arena ---------------------------------------------------------- */
-
-static const char *
-arena_copy(struct ct_strmap *m, const char *key, size_t n)
-{
-	struct chunk *c = m->arena, *big;
-	char *p;
-
-	if (n + 1 > CHUNK_SIZE / 4) {
-		/* A big key gets a chunk of its own, kept behind the head. */
-		big = xmalloc(sizeof *big + n + 1);
-		big->used = big->size = n + 1;
-		if (c != NULL) {
-			big->next = c->next;
-			c->next = big;
-		} else {
-			big->next = NULL;
-			m->arena = big;
-		}
-		p = big->data;
-	} else {
-		if (c == NULL || c->size - c->used < n + 1) {
-			c = xmalloc(sizeof *c + CHUNK_SIZE);
-			c->used = 0;
-			c->size = CHUNK_SIZE;
-			c->next = m->arena;
-			m->arena = c;
-		}
-		p = c->data + c->used;
-		c->used += n + 1;
-	}
-	if (n)
-		memcpy(p, key, n);
-	p[n] = '\0';
-	return p;
-}
-
 /* ---- the table ---------------------------------------------------------- */
 
 struct ct_strmap *
@@ -161,7 +118,6 @@ ct_strmap_new(const struct ct_strmap_type *type)
 void
 ct_strmap_free(struct ct_strmap *m)
 {
-	struct chunk *c, *next;
 	size_t i;
 
 	if (m == NULL)
@@ -172,10 +128,7 @@ ct_strmap_free(struct ct_strmap *m)
 				m->type->val_free(m->slot[i].val.ptr);
 	}
 	free(m->slot);
-	for (c = m->arena; c != NULL; c = next) {
-		next = c->next;
-		free(c);
-	}
+	ct_arena_free(&m->arena);
 	free(m);
 }
 
@@ -253,7 +206,7 @@ ct_strmap_insert_h(struct ct_strmap *m, const char *key, size_t n,
 			return e;
 		}
 	}
-	e->key = arena_copy(m, key, n);
+	e->key = ct_arena_dup(&m->arena, key, n);
 	e->keyn = n;
 	e->hash = h;
 	e->val.u64 = 0;
