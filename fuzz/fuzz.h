@@ -44,4 +44,16 @@ fz_take(const uint8_t **data, size_t *size)
 	}								\
 } while (0)
 
+/*
+ * A message for the terminal: one line, and no control byte that a
+ * hostile input could have put there (newline, ESC, CR, DEL).
+ */
+#define FZ_ONELINE(p, n) do {						\
+	size_t fz_i_;							\
+									\
+	for (fz_i_ = 0; fz_i_ < (size_t)(n); fz_i_++)			\
+		FZ_CHECK((unsigned char)(p)[fz_i_] >= 0x20 &&		\
+		    (unsigned char)(p)[fz_i_] != 0x7f);			\
+} while (0)
+
 #endif
