@@ -1013,7 +1013,9 @@ read_meta(struct ct_meta *m, const struct ct_jnode *o, struct ct_buf *err)
 			if (strcasecmp(s, activity_name[i]) == 0)
 				break;
 		if (i == 3)
-			return rfail(err, "unknown activity_type \"%s\"", s);
+			/* not echoed: it could hold terminal escapes */
+			return rfail(err, "%s", "unknown activity_type (not "
+			    "ALL, SUCCESSFUL or FAILED)");
 		ct_meta_set_activity(m, (enum ct_activity)i);
 	}
 	if ((n = ct_json_get(o, "cloudtrail_data_analyzed")) != NULL &&
