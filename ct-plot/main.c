@@ -62,8 +62,8 @@ usage(int status)
 "      --version      show the version\n"
 "\n"
 "Font: DejaVu Sans (fonts-dejavu-core), or the .ttf file named by CT_FONT.\n"
-"Exit status: 0 done (also: nothing to chart), 1 an input could not be\n"
-"charted, 2 bad command line.\n",
+"Exit status: 0 done (also: nothing to chart), 1 no input could be\n"
+"charted, 2 bad command line, 3 some inputs charted, others not.\n",
 		    PLOT_TOP_DEFAULT, PLOT_W_DEFAULT, CT_CHART_MIN_W,
 		    CT_CHART_MAX_W, PLOT_H_DEFAULT, CT_CHART_MIN_H,
 		    CT_CHART_MAX_H);
@@ -180,7 +180,7 @@ main(int argc, char **argv)
 	};
 	struct plot_opts po;
 	const char *outdir = NULL;
-	int ch, i, status = CT_EXIT_OK;
+	int ch, i, status = CT_EXIT_OK, charted = 0;
 	struct ct_buf err;
 	long ncpu;
 
@@ -300,11 +300,14 @@ main(int argc, char **argv)
 			fprintf(stderr, "ct-plot: %s\n", err.data);
 			status = CT_EXIT_FAILURE;
 		} else if (rc == 0) {
+			charted++;
 			fprintf(stderr, "ct-plot: %s: no API calls in summary\n",
 			    name);
-		} else if (isatty(STDERR_FILENO)) {
-			fprintf(stderr, "ct-plot: %s: %ld charts in %s/\n", name,
-			    rc, dir);
+		} else {
+			charted++;
+			if (isatty(STDERR_FILENO))
+				fprintf(stderr, "ct-plot: %s: %ld charts in %s/\n",
+				    name, rc, dir);
 		}
 		ct_buf_free(&text);
 		ct_summary_free(s);
@@ -319,5 +322,8 @@ main(int argc, char **argv)
 	}
 	ct_font_free(po.font);
 	ct_buf_free(&err);
+	/* As ct-aggregate: 3 when some inputs were done and some were not. */
+	if (status == CT_EXIT_FAILURE && charted > 0)
+		status = CT_EXIT_PARTIAL;
 	return status;
 }
