@@ -13,6 +13,7 @@
  * outcomes into the exit status.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -22,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -188,6 +190,37 @@ outcome(struct fetch *f)
 	return ct_awserr_exit(cls);
 }
 
+/*
+ * Hold FILE.lock (flock, kept open until exit) so that two runs on one
+ * checkpoint cannot race on its temporary file: the second is refused.
+ * 0, or -1 after a message.
+ */
+static int
+lock_checkpoint(const char *path)
+{
+	char lock[PATH_MAX];
+	int fd, n;
+
+	n = snprintf(lock, sizeof(lock), "%s.lock", path);
+	if (n < 0 || (size_t)n >= sizeof(lock)) {
+		fprintf(stderr, PROG ": checkpoint %s: name too long\n", path);
+		return -1;
+	}
+	if ((fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0) {
+		fprintf(stderr, PROG ": checkpoint %s: %s\n", lock,
+		    strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		fprintf(stderr, PROG ": checkpoint %s is in use by another "
+		    "ct-fetch run (%s)\n", path, errno == EWOULDBLOCK ?
+		    "locked" : strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return 0;	/* fd stays open: the lock lasts as long as we do */
+}
+
 int
 main(int argc, char **argv)
 {
@@ -347,6 +380,8 @@ main(int argc, char **argv)
 	ct_ckpt_init(&f->ck);
 	loaded = 0;
 	if (f->ckpt_path != NULL) {
+		if (lock_checkpoint(f->ckpt_path) != 0)
+			return CT_EXIT_FAILURE;
 		ct_buf_init(&why, 4096);
 		loaded = ct_ckpt_load(f->ckpt_path, &f->ck, &why);
 		if (loaded < 0) {
