@@ -192,9 +192,11 @@ outcome(struct fetch *f)
 
 /*
  * Hold FILE.lock (flock, kept open until exit) so that two runs on one
- * checkpoint cannot race on its temporary file: the second is refused.
- * 0, or -1 after a message.
+ * checkpoint cannot race on its temporary file.  A run that was just
+ * stopped may still be finishing its page, so wait for the lock up to
+ * LOCK_WAIT_MS before refusing.  0, or -1 after a message.
  */
+#define LOCK_WAIT_MS	5000
 static int
 lock_checkpoint(const char *path)
 {
@@ -211,12 +213,15 @@ lock_checkpoint(const char *path)
 		    strerror(errno));
 		return -1;
 	}
-	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-		fprintf(stderr, PROG ": checkpoint %s is in use by another "
-		    "ct-fetch run (%s)\n", path, errno == EWOULDBLOCK ?
-		    "locked" : strerror(errno));
-		close(fd);
-		return -1;
+	for (n = 0; flock(fd, LOCK_EX | LOCK_NB) != 0; n += 100) {
+		if (errno != EWOULDBLOCK || n >= LOCK_WAIT_MS) {
+			fprintf(stderr, PROG ": checkpoint %s is in use by "
+			    "another ct-fetch run (%s)\n", path,
+			    errno == EWOULDBLOCK ? "locked" : strerror(errno));
+			close(fd);
+			return -1;
+		}
+		usleep(100 * 1000);
 	}
 	return 0;	/* fd stays open: the lock lasts as long as we do */
 }
