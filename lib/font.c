@@ -289,26 +289,7 @@ escape(uint32_t cp, uint32_t esc[6])
 	return 2 + n;
 }
 
-int
-ct_font_width(struct ct_font *f, int px, const uint32_t *cp, size_t n)
-{
-	uint32_t esc[6];
-	long pen = 0;
-	size_t i;
-	int j, k;
-
-	for (i = 0; i < n; i++) {
-		if (!is_hidden(cp[i])) {
-			pen += glyph(f, px, cp[i])->adv;
-			continue;
-		}
-		k = escape(cp[i], esc);
-		for (j = 0; j < k; j++)
-			pen += glyph(f, px, esc[j])->adv;
-	}
-	return (int)((pen + 32) >> 6);
-}
-
+/* Advance the pen over one glyph, drawing it when c is not NULL. */
 static void
 put(struct ct_font *f, struct ct_canvas *c, int x, int y, int px,
     uint32_t cp, ct_rgb color, long *pen)
@@ -316,14 +297,18 @@ put(struct ct_font *f, struct ct_canvas *c, int x, int y, int px,
 	const struct glyph *g = glyph(f, px, cp);
 	int gx = x + (int)((*pen + 32) >> 6);
 
-	if (g->bmp != NULL && gx < c->w)
+	if (c != NULL && g->bmp != NULL && gx < c->w)
 		ct_canvas_blend(c, gx + g->left, y - g->top, g->bmp, g->w,
 		    g->h, g->pitch, color);
 	*pen += g->adv;
 }
 
-int
-ct_font_draw(struct ct_font *f, struct ct_canvas *c, int x, int y, int px,
+/*
+ * The one walk over a text: measuring it is drawing it on no canvas, so
+ * the width always matches what is drawn (hidden characters included).
+ */
+static int
+run(struct ct_font *f, struct ct_canvas *c, int x, int y, int px,
     const uint32_t *cp, size_t n, ct_rgb color)
 {
 	uint32_t esc[6];
@@ -342,4 +327,17 @@ ct_font_draw(struct ct_font *f, struct ct_canvas *c, int x, int y, int px,
 			put(f, c, x, y, px, esc[j], CT_FONT_ESC_COLOR, &pen);
 	}
 	return (int)((pen + 32) >> 6);
+}
+
+int
+ct_font_width(struct ct_font *f, int px, const uint32_t *cp, size_t n)
+{
+	return run(f, NULL, 0, 0, px, cp, n, 0);
+}
+
+int
+ct_font_draw(struct ct_font *f, struct ct_canvas *c, int x, int y, int px,
+    const uint32_t *cp, size_t n, ct_rgb color)
+{
+	return run(f, c, x, y, px, cp, n, color);
 }

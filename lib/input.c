@@ -229,6 +229,25 @@ ct_input_plain_size(const struct ct_input *in)
 	return in->plain_size;
 }
 
+/*
+ * read(2) (at, NULL) or pread(2) at *at, again after EINTR.  On failure
+ * the reason goes to err and -1 is returned.
+ */
+static ssize_t
+read_fd(int fd, void *dst, size_t n, const off_t *at, struct ct_buf *err)
+{
+	ssize_t r;
+
+	do
+		r = at == NULL ? read(fd, dst, n) : pread(fd, dst, n, *at);
+	while (r < 0 && errno == EINTR);
+	if (r < 0) {
+		ct_buf_reset(err);
+		ct_buf_adds(err, strerror(errno));
+	}
+	return r;
+}
+
 ssize_t
 ct_input_pread(struct ct_input *in, void *dst, size_t n, off_t off,
     struct ct_buf *err)
@@ -243,16 +262,7 @@ ct_input_pread(struct ct_input *in, void *dst, size_t n, off_t off,
 		memcpy(dst, (char *)in->map + off, (size_t)r);
 		return r;
 	}
-	for (;;) {
-		r = pread(in->fd, dst, n, off);
-		if (r >= 0)
-			return r;
-		if (errno != EINTR)
-			break;
-	}
-	ct_buf_reset(err);
-	ct_buf_adds(err, strerror(errno));
-	return -1;
+	return read_fd(in->fd, dst, n, &off, err);
 }
 
 int
@@ -292,16 +302,9 @@ zfill(struct ct_input *in, struct ct_buf *err)
 	while (in->peekpos < in->npeek)
 		in->inbuf[have + got++] = in->peek[in->peekpos++];
 	if (got == 0) {
-		for (;;) {
-			r = read(in->fd, in->inbuf + have, INBUF - have);
-			if (r >= 0)
-				break;
-			if (errno != EINTR) {
-				ct_buf_reset(err);
-				ct_buf_adds(err, strerror(errno));
-				return -1;
-			}
-		}
+		if ((r = read_fd(in->fd, in->inbuf + have, INBUF - have, NULL,
+		    err)) < 0)
+			return -1;
 		if (r == 0)
 			in->in_eof = 1;
 		got = (size_t)r;
@@ -429,15 +432,7 @@ ct_input_read(struct ct_input *in, void *dst, size_t n, struct ct_buf *err)
 		((char *)dst)[k++] = (char)in->peek[in->peekpos++];
 	if (k > 0)
 		return (ssize_t)k;
-	for (;;) {
-		r = read(in->fd, dst, n);
-		if (r >= 0)
-			return r;
-		if (errno != EINTR)
-			break;
-	}
-	ct_buf_reset(err);
-	ct_buf_adds(err, strerror(errno));
-	in->done = 1;
-	return -1;
+	if ((r = read_fd(in->fd, dst, n, NULL, err)) < 0)
+		in->done = 1;
+	return r;
 }
