@@ -51,7 +51,7 @@ ct_buf_reserve(struct ct_buf *b, size_t n)
 }
 
 int
-ct_buf_add(struct ct_buf *b, const void *p, size_t n)
+ct_buf_add_grow(struct ct_buf *b, const void *p, size_t n)
 {
 	if (ct_buf_reserve(b, n) != 0)
 		return -1;

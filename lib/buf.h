@@ -12,6 +12,7 @@
 #define CT_BUF_H
 
 #include <stddef.h>
+#include <string.h>
 
 struct ct_buf {
 	char	*data;	/* NUL-terminated; NULL until the first append */
@@ -29,8 +30,21 @@ void	ct_buf_wipe(struct ct_buf *b);
 /* Make room for n more bytes.  Returns 0, or -1 if that would pass the cap
  * (the buffer is unchanged).  Aborts on out-of-memory, like x-functions. */
 int	ct_buf_reserve(struct ct_buf *b, size_t n);
-/* Append n bytes / a C string / one byte / printf output.  0 or -1 (cap). */
-int	ct_buf_add(struct ct_buf *b, const void *p, size_t n);
+/* Append n bytes / a C string / one byte / printf output.  0 or -1 (cap).
+ * ct_buf_add is in line when the bytes fit: the fold appends a few short
+ * strings per record, and a call to grow costs more than the copy. */
+int	ct_buf_add_grow(struct ct_buf *b, const void *p, size_t n);
+static inline int
+ct_buf_add(struct ct_buf *b, const void *p, size_t n)
+{
+	if (b->size - b->len > n && b->cap - b->len >= n) {
+		memcpy(b->data + b->len, p, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return 0;
+	}
+	return ct_buf_add_grow(b, p, n);
+}
 int	ct_buf_adds(struct ct_buf *b, const char *s);
 int	ct_buf_addc(struct ct_buf *b, char c);
 int	ct_buf_printf(struct ct_buf *b, const char *fmt, ...)

@@ -160,7 +160,9 @@ ct_fold_record(struct ct_fold *f, struct ct_fold_stream *st,
 		return CT_FOLD_FILTERED;
 	}
 	have_t = r->event_time.p != NULL &&
-	    parse_time(r->event_time.p, r->event_time.n, &t) == 0;
+	    (ct_time_parse_cloudtrail_memo(&f->day, r->event_time.p,
+	    r->event_time.n, &t) == 0 ||
+	    parse_time(r->event_time.p, r->event_time.n, &t) == 0);
 	if (f->opt.have_start || f->opt.have_end) {
 		if (!have_t || (f->opt.have_start && t < f->opt.start) ||
 		    (f->opt.have_end && t > f->opt.end)) {

@@ -25,6 +25,7 @@
 #include "buf.h"
 #include "record.h"
 #include "summary.h"
+#include "timefmt.h"
 
 struct ct_fold_opts {
 	enum ct_activity activity;
@@ -53,6 +54,7 @@ struct ct_fold {
 	int64_t		 run_ts;	/* earliest runTimestamp */
 	struct ct_strmap *seen;		/* --dedup: eventIDs */
 	struct ct_buf	 lastreg;	/* last region added to regions_enabled */
+	struct ct_time_memo day;	/* date of the last eventTime */
 	/*
 	 * Regions with a "complete" end record.  A region that one run left
 	 * interrupted (or failed) and a resumed run completed is complete:

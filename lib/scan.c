@@ -432,6 +432,13 @@ value:
 	while (d > base) {
 		int obj = (kind[d >> 6] >> (d & 63)) & 1;
 
+		/* the common case, ,"next" or ,value, in two compares */
+		if (sc->end - p > 1 && *p == ',' && (unsigned char)p[1] > ' ') {
+			p++;
+			if (obj)
+				goto key;
+			goto value;
+		}
 		p = ws_need(sc, p);
 		if (*p == ',') {
 			p = ws_need(sc, p + 1);
@@ -452,11 +459,26 @@ key:
 		fail(sc, p, "expected a string key");
 	fl = 0;
 	p = str_end(sc, p + 1, &fl, 0) + 1;
+	if (sc->end - p > 1 && *p == ':' && (unsigned char)p[1] > ' ') {
+		p++;
+		goto value;
+	}
 	p = ws_need(sc, p);
 	if (*p != ':')
 		fail(sc, p, "expected ':'");
 	p = ws_need(sc, p + 1);
 	goto value;
+}
+
+/* skip_value with the common case, a plain string, done in line. */
+static inline __attribute__((always_inline)) const char *
+skip_any(struct ct_scanner *sc, const char *p)
+{
+	unsigned fl = 0;
+
+	if (*p == '"')
+		return str_end(sc, p + 1, &fl, 0) + 1;
+	return skip_value(sc, p);
 }
 
 /* Set *out to the decoded body p[0..n). */
@@ -506,7 +528,7 @@ str_field(struct ct_scanner *sc, const char *p, int level, int f,
  * Read a key at p (must be '"'), then the ':' and whitespace; k and kn get
  * the key's bytes (decoded when it has escapes).  Returns the value start.
  */
-static const char *
+static inline __attribute__((always_inline)) const char *
 member_key(struct ct_scanner *sc, const char *p, const char **k, size_t *kn)
 {
 	const char *q;
@@ -526,16 +548,23 @@ member_key(struct ct_scanner *sc, const char *p, const char **k, size_t *kn)
 		*k = p + 1;
 		*kn = (size_t)(q - p - 1);
 	}
-	p = ws_need(sc, q + 1);
+	p = q + 1;
+	/* the common case, "key":value, in two compares */
+	if (sc->end - p > 1 && *p == ':' && (unsigned char)p[1] > ' ')
+		return p + 1;
+	p = ws_need(sc, p);
 	if (*p != ':')
 		fail(sc, p, "expected ':'");
 	return ws_need(sc, p + 1);
 }
 
 /* After a member's value: ',' (returns the next key) or '}' (NULL, *endp). */
-static const char *
+static inline __attribute__((always_inline)) const char *
 member_next(struct ct_scanner *sc, const char *p, const char **endp)
 {
+	/* the common case, ,"next", in two compares */
+	if (sc->end - p > 1 && *p == ',' && (unsigned char)p[1] > ' ')
+		return p + 1;
 	p = ws_need(sc, p);
 	if (*p == ',')
 		return ws_need(sc, p + 1);
@@ -579,7 +608,7 @@ issuer_object(struct ct_scanner *sc, const char *p, int level,
 		else if (KEQ(k, kn, "type"))
 			p = str_field(sc, p, level, F_ISS_TYPE, &id->issuer_type);
 		else
-			p = skip_value(sc, p);
+			p = skip_any(sc, p);
 	}
 	sc->depth--;
 	return endp;
@@ -601,10 +630,10 @@ session_object(struct ct_scanner *sc, const char *p, int level,
 				p = issuer_object(sc, p + 1, level, id);
 			else {
 				id->issuer_arn.p = id->issuer_type.p = NULL;
-				p = skip_value(sc, p);
+				p = skip_any(sc, p);
 			}
 		} else
-			p = skip_value(sc, p);
+			p = skip_any(sc, p);
 	}
 	sc->depth--;
 	return endp;
@@ -627,7 +656,7 @@ obo_object(struct ct_scanner *sc, const char *p, int level,
 		else if (KEQ(k, kn, "userId"))
 			p = str_field(sc, p, level, F_OBO_USER, &id->obo_user_id);
 		else
-			p = skip_value(sc, p);
+			p = skip_any(sc, p);
 	}
 	sc->depth--;
 	return endp;
@@ -684,7 +713,7 @@ identity_object(struct ct_scanner *sc, const char *p, int level,
 					id->has_on_behalf_of = 0;
 					id->obo_store_arn.p = NULL;
 					id->obo_user_id.p = NULL;
-					p = skip_value(sc, p);
+					p = skip_any(sc, p);
 				}
 				continue;
 			}
@@ -703,13 +732,13 @@ identity_object(struct ct_scanner *sc, const char *p, int level,
 				else {
 					id->issuer_arn.p = NULL;
 					id->issuer_type.p = NULL;
-					p = skip_value(sc, p);
+					p = skip_any(sc, p);
 				}
 				continue;
 			}
 			break;
 		}
-		p = skip_value(sc, p);
+		p = skip_any(sc, p);
 	}
 	sc->depth--;
 	return endp;
@@ -732,9 +761,9 @@ resp_object(struct ct_scanner *sc, const char *p, int level,
 			    &r->resp_error_code);
 		} else if (KEQ(k, kn, "errorMessage")) {
 			*failed = 1;
-			p = skip_value(sc, p);
+			p = skip_any(sc, p);
 		} else
-			p = skip_value(sc, p);
+			p = skip_any(sc, p);
 	}
 	sc->depth--;
 	return endp;
@@ -868,7 +897,7 @@ env_object(struct ct_scanner *sc, const char *p, int level, int hold,
 					detail = 1;
 				} else {
 					detail = 0;
-					p = skip_value(sc, p);
+					p = skip_any(sc, p);
 				}
 				continue;
 			}
@@ -882,7 +911,7 @@ env_object(struct ct_scanner *sc, const char *p, int level, int hold,
 				goto list;
 			if (KEQ(k, kn, "ctFetch")) {
 				ctl = 1;
-				p = skip_value(sc, p);
+				p = skip_any(sc, p);
 				continue;
 			}
 			break;
@@ -940,20 +969,20 @@ env_object(struct ct_scanner *sc, const char *p, int level, int hold,
 					    &r->id);
 				else {
 					memset(&r->id, 0, sizeof(r->id));
-					p = skip_value(sc, p);
+					p = skip_any(sc, p);
 				}
 				continue;
 			}
 			if (KEQ(k, kn, "errorMessage")) {
 				has_err = 1;
-				p = skip_value(sc, p);
+				p = skip_any(sc, p);
 				continue;
 			}
 			break;
 		case 13:
 			if (KEQ(k, kn, "digestEndTime")) {
 				digest = 1;
-				p = skip_value(sc, p);
+				p = skip_any(sc, p);
 				continue;
 			}
 			break;
@@ -968,7 +997,7 @@ env_object(struct ct_scanner *sc, const char *p, int level, int hold,
 			}
 			if (KEQ(k, kn, "digestStartTime")) {
 				digest = 1;
-				p = skip_value(sc, p);
+				p = skip_any(sc, p);
 				continue;
 			}
 			break;
@@ -980,7 +1009,7 @@ env_object(struct ct_scanner *sc, const char *p, int level, int hold,
 					p = resp_object(sc, p + 1, level, r,
 					    &resp_failed);
 				else
-					p = skip_value(sc, p);
+					p = skip_any(sc, p);
 				continue;
 			}
 			break;
@@ -992,7 +1021,7 @@ env_object(struct ct_scanner *sc, const char *p, int level, int hold,
 			}
 			break;
 		}
-		p = skip_value(sc, p);
+		p = skip_any(sc, p);
 		continue;
 list:
 		if (*p == '[') {
@@ -1001,14 +1030,14 @@ list:
 				p = env_array(sc, p + 1, level + 1);
 			else {
 				q = p;
-				p = skip_value(sc, p);
+				p = skip_any(sc, p);
 				sc->cur_off = sc->inner ? myoff :
 				    (size_t)(q - sc->base);
 				eff_skipped(sc,
 				    "records nested too deep in envelopes");
 			}
 		} else
-			p = skip_value(sc, p);
+			p = skip_any(sc, p);
 	}
 	sc->depth--;
 	r->failed = has_err || resp_failed;

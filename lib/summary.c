@@ -53,8 +53,12 @@ struct lastname {
 	uint32_t	 id;
 };
 
+/* Recently interned strings, by a fingerprint of their ends (see intern). */
+#define RECENT		256
+
 struct ct_sumtab {
 	struct ct_strmap *intern;	/* string -> id (val.u64) */
+	struct lastname	 recent[RECENT];
 	struct name	*name;		/* by id */
 	size_t		 nname, capname;
 	struct triple	*slot;
@@ -65,14 +69,70 @@ struct ct_sumtab {
 
 static const struct ct_strmap_type owned_str_type = { free };
 
+/* a[0..n) == b[0..n), in line: the strings are short and a call to
+ * memcmp costs more than the compare. */
+static inline int
+same_bytes(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+	size_t i;
+
+	if (n < 8) {
+		for (i = 0; i < n; i++)
+			if (a[i] != b[i])
+				return 0;
+		return 1;
+	}
+	for (i = 0; i + 8 < n; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)
+			return 0;
+	}
+	memcpy(&x, a + n - 8, 8);
+	memcpy(&y, b + n - 8, 8);
+	return x == y;
+}
+
+/* A slot of recent[] for p[0..n): its length and first and last bytes,
+ * where principals, agents and API names differ. */
+static inline size_t
+recent_slot(const char *p, size_t n)
+{
+	uint64_t a = 0, b = 0;
+
+	if (n >= 8) {
+		memcpy(&a, p, 8);
+		memcpy(&b, p + n - 8, 8);
+	} else if (n > 0)
+		a = (uint64_t)(unsigned char)p[0] |
+		    (uint64_t)(unsigned char)p[n / 2] << 8 |
+		    (uint64_t)(unsigned char)p[n - 1] << 16;
+	return (size_t)(((a ^ n) * 0x9e3779b97f4a7c15ULL ^ b) *
+	    0xff51afd7ed558ccdULL >> 56) & (RECENT - 1);
+}
+
+/*
+ * The id of p[0..n), interning it if new.  last remembers one string per
+ * caller; behind it, recent[] remembers the last string seen per slot, so
+ * that the handful of strings a busy stream repeats (its agents, its IP
+ * addresses, its API names) are found without hashing the whole string
+ * and probing the map.  A wrong slot only costs the full lookup.
+ */
 static uint32_t
 intern(struct ct_sumtab *t, struct lastname *last, const char *p, size_t n)
 {
 	struct ct_strmap_entry *e;
+	struct lastname *r;
 	int added;
 
-	if (last->p != NULL && last->n == n && memcmp(last->p, p, n) == 0)
+	if (last->p != NULL && last->n == n && same_bytes(last->p, p, n))
 		return last->id;
+	r = &t->recent[recent_slot(p, n)];
+	if (r->p != NULL && r->n == n && same_bytes(r->p, p, n)) {
+		*last = *r;
+		return r->id;
+	}
 	e = ct_strmap_insert(t->intern, p, n, &added);
 	if (added) {
 		if (t->nname == t->capname) {
@@ -87,6 +147,7 @@ intern(struct ct_sumtab *t, struct lastname *last, const char *p, size_t n)
 	last->p = e->key;
 	last->n = n;
 	last->id = (uint32_t)e->val.u64;
+	*r = *last;
 	return last->id;
 }
 
@@ -200,11 +261,11 @@ ct_summary_add(struct ct_summary *s, enum ct_section sec, const char *cat,
 	/* Two categories remembered: the fold alternates the principal and
 	 * the region within a record. */
 	if (t->lastcat2.p != NULL && t->lastcat2.n == catn &&
-	    memcmp(t->lastcat2.p, cat, catn) == 0)
+	    same_bytes(t->lastcat2.p, cat, catn))
 		c = t->lastcat2.id;
 	else {
 		if (t->lastcat.p == NULL || t->lastcat.n != catn ||
-		    memcmp(t->lastcat.p, cat, catn) != 0)
+		    !same_bytes(t->lastcat.p, cat, catn))
 			t->lastcat2 = t->lastcat;
 		c = intern(t, &t->lastcat, cat, catn);
 	}

@@ -90,6 +90,30 @@ ct_time_parse_cloudtrail(const char *s, size_t n, int64_t *epoch)
 	    digits(s + 11, 2), digits(s + 14, 2), digits(s + 17, 2), epoch);
 }
 
+int
+ct_time_parse_cloudtrail_memo(struct ct_time_memo *memo, const char *s,
+    size_t n, int64_t *epoch)
+{
+	int h, mi, sec;
+
+	if (n != 20 || memo->ymd[0] == '\0' || memcmp(s, memo->ymd, 10) != 0) {
+		if (ct_time_parse_cloudtrail(s, n, epoch) != 0)
+			return -1;
+		memcpy(memo->ymd, s, 10);
+		memo->day0 = *epoch - ((*epoch % 86400) + 86400) % 86400;
+		return 0;
+	}
+	if (s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z')
+		return -1;
+	h = digits(s + 11, 2);
+	mi = digits(s + 14, 2);
+	sec = digits(s + 17, 2);
+	if (h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59)
+		return -1;
+	*epoch = memo->day0 + h * 3600 + mi * 60 + sec;
+	return 0;
+}
+
 static int
 parse_epoch(const char *s, size_t n, int64_t *epoch)
 {

@@ -82,6 +82,44 @@ main(void)
 	CHECK(ct_time_parse_cloudtrail("2026-02-30T19:00:00Z", 20, &t) == -1,
 	    "fast path checks the date");
 
+	/* The memo parser agrees with the plain one on a walk that stays on
+	 * a day, changes day, crosses 1970 and meets bad times of a day it
+	 * remembers (it must not take them on the strength of the date). */
+	{
+		static const char *walk[] = {
+			"2026-11-28T19:00:00Z", "2026-11-28T00:00:00Z",
+			"2026-11-28T23:59:59Z", "2026-11-28T24:00:00Z",
+			"2026-11-28T23:60:00Z", "2026-11-28T23:00:60Z",
+			"2026-11-28T2x:00:00Z", "2026-11-28 19:00:00Z",
+			"2026-11-28T19:00:00z", "2026-11-28T19-00:00Z",
+			"2026-11-29T00:00:01Z", "1969-12-31T23:59:59Z",
+			"1969-12-31T00:00:00Z", "0000-03-01T12:00:00Z",
+			"0000-03-01T12:00:01Z", "2026-02-30T01:00:00Z",
+			"2026-02-30T02:00:00Z", "2026-11-28T19:00:00.5Z",
+			"2026-11-28T19:00:00Z",
+		};
+		struct ct_time_memo memo;
+		int64_t a, b;
+		size_t k;
+		int ra, rb;
+
+		memset(&memo, 0, sizeof memo);
+		wrong = 0;
+		for (k = 0; k < sizeof walk / sizeof walk[0]; k++) {
+			a = b = -7;
+			ra = ct_time_parse_cloudtrail(walk[k], strlen(walk[k]),
+			    &a);
+			rb = ct_time_parse_cloudtrail_memo(&memo, walk[k],
+			    strlen(walk[k]), &b);
+			if (ra != rb || (ra == 0 && a != b)) {
+				wrong++;
+				printf("# memo differs on %s\n", walk[k]);
+			}
+		}
+		CHECK(wrong == 0, "memo parser agrees with the plain one on "
+		    "%zu times", k);
+	}
+
 	CHECK(ct_time_format_compact(1795892400, c) == 0 &&
 	    strcmp(c, "20261128190000") == 0, "compact format");
 	CHECK(ct_time_format_iso(1795892400, iso) == 0 &&
