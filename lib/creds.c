@@ -715,6 +715,8 @@ from_sts_xml(const char *body, size_t n, struct ct_creds *out,
 	}
 	if (ok && ct_creds_parse_time(v[3].data, &out->expiration) != 0)
 		ok = 0;
+	if (ok && v[0].len == 0)
+		ok = 0;
 	if (ok) {
 		out->access_key = xstrdup(v[0].data);
 		out->secret_key = xstrdup(v[1].data);

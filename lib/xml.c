@@ -78,7 +78,10 @@ put_utf8(struct ct_buf *b, unsigned long cp)
 {
 	char u[4];
 
-	if (cp == 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+	/* the characters XML 1.0 allows, as references too */
+	if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
+	    cp == 0xfffe || cp == 0xffff)
 		return -1;
 	if (cp < 0x80)
 		return ct_buf_addc(b, (char)cp);
@@ -118,6 +121,12 @@ ct_xml_text(const char *s, size_t n, struct ct_buf *out)
 		return -1;
 	for (i = 0; i < n; i++) {
 		if (s[i] != '&') {
+			/* XML 1.0 has no NUL and no C0 control but tab, LF and
+			 * CR: a document with one is not XML (and a NUL would
+			 * cut the value short as a C string) */
+			if ((unsigned char)s[i] < 0x20 && s[i] != '\t' &&
+			    s[i] != '\n' && s[i] != '\r')
+				return -1;
 			if (ct_buf_addc(out, s[i]) != 0)
 				return -1;
 			continue;
