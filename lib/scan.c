@@ -429,6 +429,7 @@ value:
 		p = scalar(sc, p);
 		break;
 	}
+next:
 	while (d > base) {
 		int obj = (kind[d >> 6] >> (d & 63)) & 1;
 
@@ -461,7 +462,15 @@ key:
 	p = str_end(sc, p + 1, &fl, 0) + 1;
 	if (sc->end - p > 1 && *p == ':' && (unsigned char)p[1] > ' ') {
 		p++;
-		goto value;
+		/* most members are "key":"string", most followed by ,"key" */
+		if (*p != '"')
+			goto value;
+		p = str_end(sc, p + 1, &fl, 0) + 1;
+		if (sc->end - p > 1 && *p == ',' && p[1] == '"') {
+			p++;
+			goto key;
+		}
+		goto next;
 	}
 	p = ws_need(sc, p);
 	if (*p != ':')
