@@ -97,6 +97,8 @@ int	 out_page(struct fetch *f, struct region *r,
 int	 out_save_checkpoint(struct fetch *f);
 int	 out_finish(struct fetch *f);
 void	 fetch_fmt_time(int64_t t, char *buf, size_t size);
+const char *fetch_shown_id(const char *id);	/* an EventId fit for
+						   stderr, or a stand-in */
 
 /* progress.c */
 void	 progress_start(struct fetch *f);

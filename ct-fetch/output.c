@@ -191,12 +191,12 @@ add_record(struct ct_buf *b, const char *p, size_t n)
 
 /* An EventId fit for a message: the endpoint chooses it, so anything but
  * a plain UUID-like word is not echoed (no terminal escapes on stderr). */
-static const char *
-shown_id(const char *id)
+const char *
+fetch_shown_id(const char *id)
 {
 	size_t i;
 
-	if (id[0] == '\0')
+	if (id == NULL || id[0] == '\0')
 		return "(no id)";
 	for (i = 0; id[i] != '\0'; i++)
 		if (i >= 64 || !((id[i] >= '0' && id[i] <= '9') ||
@@ -253,12 +253,13 @@ out_page(struct fetch *f, struct region *r, const struct ct_lookup_page *pg)
 			if (!f->quiet)
 				msg(f, PROG ": %s: event %s has no "
 				    "CloudTrailEvent; skipped", r->name,
-				    shown_id(e->event_id));
+				    fetch_shown_id(e->event_id));
 			continue;
 		}
 		if (!record_ok(e->record, e->record_len, &why)) {
 			msg(f, PROG ": %s: event %s: CloudTrailEvent is %s; "
-			    "skipped", r->name, shown_id(e->event_id), why);
+			    "skipped", r->name, fetch_shown_id(e->event_id),
+			    why);
 			continue;
 		}
 		add_record(&b, e->record, e->record_len);

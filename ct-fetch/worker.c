@@ -14,10 +14,17 @@
  *     ones), no connection: back off, resend the same request; give up
  *     after --retries failures in a row;
  *   - denied, rejected credentials, anything else: give up the region.
+ * Every page is also judged by lib/walkguard.h: a NextToken already used
+ * in this walk, or CT_WALKGUARD_IDLE_PAGES pages in a row without a new
+ * event of the window, end the region as failed (after writing that
+ * page), so that an endpoint that answers with fresh NextTokens for ever
+ * cannot keep a run going for ever.  Events outside the window or out of
+ * order are written, but not counted as progress, with one warning.
  * A page is emitted only once it was received and parsed in full, so a
  * failed attempt never emits anything and a resend never duplicates.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -25,6 +32,7 @@
 #include "fetch.h"
 #include "http.h"
 #include "ratelimit.h"
+#include "walkguard.h"
 #include "xalloc.h"
 
 double
@@ -77,9 +85,47 @@ count(struct fetch *f, unsigned long *c)
 	pthread_mutex_unlock(&f->lock);
 }
 
+/* Warn, once per region and kind, about what a page held that a walk
+ * should not (the endpoint broke its protocol). */
+static void
+warn_page(struct fetch *f, struct region *r, const struct ct_walkguard *g,
+    const struct ct_walkguard_page *w, int *warned)
+{
+	char t[32], ref[32];
+
+	if (w->outside > 0 && !(*warned & 1)) {
+		*warned |= 1;
+		fetch_fmt_time((int64_t)w->bad_time, t, sizeof(t));
+		msg(f, PROG ": %s: warning: LookupEvents answered an event "
+		    "outside the window (event %s at %s); not counted as "
+		    "progress (warned once)", r->name,
+		    fetch_shown_id(w->bad_id), w->bad_time > 0 ? t :
+		    "no time");
+	} else if (w->reordered > 0 && !(*warned & 2)) {
+		*warned |= 2;
+		fetch_fmt_time((int64_t)w->bad_time, t, sizeof(t));
+		fetch_fmt_time((int64_t)w->bad_ref, ref, sizeof(ref));
+		msg(f, PROG ": %s: warning: LookupEvents answered an event "
+		    "newer than the ones before it (event %s at %s, after %s; "
+		    "events come newest first); not counted as progress "
+		    "(warned once)", r->name, fetch_shown_id(w->bad_id), t,
+		    ref);
+	}
+	if (w->repeated > 0 && !(*warned & 4)) {
+		*warned |= 4;
+		msg(f, PROG ": %s: warning: LookupEvents answered events "
+		    "already received (%zu on page %" PRIu64 "); not counted "
+		    "as progress (warned once)", r->name, w->repeated,
+		    g->pages);
+	}
+}
+
 static void
 run(struct fetch *f, struct region *r, struct ct_aws *c)
 {
+	struct ct_walkguard g;
+	struct ct_walkguard_page w;
+	enum ct_walkguard_verdict v;
 	struct ct_ratelimit rl;
 	struct ct_lookup_page page;
 	struct ct_lookup_req rq;
@@ -87,13 +133,14 @@ run(struct fetch *f, struct region *r, struct ct_aws *c)
 	char *token;
 	double t, throttled_since = 0;
 	unsigned long conns;
-	int fails = 0, throttles = 0, rc;
+	int fails = 0, throttles = 0, warned = 0, rc;
 
 	ct_ratelimit_init(&rl, f->rate, f->margin);
 	ct_lookup_page_init(&page);
 	pthread_mutex_lock(&f->lock);
 	token = r->ck->next_token != NULL ? xstrdup(r->ck->next_token) : NULL;
 	pthread_mutex_unlock(&f->lock);
+	ct_walkguard_init(&g, f->start, f->end, 0, token);
 	memset(&rq, 0, sizeof(rq));
 	rq.start = f->start;
 	rq.end = f->end;
@@ -119,6 +166,9 @@ run(struct fetch *f, struct region *r, struct ct_aws *c)
 		if (ct_aws_connects(c) > conns && conns > 0)
 			ct_ratelimit_start(&rl, fetch_now());
 		if (rc == 0) {
+			v = ct_walkguard_page(&g, &page, &w);
+			if (!f->quiet)
+				warn_page(f, r, &g, &w, &warned);
 			if (out_page(f, r, &page) != 0) {
 				set_status(f, r, RS_STOPPED);
 				break;
@@ -133,6 +183,26 @@ run(struct fetch *f, struct region *r, struct ct_aws *c)
 				break;
 			}
 			token = xstrdup(page.next_token);
+			if (v == CT_WALKGUARD_LOOP) {
+				ct_awserr_set(&err, CT_AWS_OTHER,
+				    "NextTokenLoop", "cloudtrail LookupEvents "
+				    "(%s): page %" PRIu64 " answered a NextToken "
+				    "already used in this walk: the endpoint "
+				    "loops; giving up", r->name, g.pages);
+				fail(f, r, &err);
+				break;
+			}
+			if (v == CT_WALKGUARD_STALLED) {
+				ct_awserr_set(&err, CT_AWS_OTHER, "NoProgress",
+				    "cloudtrail LookupEvents (%s): %d pages in "
+				    "a row with a NextToken but no new event of "
+				    "the window (%" PRIu64 " outside it, %"
+				    PRIu64 " out of order, %" PRIu64 " repeated "
+				    "so far); giving up", r->name, g.idle,
+				    g.outside, g.reordered, g.repeated);
+				fail(f, r, &err);
+				break;
+			}
 			continue;
 		}
 		switch (err.cls) {
@@ -189,6 +259,7 @@ run(struct fetch *f, struct region *r, struct ct_aws *c)
 	}
 out:
 	free(token);
+	ct_walkguard_free(&g);
 	ct_lookup_page_free(&page);
 }
 

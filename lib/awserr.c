@@ -7,6 +7,7 @@
 #include "buf.h"
 #include "exitcodes.h"
 #include "json.h"
+#include "jstr.h"
 #include "xml.h"
 
 /* The SDKs' throttling codes (botocore retryhandler / standard mode). */
@@ -131,28 +132,90 @@ ct_awserr_clear(struct ct_aws_error *e)
 	e->code[0] = e->message[0] = e->line[0] = '\0';
 }
 
-/* Copy at most one line of s[0..n) into dst, control bytes as spaces. */
-static void
-copy_line(char *dst, size_t dstsz, const char *s, size_t n)
+/* The code point of the valid UTF-8 sequence p[0..k), k = 2..4. */
+static unsigned
+code_point(const unsigned char *p, size_t k)
 {
-	size_t i, j = 0;
-	int sp = 0;
+	if (k == 2)
+		return (p[0] & 0x1fu) << 6 | (p[1] & 0x3fu);
+	if (k == 3)
+		return (p[0] & 0x0fu) << 12 | (p[1] & 0x3fu) << 6 |
+		    (p[2] & 0x3fu);
+	return (p[0] & 0x07u) << 18 | (p[1] & 0x3fu) << 12 |
+	    (p[2] & 0x3fu) << 6 | (p[3] & 0x3fu);
+}
 
-	for (i = 0; i < n && j + 1 < dstsz; i++) {
-		unsigned char c = (unsigned char)s[i];
+size_t
+ct_awserr_clean(char *dst, size_t dstsz, const char *s, size_t n)
+{
+	static const char fffd[] = "\xef\xbf\xbd";
+	const unsigned char *u = (const unsigned char *)s;
+	const char *put;
+	size_t i, j = 0, k, m;
+	unsigned cp;
+	int sp = 0, bad = 0;
 
-		if (c < 0x20 || c == 0x7f) {
-			sp = 1;
+	if (dstsz == 0)
+		return 0;
+	for (i = 0; i < n; i += k) {
+		k = ct_utf8_charlen(s + i, n - i);
+		cp = k > 1 ? code_point(u + i, k) : u[i];
+		if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f &&
+		    k == 2) || cp == 0x2028 || cp == 0x2029) {
+			sp = 1;		/* controls and line breaks */
 			continue;
 		}
-		if (sp && j > 0 && j + 2 < dstsz)
+		if (k == 1 && cp >= 0x80) {	/* invalid UTF-8 */
+			if (bad)
+				continue;	/* one U+FFFD per run */
+			put = fffd;
+			m = 3;
+		} else if ((cp >= 0x202a && cp <= 0x202e) ||
+		    (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200e ||
+		    cp == 0x200f || cp == 0x061c) {
+			put = fffd;	/* bidi controls: shown, not obeyed */
+			m = 3;
+		} else {
+			put = s + i;
+			m = k;
+		}
+		bad = k == 1 && cp >= 0x80;
+		if (sp && j > 0 && dst[j - 1] != ' ' && *put != ' ') {
+			if (j + 2 > dstsz - 1)
+				break;
 			dst[j++] = ' ';
+		}
 		sp = 0;
-		dst[j++] = (char)c;
+		if (j + m > dstsz - 1)
+			break;		/* whole characters only */
+		memcpy(dst + j, put, m);
+		j += m;
 	}
 	while (j > 0 && dst[j - 1] == ' ')
 		j--;
 	dst[j] = '\0';
+	return j;
+}
+
+static void
+copy_line(char *dst, size_t dstsz, const char *s, size_t n)
+{
+	(void)ct_awserr_clean(dst, dstsz, s, n);
+}
+
+/* Cut a UTF-8 sequence that snprintf truncated at the end of s. */
+static void
+trim_partial(char *s)
+{
+	size_t n = strlen(s), p = n;
+
+	while (p > 0 && n - p < 4 && ((unsigned char)s[p - 1] & 0xc0) == 0x80)
+		p--;
+	if (p > 0 && (unsigned char)s[p - 1] >= 0xc0) {
+		p--;
+		if (ct_utf8_charlen(s + p, n - p) != n - p)
+			s[p] = '\0';
+	}
 }
 
 static void
@@ -165,6 +228,7 @@ make_line(struct ct_aws_error *e, const char *where)
 	snprintf(e->line, sizeof(e->line), "%s%s%s%s%s%s", where ? where : "",
 	    where && *where ? ": " : "", e->code, *e->code && *e->message ?
 	    ": " : "", e->message, status);
+	trim_partial(e->line);
 }
 
 void
@@ -272,11 +336,15 @@ void
 ct_awserr_append(struct ct_aws_error *e, const char *fmt, ...)
 {
 	va_list ap;
+	char tmp[sizeof(e->line)];
 	size_t l = strlen(e->line);
 
 	if (l + 1 >= sizeof(e->line))
 		return;
 	va_start(ap, fmt);
-	vsnprintf(e->line + l, sizeof(e->line) - l, fmt, ap);
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
+	/* Keep a leading space: the cleaner only drops control bytes. */
+	(void)ct_awserr_clean(e->line + l, sizeof(e->line) - l, tmp,
+	    strlen(tmp));
 }

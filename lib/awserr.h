@@ -39,6 +39,19 @@ struct ct_aws_error {
 				   "sts.us-east-1: SignatureDoesNotMatch: ..." */
 };
 
+/*
+ * Copy s[0..n), text from outside (an endpoint's error message, a value
+ * from a record), into dst[0..dstsz) as one line that is safe to show on
+ * a terminal: C0 controls, DEL, C1 controls (U+0080..U+009F: U+009B is a
+ * CSI to many terminals), and U+2028/U+2029 become one space per run;
+ * bidirectional controls (U+202A..U+202E, U+2066..U+2069, U+200E, U+200F,
+ * U+061C), which can make text read other than it is, and each run of
+ * invalid UTF-8 become U+FFFD; trailing spaces are dropped.  Cuts at a
+ * character boundary when dst is full; dst is always terminated.  Returns
+ * the length written.  Every field of a ct_aws_error passes through it.
+ */
+size_t	ct_awserr_clean(char *dst, size_t dstsz, const char *s, size_t n);
+
 /* Reset e to "no error". */
 void	ct_awserr_clear(struct ct_aws_error *e);
 

@@ -112,7 +112,13 @@ ATTR_KEYS = ("EventId", "EventName", "ReadOnly", "Username", "ResourceType",
 PATCH_KEYS = ("add_keys", "events", "expire_key", "reload", "token_secret")
 
 FAULT_KINDS = ("http500", "http503", "throttle", "reset", "reset_mid",
-               "truncate", "slow", "stall", "garbage", "expired")
+               "truncate", "slow", "stall", "garbage", "expired",
+               "endless_empty", "endless_repeat", "endless_loop")
+# LookupEvents answers that are well-formed but never let a walk end: the
+# page (empty, or the one asked for) with a NextToken for the position
+# asked, so the next request asks the same again.  A fresh token each time
+# (a nonce), or for endless_loop the very token of the request.
+ENDLESS_KINDS = ("endless_empty", "endless_repeat", "endless_loop")
 
 _botocore = None
 _botocore_lock = threading.Lock()
@@ -915,9 +921,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 xml = self.ec2(op, form, region, rid)
                 self.send(200, xml, "text/xml;charset=UTF-8", {}, fault)
             else:
-                out = self.cloudtrail(op, body, key, region)
+                out = self.cloudtrail(op, body, key, region, fault)
                 self.send(200, out, CT_CTYPE, {"x-amzn-RequestId": rid},
-                          fault)
+                          None if fault is not None and
+                          fault["kind"] in ENDLESS_KINDS else fault)
         except Handled:
             pass
         except Abort as e:
@@ -1310,7 +1317,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     EC2_NS, rid, "".join(items)))
 
     # -- CloudTrail
-    def cloudtrail(self, op, body, key, region):
+    def cloudtrail(self, op, body, key, region, fault=None):
         if op != "LookupEvents":
             raise Abort(400, "UnknownOperationException", "")
         try:
@@ -1393,9 +1400,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     self.st.cfg.get("empty_last_page"):
                 more = True
         tf = self.st.cfg.get("time_format", "java")
+        kind = fault["kind"] if fault is not None else None
+        nonce = None
+        if kind == "endless_empty":
+            events = []
+        if kind in ENDLESS_KINDS:
+            more = True
+            if kind != "endless_loop":
+                nonce = secrets.token_hex(8)
         parts = [data.event_json(i, ev, tf) for i, ev in events]
         out = '{"Events":[' + ",".join(parts) + "]"
-        if more and events:
+        if kind in ENDLESS_KINDS:
+            out += ',"NextToken":' + json.dumps(self.encode_token(
+                None if last is None else list(last), bind, nonce))
+        elif more and events:
             out += ',"NextToken":' + json.dumps(self.encode_token(
                 list(data.keys[events[-1][0]]), bind))
         out += "}"
@@ -1405,9 +1423,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             s.events += len(events)
         return out
 
-    def encode_token(self, last, bind):
+    def encode_token(self, last, bind, nonce=None):
         h = hashlib.sha256(bind.encode()).hexdigest()[:16]
-        payload = json.dumps({"k": last, "h": h}, separators=(",", ":"))
+        tok = {"k": last, "h": h}
+        if nonce is not None:
+            tok["n"] = nonce
+        payload = json.dumps(tok, separators=(",", ":"))
         mac = hmac.new(self.st.server_secret, payload.encode(),
                        hashlib.sha256).hexdigest()[:16]
         return base64.b64encode((payload + "." + mac).encode()).decode()
@@ -1428,7 +1449,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         d = json.loads(payload)
         if d["h"] != hashlib.sha256(bind.encode()).hexdigest()[:16]:
             raise bad
-        return tuple(d["k"])
+        return None if d["k"] is None else tuple(d["k"])
 
     # -- credential endpoints
     def json_reply(self, status, obj, ctype="application/json", extra=None):

@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "exitcodes.h"
 #include "http.h"
+#include "jstr.h"
 #include "xml.h"
 
 int
@@ -96,6 +97,107 @@ main(void)
 	}
 	ct_awserr_from_http(&e, "x", 400, "{\"message\":\"a\\nb\"}", 18);
 	CHECK_STR(e.message, "a b", "newline in a message becomes a space");
+
+	/*
+	 * The cleaner: nothing an endpoint sends reaches the terminal as a
+	 * control.  U+FFFD is EF BF BD.
+	 */
+	{
+		static const struct {
+			const char *in, *want, *what;
+		} cl[] = {
+			{ "a\x1b[31mb", "a [31mb", "C0 (ESC) becomes a space" },
+			{ "a\x7f\x7f b", "a b", "DEL, runs collapse" },
+			{ "a\xc2\x9b" "31mb", "a 31mb",
+			    "C1 CSI (U+009B) becomes a space" },
+			{ "x\xc2\x80y\xc2\x9fz\xc2\x85w", "x y z w",
+			    "C1 U+0080, U+009F, NEL U+0085" },
+			{ "caf\xc3\xa9 \xc2\xa0\xc2\xa9",
+			    "caf\xc3\xa9 \xc2\xa0\xc2\xa9",
+			    "U+00A0 and above are kept" },
+			{ "a\xe2\x80\xa8" "b\xe2\x80\xa9" "c", "a b c",
+			    "U+2028/U+2029 are line breaks: spaces" },
+			{ "evil\xe2\x80\xaegnp.exe",
+			    "evil\xef\xbf\xbdgnp.exe",
+			    "RLO U+202E becomes U+FFFD" },
+			{ "\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xac\xe2\x80\xad",
+			    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+			    "\xef\xbf\xbd", "U+202A..U+202D" },
+			{ "\xe2\x81\xa6" "a\xe2\x81\xa9", "\xef\xbf\xbd" "a"
+			    "\xef\xbf\xbd", "isolates U+2066, U+2069" },
+			{ "\xe2\x81\xa7\xe2\x81\xa8\xe2\x80\x8e\xe2\x80\x8f"
+			    "\xd8\x9c", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+			    "\xef\xbf\xbd\xef\xbf\xbd",
+			    "U+2067, U+2068, LRM, RLM, ALM" },
+			{ "a\xff\xfe" "b", "a\xef\xbf\xbd" "b",
+			    "invalid bytes: one U+FFFD per run" },
+			{ "a\xc2", "a\xef\xbf\xbd", "a cut sequence at the end" },
+			{ "a\xc0\x9b" "b", "a\xef\xbf\xbd" "b",
+			    "overlong CSI is invalid, not a control" },
+			{ "a\xed\xa0\x80" "b", "a\xef\xbf\xbd" "b",
+			    "a lone surrogate is invalid" },
+			{ "\xf0\x9f\x98\x80 ok", "\xf0\x9f\x98\x80 ok",
+			    "4-byte characters are kept" },
+			{ "\x1b\xc2\x9b  x \xc2\x9b", "  x",
+			    "leading controls dropped, trailing trimmed" },
+		};
+		char out[64];
+		size_t k;
+
+		for (k = 0; k < sizeof(cl) / sizeof(cl[0]); k++) {
+			ct_awserr_clean(out, sizeof(out), cl[k].in,
+			    strlen(cl[k].in));
+			CHECK_STR(out, cl[k].want, "clean: %s", cl[k].what);
+		}
+		/* Whole characters only when the room runs out. */
+		CHECK(ct_awserr_clean(out, 5, "ab\xc3\xa9\xc3\xa9", 6) == 4 &&
+		    strcmp(out, "ab\xc3\xa9") == 0, "clean: cut between characters");
+		CHECK(ct_awserr_clean(out, 4, "ab\xe2\x80\xae", 5) == 2 &&
+		    strcmp(out, "ab") == 0, "clean: no room for U+FFFD: cut");
+	}
+	/* End to end: a hostile JSON and XML error body. */
+	{
+		const char *jh = "{\"__type\":\"Bad\\u009b2J\","
+		    "\"message\":\"x\\u009b31my \\u202egnp \\u2028z "
+		    "\\ud800\"}";
+		const char *xh = "<Error><Code>A&#x9b;B</Code><Message>m"
+		    "\xc2\x9b\xe2\x80\xae\xc2\x85</Message></Error>";
+		size_t k;
+		int clean = 1;
+
+		ct_awserr_from_http(&e, "x", 400, jh, strlen(jh));
+		CHECK_STR(e.code, "Bad 2J", "JSON: C1 in the code cleaned");
+		CHECK_STR(e.message, "x 31my \xef\xbf\xbdgnp z \xef\xbf\xbd",
+		    "JSON: C1, RLO, U+2028, lone surrogate cleaned");
+		for (k = 0; e.line[k] != '\0'; k++)
+			if ((unsigned char)e.line[k] == 0xc2 &&
+			    (unsigned char)e.line[k + 1] < 0xa0)
+				clean = 0;
+		CHECK(clean && strchr(e.line, 0x1b) == NULL,
+		    "JSON: the line holds no C1 control: %s", e.line);
+		ct_awserr_from_http(&e, "x", 400, xh, strlen(xh));
+		CHECK_STR(e.code, "A B", "XML: C1 by character reference");
+		CHECK_STR(e.message, "m \xef\xbf\xbd",
+		    "XML: raw C1, RLO, NEL cleaned");
+		ct_awserr_set(&e, CT_AWS_OTHER, "X", "%s", "p\xc2\x9bq");
+		ct_awserr_append(&e, " (%s)", "r\xc2\x9bs");
+		CHECK_STR(e.line, "p q (r s)", "set and append clean too");
+	}
+	{
+		char big[1000];
+		size_t k;
+
+		/* A message of 2-byte characters cut by the line's size. */
+		memcpy(big, "{\"message\":\"", 12);
+		for (k = 12; k + 2 < sizeof(big) - 2; k += 2)
+			memcpy(big + k, "\xc3\xa9", 2);
+		memcpy(big + k, "\"}", 2);
+		ct_awserr_from_http(&e, "cloudtrail LookupEvents (eu-west-1) "
+		    "and a long where to push the line past its size", 400,
+		    big, k + 2);
+		CHECK(ct_utf8_valid_prefix(e.line, strlen(e.line)) ==
+		    strlen(e.line), "a line cut by its size is valid UTF-8");
+	}
 
 	/* XML reader. */
 	const char *doc = "<R><regionInfo><item><regionName>eu-west-1"
