@@ -38,6 +38,11 @@ struct agg_inputs {
  * when everything was read cleanly, 3 (CT_EXIT_PARTIAL) when some input was
  * bad or skipped, 1 when --strict stopped at bad input.
  */
+/* path as messages show it: "(standard input)" for "-", else made safe
+ * for a terminal (ct_awserr_clean): names met walking a directory, S3
+ * keys among them, are anyone's choice.  A static buffer: main thread. */
+const char *agg_show_name(const char *path);
+
 int	agg_run(const struct agg_opts *o, const struct agg_inputs *in,
 	    struct ct_fold *out);
 

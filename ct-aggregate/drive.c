@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "aggregate.h"
+#include "awserr.h"
 #include "exitcodes.h"
 #include "input.h"
 #include "scan.h"
@@ -128,10 +129,15 @@ struct worker {
 	size_t		 bufsize;
 };
 
-static const char *
-show_name(const char *path)
+const char *
+agg_show_name(const char *path)
 {
-	return strcmp(path, "-") == 0 ? "(standard input)" : path;
+	static char shown[4 * 4096];
+
+	if (strcmp(path, "-") == 0)
+		return "(standard input)";
+	ct_awserr_clean(shown, sizeof(shown), path, strlen(path));
+	return shown;
 }
 
 /* ---- messages ------------------------------------------------------------ */
@@ -193,7 +199,7 @@ msg_print(const struct agg_opts *o, const char *dname, const struct msgv *mv,
 		if (m->kind == K_WARN) {
 			if (!warned_control && !o->quiet)
 				fprintf(stderr, "%s: %s: %s\n", PROG,
-				    show_name(name), m->text);
+				    agg_show_name(name), m->text);
 			warned_control = 1;
 			continue;
 		}
@@ -202,13 +208,13 @@ msg_print(const struct agg_opts *o, const char *dname, const struct msgv *mv,
 		shown[m->kind]++;
 		if (m->line > 0 && m->line2 > m->line)
 			fprintf(stderr, "%s: %s:%" PRIu64 ": %s (at line %"
-			    PRIu64 ")\n", PROG, show_name(name),
+			    PRIu64 ")\n", PROG, agg_show_name(name),
 			    m->line + line_base, m->text, m->line2 + line_base);
 		else if (m->line > 0)
 			fprintf(stderr, "%s: %s:%" PRIu64 ": %s\n", PROG,
-			    show_name(name), m->line + line_base, m->text);
+			    agg_show_name(name), m->line + line_base, m->text);
 		else
-			fprintf(stderr, "%s: %s: %s\n", PROG, show_name(name),
+			fprintf(stderr, "%s: %s: %s\n", PROG, agg_show_name(name),
 			    m->text);
 	}
 }

@@ -138,7 +138,7 @@ walk(struct agg_inputs *in, size_t *cap, const char *dir, int depth,
 	size_t n = 0, ncap = 0, i, len;
 
 	if (depth > 64 || (d = opendir(dir)) == NULL) {
-		fprintf(stderr, "%s: %s: %s\n", PROG, dir,
+		fprintf(stderr, "%s: %s: %s\n", PROG, agg_show_name(dir),
 		    depth > 64 ? "directories nested too deep" :
 		    strerror(errno));
 		(*bad)++;
@@ -228,17 +228,20 @@ write_special(const struct ct_summary *s, const char *path)
 	int e;
 
 	if ((f = fopen(path, "w")) == NULL) {
-		fprintf(stderr, "%s: %s: %s\n", PROG, path, strerror(errno));
+		fprintf(stderr, "%s: %s: %s\n", PROG,
+		    agg_show_name(path), strerror(errno));
 		return -1;
 	}
 	if (ct_summary_write(s, f) < 0 || fflush(f) != 0) {
 		e = errno;
 		fclose(f);
-		fprintf(stderr, "%s: %s: %s\n", PROG, path, strerror(e));
+		fprintf(stderr, "%s: %s: %s\n", PROG,
+		    agg_show_name(path), strerror(e));
 		return -1;
 	}
 	if (fclose(f) != 0) {
-		fprintf(stderr, "%s: %s: %s\n", PROG, path, strerror(errno));
+		fprintf(stderr, "%s: %s: %s\n", PROG,
+		    agg_show_name(path), strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -261,7 +264,8 @@ write_file(const struct ct_summary *s, const char *path)
 	tmp = xmalloc(n);
 	snprintf(tmp, n, "%s.XXXXXX", path);
 	if ((fd = mkstemp(tmp)) < 0) {
-		fprintf(stderr, "%s: %s: %s\n", PROG, path, strerror(errno));
+		fprintf(stderr, "%s: %s: %s\n", PROG,
+		    agg_show_name(path), strerror(errno));
 		free(tmp);
 		return -1;
 	}
@@ -291,7 +295,8 @@ write_file(const struct ct_summary *s, const char *path)
 	return 0;
 fail:
 	unlink(tmp);
-	fprintf(stderr, "%s: %s: %s\n", PROG, path, strerror(e));
+	fprintf(stderr, "%s: %s: %s\n", PROG, agg_show_name(path),
+	    strerror(e));
 	free(tmp);
 	return -1;
 }
@@ -326,8 +331,7 @@ merge_inputs(const struct agg_opts *o, const struct agg_inputs *in,
 	ct_buf_init(&text, MERGE_MAX);
 	ct_buf_init(&err, 4096);
 	for (i = 0; i < in->n; i++) {
-		const char *name = strcmp(in->path[i], "-") == 0 ?
-		    "(standard input)" : in->path[i];
+		const char *name = agg_show_name(in->path[i]);
 
 		ct_buf_reset(&text);
 		if ((inp = ct_input_open(in->path[i], &err)) == NULL) {
