@@ -21,7 +21,7 @@ DESTDIR   ?=
 CC        ?= cc
 WARN       = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 HARDEN     = -D_FORTIFY_SOURCE=2 -fstack-protector-strong
-OPT       ?= -O2 -g
+OPT       ?= -O3 -g
 CFLAGS    ?= $(OPT)
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DCT_VERSION='"$(VERSION)"' $(WARN) $(HARDEN) \
              -I/usr/include/freetype2 -Ilib -pthread $(CFLAGS) $(SAN) $(EXTRA_CFLAGS)

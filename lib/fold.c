@@ -21,6 +21,7 @@ ct_fold_init(struct ct_fold *f, const struct ct_fold_opts *o)
 	ct_buf_init(&f->prin, KEY_CAP);
 	ct_buf_init(&f->key, KEY_CAP);
 	ct_buf_init(&f->lastreg, KEY_CAP);
+	ct_buf_init(&f->lastacct, KEY_CAP);
 	f->completed = ct_strmap_new(NULL);
 	if (o->dedup)
 		f->seen = ct_strmap_new(NULL);
@@ -34,6 +35,7 @@ ct_fold_free(struct ct_fold *f)
 	ct_buf_free(&f->prin);
 	ct_buf_free(&f->key);
 	ct_buf_free(&f->lastreg);
+	ct_buf_free(&f->lastacct);
 	ct_strmap_free(f->seen);
 	f->seen = NULL;
 	ct_strmap_free(f->completed);
@@ -113,19 +115,39 @@ add(struct ct_fold *f, enum ct_section sec, const char *cat, size_t catn,
 	ct_summary_add(f->sum, sec, cat, catn, key, keyn, 1);
 }
 
-/* region[0..n) into regions_enabled (cached: records come in runs). */
+/* region[0..n) into regions_enabled, unless noted already. */
 static void
 note_region(struct ct_fold *f, const char *p, size_t n)
 {
-	if (f->lastreg.data != NULL && f->lastreg.len == n &&
-	    memcmp(f->lastreg.data, p, n) == 0)
+	size_t i;
+
+	for (i = 0; i < f->nnoted; i++)
+		if (f->notedn[i] == n && memcmp(f->noted[i], p, n) == 0)
+			return;
+	if (memchr(p, 0, n) != NULL)
 		return;
 	ct_buf_reset(&f->lastreg);
-	if (ct_buf_add(&f->lastreg, p, n) < 0 || memchr(p, 0, n) != NULL) {
-		ct_buf_reset(&f->lastreg);
+	if (ct_buf_add(&f->lastreg, p, n) < 0)
 		return;
-	}
 	ct_meta_add_region_enabled(&f->sum->meta, f->lastreg.data);
+	if (n <= sizeof(f->noted[0]) &&
+	    f->nnoted < sizeof(f->noted) / sizeof(f->noted[0])) {
+		memcpy(f->noted[f->nnoted], p, n);
+		f->notedn[f->nnoted++] = (unsigned char)n;
+	}
+}
+
+/* The recipient account into the metadata, unless it is the last one. */
+static void
+note_account(struct ct_fold *f, const char *p, size_t n)
+{
+	if (f->lastacct.data != NULL && f->lastacct.len == n &&
+	    memcmp(f->lastacct.data, p, n) == 0)
+		return;
+	ct_meta_set_account(&f->sum->meta, p, n);
+	ct_buf_reset(&f->lastacct);
+	if (ct_buf_add(&f->lastacct, p, n) < 0)
+		ct_buf_free(&f->lastacct);
 }
 
 enum ct_fold_result
@@ -215,7 +237,7 @@ ct_fold_record(struct ct_fold *f, struct ct_fold_stream *st,
 		    f->key.data, f->key.len);
 	}
 	if (r->recipient_account_id.p != NULL)
-		ct_meta_set_account(m, r->recipient_account_id.p,
+		note_account(f, r->recipient_account_id.p,
 		    r->recipient_account_id.n);
 	if (r->aws_region.p != NULL)
 		note_region(f, r->aws_region.p, r->aws_region.n);

@@ -53,7 +53,14 @@ struct ct_fold {
 	int		 have_run;
 	int64_t		 run_ts;	/* earliest runTimestamp */
 	struct ct_strmap *seen;		/* --dedup: eventIDs */
-	struct ct_buf	 lastreg;	/* last region added to regions_enabled */
+	struct ct_buf	 lastreg;	/* scratch: a region as a C string */
+	/* Regions already in regions_enabled, and the last recipient
+	 * account set: most records repeat them, and a set insert per
+	 * record (hash, probe, compare) is worth avoiding. */
+	char		 noted[32][24];
+	unsigned char	 notedn[32];
+	size_t		 nnoted;
+	struct ct_buf	 lastacct;
 	struct ct_time_memo day;	/* date of the last eventTime */
 	/*
 	 * Regions with a "complete" end record.  A region that one run left
