@@ -8,7 +8,9 @@
  * The intern table is small and hot (a few hundred principals, API names,
  * regions, agents), and the fold passes the same principal to four
  * sections and the same API name to two in a row, so the last category
- * and key are remembered and a repeat costs one memcmp.  Writing and
+ * and key are remembered and a repeat costs one compare; behind those, a
+ * small table of recent strings, indexed by their length and end bytes,
+ * spares most other lookups the hash of the whole string.  Writing and
  * visiting sort each section's triples once (by precomputed string ranks).
  */
 #include <errno.h>
