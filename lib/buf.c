@@ -47,6 +47,7 @@ ct_buf_reserve(struct ct_buf *b, size_t n)
 		nsize = nsize > SIZE_MAX / 2 ? need : nsize * 2;
 	b->data = xrealloc(b->data, nsize);
 	b->size = nsize;
+	b->data[b->len] = '\0';	/* a new buffer is "" at once */
 	return 0;
 }
 

@@ -32,6 +32,14 @@ main(void)
 	    "an empty append is fine");
 	ct_buf_free(&b);
 
+	/* Making room in a new buffer gives the empty string, not garbage
+	 * (fuzz_creds: an empty <SecretAccessKey/> read past the end). */
+	ct_buf_init(&b, 0);
+	CHECK(ct_buf_reserve(&b, 0) == 0 && b.data != NULL &&
+	    b.data[0] == '\0' && strlen(b.data) == 0,
+	    "reserve on a new buffer leaves a terminated empty string");
+	ct_buf_free(&b);
+
 	/* No cap: many small appends across growth keep every byte. */
 	ct_buf_init(&b, 0);
 	for (i = 0; i < sizeof big; i++)

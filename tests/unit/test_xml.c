@@ -37,5 +37,12 @@ main(void)
 	CHECK(get("<r><v>&#x10000;</v></r>", 23, &b) == 1 &&
 	    strcmp(b.data, "\xf0\x90\x80\x80") == 0, "astral reference");
 	ct_buf_free(&b);
+
+	/* an empty element into a new buffer: "" (not unterminated) */
+	ct_buf_init(&b, 0);
+	CHECK(ct_xml_get("<r><v></v></r>", 14, "v", &b) == 1 &&
+	    b.data != NULL && strlen(b.data) == 0,
+	    "an empty element reads as the empty string");
+	ct_buf_free(&b);
 	return check_done();
 }
