@@ -785,6 +785,16 @@ scan_chunk(const struct agg_opts *o, struct ct_scanner *sc, struct unit *u,
 	ct_scan_set_arg(sc, &cx);
 	if (first && len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
 		pos = 3;
+	else if (first && !last && len < 3 &&
+	    memcmp(buf, "\xef\xbb\xbf", len) == 0) {
+		/* a tiny first chunk that may be the start of a byte order
+		 * mark: the sequential reader decides */
+		u->need_seq = 1;
+		u->stop_off = u->start;
+		u->stop_skip = 0;
+		u->stop_line = 1;
+		return;
+	}
 	for (;;) {
 		size_t lim, vs;
 
@@ -1024,6 +1034,8 @@ commit_chunk(struct pool *p, struct unit *u, struct fstate *fs,
 		    u->stop_off, u->stop_skip,
 		    fstate_line(fs, name, u->start) - 1 + u->stop_line);
 		fs->q.discard = u->stop_discard;
+		if (u->stop_off == 0)	/* the input's start, as read_whole */
+			seq_bom(&fs->q);
 		fs->seq = 1;
 	}
 	if (!fs->seq)
@@ -1353,6 +1365,8 @@ stream_run(const struct agg_opts *o, const char *name, struct ct_fold *out,
 			q.src = stream_src;
 			q.src_arg = &s;
 			q.discard = c->u.stop_discard;
+			if (c->u.stop_off == 0)	/* the input's start */
+				seq_bom(&q);
 			seq = 1;
 		}
 		/* read on until between values at the start of a later chunk */
