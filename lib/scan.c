@@ -7,6 +7,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "bytes.h"
 #include "jstr.h"
 #include "scan.h"
 #include "xalloc.h"
@@ -268,30 +269,11 @@ str_end(struct ct_scanner *sc, const char *p, unsigned *flags, int want_high)
 	}
 }
 
-/* k[0..n) == lit[0..ln): word compares, folded for a constant lit. */
+/* k[0..n) == lit[0..ln) (folded for a constant lit). */
 static inline int
 keq(const char *k, size_t n, const char *lit, size_t ln)
 {
-	uint64_t a, b;
-	size_t i;
-
-	if (n != ln)
-		return 0;
-	if (n >= 8) {
-		for (i = 0; i + 8 <= n; i += 8) {
-			memcpy(&a, k + i, 8);
-			memcpy(&b, lit + i, 8);
-			if (a != b)
-				return 0;
-		}
-		memcpy(&a, k + n - 8, 8);
-		memcpy(&b, lit + n - 8, 8);
-		return a == b;
-	}
-	for (i = 0; i < n; i++)
-		if (k[i] != lit[i])
-			return 0;
-	return 1;
+	return n == ln && ct_bytes_eq(k, lit, n);
 }
 
 /* A literal word (true, NaN, -Infinity...) at p. */

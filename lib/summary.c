@@ -20,6 +20,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "bytes.h"
 #include "json.h"
 #include "jstr.h"
 #include "strmap.h"
@@ -71,31 +72,6 @@ struct ct_sumtab {
 
 static const struct ct_strmap_type owned_str_type = { free };
 
-/* a[0..n) == b[0..n), in line: the strings are short and a call to
- * memcmp costs more than the compare. */
-static inline int
-same_bytes(const char *a, const char *b, size_t n)
-{
-	uint64_t x, y;
-	size_t i;
-
-	if (n < 8) {
-		for (i = 0; i < n; i++)
-			if (a[i] != b[i])
-				return 0;
-		return 1;
-	}
-	for (i = 0; i + 8 < n; i += 8) {
-		memcpy(&x, a + i, 8);
-		memcpy(&y, b + i, 8);
-		if (x != y)
-			return 0;
-	}
-	memcpy(&x, a + n - 8, 8);
-	memcpy(&y, b + n - 8, 8);
-	return x == y;
-}
-
 /* A slot of recent[] for p[0..n): its length and first and last bytes,
  * where principals, agents and API names differ. */
 static inline size_t
@@ -128,10 +104,10 @@ intern(struct ct_sumtab *t, struct lastname *last, const char *p, size_t n)
 	struct lastname *r;
 	int added;
 
-	if (last->p != NULL && last->n == n && same_bytes(last->p, p, n))
+	if (last->p != NULL && last->n == n && ct_bytes_eq(last->p, p, n))
 		return last->id;
 	r = &t->recent[recent_slot(p, n)];
-	if (r->p != NULL && r->n == n && same_bytes(r->p, p, n)) {
+	if (r->p != NULL && r->n == n && ct_bytes_eq(r->p, p, n)) {
 		*last = *r;
 		return r->id;
 	}
@@ -263,11 +239,11 @@ ct_summary_add(struct ct_summary *s, enum ct_section sec, const char *cat,
 	/* Two categories remembered: the fold alternates the principal and
 	 * the region within a record. */
 	if (t->lastcat2.p != NULL && t->lastcat2.n == catn &&
-	    same_bytes(t->lastcat2.p, cat, catn))
+	    ct_bytes_eq(t->lastcat2.p, cat, catn))
 		c = t->lastcat2.id;
 	else {
 		if (t->lastcat.p == NULL || t->lastcat.n != catn ||
-		    !same_bytes(t->lastcat.p, cat, catn))
+		    !ct_bytes_eq(t->lastcat.p, cat, catn))
 			t->lastcat2 = t->lastcat;
 		c = intern(t, &t->lastcat, cat, catn);
 	}
