@@ -20,6 +20,74 @@ enum {
 	NF
 };
 
+/*
+ * Keys by number.  CloudTrail writes a record's keys in the same order
+ * record after record, so each object walker guesses a key from the one
+ * before it in the same kind of object (what followed it last time) and
+ * checks the guess with one compare of the bytes `"key":`.  A right guess
+ * (nearly all of them) costs that compare instead of finding the key's
+ * end and looking it up; a wrong one costs the compare, then the key is
+ * read and looked up as before.  Only a guess that matches byte for byte,
+ * closing quote and colon included, is taken, so a key spelled with
+ * escapes still goes the slow way and means what it decodes to.  The
+ * list holds the keys the walkers act on and the ones records commonly
+ * carry around them (a guess needs both ends known).
+ */
+#define SCAN_KEYS(X)							\
+	X(OTHER, "") X(START, "")					\
+	X(eventVersion, "eventVersion") X(userIdentity, "userIdentity")	\
+	X(eventTime, "eventTime") X(eventSource, "eventSource")		\
+	X(eventName, "eventName") X(awsRegion, "awsRegion")		\
+	X(sourceIPAddress, "sourceIPAddress") X(userAgent, "userAgent")	\
+	X(errorCode, "errorCode") X(errorMessage, "errorMessage")	\
+	X(requestParameters, "requestParameters")			\
+	X(responseElements, "responseElements")				\
+	X(additionalEventData, "additionalEventData")			\
+	X(requestID, "requestID") X(eventID, "eventID")			\
+	X(readOnly, "readOnly") X(resources, "resources")		\
+	X(eventType, "eventType") X(apiVersion, "apiVersion")		\
+	X(managementEvent, "managementEvent")				\
+	X(recipientAccountId, "recipientAccountId")			\
+	X(serviceEventDetails, "serviceEventDetails")			\
+	X(sharedEventID, "sharedEventID") X(vpcEndpointId, "vpcEndpointId") \
+	X(vpcEndpointAccountId, "vpcEndpointAccountId")			\
+	X(eventCategory, "eventCategory") X(tlsDetails, "tlsDetails")	\
+	X(sessionCredentialFromConsole, "sessionCredentialFromConsole")	\
+	X(edgeDeviceDetails, "edgeDeviceDetails")			\
+	X(insightDetails, "insightDetails") X(addendum, "addendum")	\
+	X(Records, "Records") X(Events, "Events")			\
+	X(CloudTrailEvent, "CloudTrailEvent") X(ctFetch, "ctFetch")	\
+	X(detail, "detail") X(detail_type, "detail-type")		\
+	X(digestStartTime, "digestStartTime")				\
+	X(digestEndTime, "digestEndTime") X(NextToken, "NextToken")	\
+	X(EventId, "EventId") X(EventName, "EventName")			\
+	X(ReadOnly, "ReadOnly") X(AccessKeyId, "AccessKeyId")		\
+	X(EventTime, "EventTime") X(EventSource, "EventSource")		\
+	X(Username, "Username") X(Resources, "Resources")		\
+	X(type, "type") X(principalId, "principalId") X(arn, "arn")	\
+	X(accountId, "accountId") X(accessKeyId, "accessKeyId")		\
+	X(userName, "userName") X(sessionContext, "sessionContext")	\
+	X(invokedBy, "invokedBy") X(onBehalfOf, "onBehalfOf")		\
+	X(identityProvider, "identityProvider")				\
+	X(credentialId, "credentialId") X(inScopeOf, "inScopeOf")	\
+	X(sessionIssuer, "sessionIssuer")				\
+	X(webIdFederationData, "webIdFederationData")			\
+	X(attributes, "attributes") X(sourceIdentity, "sourceIdentity")	\
+	X(ec2RoleDelivery, "ec2RoleDelivery")				\
+	X(assumedRoot, "assumedRoot") X(userId, "userId")		\
+	X(identityStoreArn, "identityStoreArn")
+
+#define SCAN_KEY_ENUM(id, s)	K_##id,
+#define SCAN_KEY_NAME(id, s)	s,
+enum { SCAN_KEYS(SCAN_KEY_ENUM) NKEYS };
+static const char *const key_name[NKEYS] = { SCAN_KEYS(SCAN_KEY_NAME) };
+
+/* Kinds of object, each with its own guesses. */
+enum {
+	KIND_RECORD, KIND_IDENTITY, KIND_SESSION, KIND_ISSUER, KIND_OBO,
+	KIND_RESP, NKINDS
+};
+
 /* Longest decoded string kept; longer ones are cut (a record field). */
 #define SLOT_CAP	((size_t)1 << 30)
 
@@ -43,6 +111,8 @@ struct ct_scanner {
 	size_t		 repaired[CT_SCAN_LEVELS + 1];
 	struct ct_buf	 slot[CT_SCAN_LEVELS + 1][NF];
 	struct ct_buf	 key;
+	/* the key guessed after each key, by kind (see SCAN_KEYS) */
+	unsigned char	 guess[NKINDS][NKEYS];
 };
 
 #define STR_ESC		1u
@@ -494,7 +564,7 @@ decode_into(struct ct_scanner *sc, int level, int f, const char *p, size_t n,
 }
 
 /* A string value for field f, or missing for any other value. */
-static const char *
+static inline __attribute__((always_inline)) const char *
 str_field(struct ct_scanner *sc, const char *p, int level, int f,
     struct ct_str *out)
 {
@@ -582,24 +652,138 @@ object_open(struct ct_scanner *sc, const char *p, const char **endp)
 
 #define KEQ(k, n, lit) keq((k), (n), lit, sizeof(lit) - 1)
 
+/* `"key":` of each key, zero padded: what a guess is checked against. */
+#define KEYPAT_MAX	32
+static struct keypat {
+	unsigned char	len;
+	char		pat[KEYPAT_MAX];
+} keypat[NKEYS];
+
+/* Open-addressed lookup of a read key, built once. */
+#define KEYHASH_SIZE	256
+static unsigned char keyhash[KEYHASH_SIZE];
+
+static inline unsigned
+key_hash(const char *k, size_t n)
+{
+	return (unsigned)(n * 7 + (unsigned char)k[0] * 3 +
+	    (unsigned char)k[n - 1] * 5 + (unsigned char)k[n / 2]) %
+	    KEYHASH_SIZE;
+}
+
+static void __attribute__((constructor))
+keys_init(void)
+{
+	unsigned h;
+	size_t n;
+	int i;
+
+	for (i = K_START + 1; i < NKEYS; i++) {
+		n = strlen(key_name[i]);
+		/* `"` name `":` and the value's first byte must fit */
+		if (n + 4 > KEYPAT_MAX)
+			abort();
+		keypat[i].len = (unsigned char)(n + 3);
+		keypat[i].pat[0] = '"';
+		memcpy(keypat[i].pat + 1, key_name[i], n);
+		keypat[i].pat[n + 1] = '"';
+		keypat[i].pat[n + 2] = ':';
+		for (h = key_hash(key_name[i], n); keyhash[h] != 0;
+		    h = (h + 1) % KEYHASH_SIZE)
+			;
+		keyhash[h] = (unsigned char)i;
+	}
+}
+
+/* The number of key k[0..n), K_OTHER if it is none of ours. */
+static inline int
+key_lookup(const char *k, size_t n)
+{
+	unsigned h;
+	int i;
+
+	if (n == 0 || n + 4 > KEYPAT_MAX)
+		return K_OTHER;
+	for (h = key_hash(k, n); (i = keyhash[h]) != 0;
+	    h = (h + 1) % KEYHASH_SIZE)
+		if (keypat[i].len == n + 3 && ct_bytes_eq(k, key_name[i], n))
+			return i;
+	return K_OTHER;
+}
+
+/* p[0..keypat[i].len) is `"key":` of key i (32 bytes readable at p). */
+static inline int
+key_at(const char *p, int i)
+{
+	const struct keypat *kp = &keypat[i];
+#if defined(__SSE2__)
+	__m128i a, b;
+	unsigned m;
+
+	a = _mm_loadu_si128((const void *)p);
+	b = _mm_loadu_si128((const void *)kp->pat);
+	m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(a, b));
+	if (kp->len <= 16) {
+		unsigned want = (1u << kp->len) - 1;
+
+		return (m & want) == want;
+	}
+	if (m != 0xffff)
+		return 0;
+	a = _mm_loadu_si128((const void *)(p + kp->len - 16));
+	b = _mm_loadu_si128((const void *)(kp->pat + kp->len - 16));
+	return _mm_movemask_epi8(_mm_cmpeq_epi8(a, b)) == 0xffff;
+#else
+	return ct_bytes_eq(p, kp->pat, kp->len);
+#endif
+}
+
+/*
+ * member_key, by number: *key is the previous key of this object (K_START
+ * before the first) and becomes this one's.  Returns the value start.
+ */
+static inline __attribute__((always_inline)) const char *
+member_key_id(struct ct_scanner *sc, const char *p, int kind, int *key)
+{
+	const char *k;
+	size_t kn;
+	int guess = sc->guess[kind][*key], id;
+
+	if (guess != K_OTHER && sc->end - p >= KEYPAT_MAX && key_at(p, guess) &&
+	    (unsigned char)p[keypat[guess].len] > ' ') {
+		*key = guess;
+		return p + keypat[guess].len;
+	}
+	p = member_key(sc, p, &k, &kn);
+	id = key_lookup(k, kn);
+	sc->guess[kind][*key] = (unsigned char)id;
+	*key = id;
+	return p;
+}
+
 /* sessionIssuer {arn, type} */
 static const char *
 issuer_object(struct ct_scanner *sc, const char *p, int level,
     struct ct_identity *id)
 {
-	const char *k, *endp = NULL;
-	size_t kn;
+	const char *endp = NULL;
+	int key = K_START;
 
 	id->issuer_arn.p = id->issuer_type.p = NULL;
 	for (p = object_open(sc, p, &endp); p != NULL;
 	    p = member_next(sc, p, &endp)) {
-		p = member_key(sc, p, &k, &kn);
-		if (KEQ(k, kn, "arn"))
+		p = member_key_id(sc, p, KIND_ISSUER, &key);
+		switch (key) {
+		case K_arn:
 			p = str_field(sc, p, level, F_ISS_ARN, &id->issuer_arn);
-		else if (KEQ(k, kn, "type"))
+			break;
+		case K_type:
 			p = str_field(sc, p, level, F_ISS_TYPE, &id->issuer_type);
-		else
+			break;
+		default:
 			p = skip_any(sc, p);
+			break;
+		}
 	}
 	sc->depth--;
 	return endp;
@@ -609,14 +793,14 @@ static const char *
 session_object(struct ct_scanner *sc, const char *p, int level,
     struct ct_identity *id)
 {
-	const char *k, *endp = NULL;
-	size_t kn;
+	const char *endp = NULL;
+	int key = K_START;
 
 	id->issuer_arn.p = id->issuer_type.p = NULL;
 	for (p = object_open(sc, p, &endp); p != NULL;
 	    p = member_next(sc, p, &endp)) {
-		p = member_key(sc, p, &k, &kn);
-		if (KEQ(k, kn, "sessionIssuer")) {
+		p = member_key_id(sc, p, KIND_SESSION, &key);
+		if (key == K_sessionIssuer) {
 			if (*p == '{')
 				p = issuer_object(sc, p + 1, level, id);
 			else {
@@ -634,20 +818,25 @@ static const char *
 obo_object(struct ct_scanner *sc, const char *p, int level,
     struct ct_identity *id)
 {
-	const char *k, *endp = NULL;
-	size_t kn;
+	const char *endp = NULL;
+	int key = K_START;
 
 	id->obo_store_arn.p = id->obo_user_id.p = NULL;
 	for (p = object_open(sc, p, &endp); p != NULL;
 	    p = member_next(sc, p, &endp)) {
-		p = member_key(sc, p, &k, &kn);
-		if (KEQ(k, kn, "identityStoreArn"))
+		p = member_key_id(sc, p, KIND_OBO, &key);
+		switch (key) {
+		case K_identityStoreArn:
 			p = str_field(sc, p, level, F_OBO_STORE,
 			    &id->obo_store_arn);
-		else if (KEQ(k, kn, "userId"))
+			break;
+		case K_userId:
 			p = str_field(sc, p, level, F_OBO_USER, &id->obo_user_id);
-		else
+			break;
+		default:
 			p = skip_any(sc, p);
+			break;
+		}
 	}
 	sc->depth--;
 	return endp;
@@ -657,79 +846,57 @@ static const char *
 identity_object(struct ct_scanner *sc, const char *p, int level,
     struct ct_identity *id)
 {
-	const char *k, *endp = NULL;
-	size_t kn;
+	const char *endp = NULL;
+	int key = K_START;
 
 	memset(id, 0, sizeof(*id));
 	id->present = 1;
 	for (p = object_open(sc, p, &endp); p != NULL;
 	    p = member_next(sc, p, &endp)) {
-		p = member_key(sc, p, &k, &kn);
-		switch (kn) {
-		case 3:
-			if (KEQ(k, kn, "arn")) {
-				p = str_field(sc, p, level, F_ARN, &id->arn);
-				continue;
+		p = member_key_id(sc, p, KIND_IDENTITY, &key);
+		switch (key) {
+		case K_arn:
+			p = str_field(sc, p, level, F_ARN, &id->arn);
+			break;
+		case K_type:
+			p = str_field(sc, p, level, F_TYPE, &id->type);
+			break;
+		case K_userName:
+			p = str_field(sc, p, level, F_USER, &id->user_name);
+			break;
+		case K_accountId:
+			p = str_field(sc, p, level, F_ACCT, &id->account_id);
+			break;
+		case K_invokedBy:
+			p = str_field(sc, p, level, F_INVOKED, &id->invoked_by);
+			break;
+		case K_principalId:
+			p = str_field(sc, p, level, F_PRINC, &id->principal_id);
+			break;
+		case K_onBehalfOf:
+			if (*p == '{') {
+				id->has_on_behalf_of = 1;
+				p = obo_object(sc, p + 1, level, id);
+			} else {
+				id->has_on_behalf_of = 0;
+				id->obo_store_arn.p = NULL;
+				id->obo_user_id.p = NULL;
+				p = skip_any(sc, p);
 			}
 			break;
-		case 4:
-			if (KEQ(k, kn, "type")) {
-				p = str_field(sc, p, level, F_TYPE, &id->type);
-				continue;
+		case K_sessionContext:
+			if (*p == '{')
+				p = session_object(sc, p + 1, level, id);
+			else {
+				id->issuer_arn.p = NULL;
+				id->issuer_type.p = NULL;
+				p = skip_any(sc, p);
 			}
 			break;
-		case 8:
-			if (KEQ(k, kn, "userName")) {
-				p = str_field(sc, p, level, F_USER, &id->user_name);
-				continue;
-			}
-			break;
-		case 9:
-			if (KEQ(k, kn, "accountId")) {
-				p = str_field(sc, p, level, F_ACCT, &id->account_id);
-				continue;
-			}
-			if (KEQ(k, kn, "invokedBy")) {
-				p = str_field(sc, p, level, F_INVOKED,
-				    &id->invoked_by);
-				continue;
-			}
-			break;
-		case 10:
-			if (KEQ(k, kn, "onBehalfOf")) {
-				if (*p == '{') {
-					id->has_on_behalf_of = 1;
-					p = obo_object(sc, p + 1, level, id);
-				} else {
-					id->has_on_behalf_of = 0;
-					id->obo_store_arn.p = NULL;
-					id->obo_user_id.p = NULL;
-					p = skip_any(sc, p);
-				}
-				continue;
-			}
-			break;
-		case 11:
-			if (KEQ(k, kn, "principalId")) {
-				p = str_field(sc, p, level, F_PRINC,
-				    &id->principal_id);
-				continue;
-			}
-			break;
-		case 14:
-			if (KEQ(k, kn, "sessionContext")) {
-				if (*p == '{')
-					p = session_object(sc, p + 1, level, id);
-				else {
-					id->issuer_arn.p = NULL;
-					id->issuer_type.p = NULL;
-					p = skip_any(sc, p);
-				}
-				continue;
-			}
+		default:
+			p = skip_any(sc, p);
 			break;
 		}
-		p = skip_any(sc, p);
 	}
 	sc->depth--;
 	return endp;
@@ -740,17 +907,17 @@ static const char *
 resp_object(struct ct_scanner *sc, const char *p, int level,
     struct ct_record *r, int *failed)
 {
-	const char *k, *endp = NULL;
-	size_t kn;
+	const char *endp = NULL;
+	int key = K_START;
 
 	for (p = object_open(sc, p, &endp); p != NULL;
 	    p = member_next(sc, p, &endp)) {
-		p = member_key(sc, p, &k, &kn);
-		if (KEQ(k, kn, "errorCode")) {
+		p = member_key_id(sc, p, KIND_RESP, &key);
+		if (key == K_errorCode) {
 			*failed = 1;
 			p = str_field(sc, p, level, F_RESPERR,
 			    &r->resp_error_code);
-		} else if (KEQ(k, kn, "errorMessage")) {
+		} else if (key == K_errorMessage) {
 			*failed = 1;
 			p = skip_any(sc, p);
 		} else
@@ -856,10 +1023,10 @@ env_object(struct ct_scanner *sc, const char *p, int level, int hold,
 {
 	struct ct_record *r;
 	struct ct_str cte = { NULL, 0 }, dtype = { NULL, 0 };
-	const char *k, *endp = NULL, *q;
-	size_t kn, myoff;
+	const char *endp = NULL, *q;
+	size_t myoff;
 	int has_err = 0, resp_failed = 0, wrapper = 0, ctl = 0, digest = 0;
-	int detail = 0;
+	int detail = 0, key = K_START;
 
 	if (level >= CT_SCAN_LEVELS) {
 		q = skip_value(sc, vstart);
@@ -873,149 +1040,91 @@ env_object(struct ct_scanner *sc, const char *p, int level, int hold,
 	sc->repaired[level] = 0;
 	for (p = object_open(sc, p, &endp); p != NULL;
 	    p = member_next(sc, p, &endp)) {
-		p = member_key(sc, p, &k, &kn);
-		switch (kn) {
-		case 6:
-			if (KEQ(k, kn, "Events"))
-				goto list;
-			if (KEQ(k, kn, "detail")) {
-				if (*p == '{' && level + 1 < CT_SCAN_LEVELS) {
-					size_t save = sc->cur_off;
+		p = member_key_id(sc, p, KIND_RECORD, &key);
+		switch (key) {
+		case K_eventSource:
+			p = str_field(sc, p, level, F_SOURCE, &r->event_source);
+			break;
+		case K_eventName:
+			p = str_field(sc, p, level, F_NAME, &r->event_name);
+			break;
+		case K_eventTime:
+			p = str_field(sc, p, level, F_TIME, &r->event_time);
+			break;
+		case K_awsRegion:
+			p = str_field(sc, p, level, F_REGION, &r->aws_region);
+			break;
+		case K_sourceIPAddress:
+			p = str_field(sc, p, level, F_IP, &r->source_ip);
+			break;
+		case K_userAgent:
+			p = str_field(sc, p, level, F_UA, &r->user_agent);
+			break;
+		case K_eventID:
+			p = str_field(sc, p, level, F_EVID, &r->event_id);
+			break;
+		case K_recipientAccountId:
+			p = str_field(sc, p, level, F_RECIP,
+			    &r->recipient_account_id);
+			break;
+		case K_errorCode:
+			has_err = 1;
+			p = str_field(sc, p, level, F_ERR, &r->error_code);
+			break;
+		case K_errorMessage:
+			has_err = 1;
+			p = skip_any(sc, p);
+			break;
+		case K_userIdentity:
+			if (*p == '{')
+				p = identity_object(sc, p + 1, level, &r->id);
+			else {
+				memset(&r->id, 0, sizeof(r->id));
+				p = skip_any(sc, p);
+			}
+			break;
+		case K_responseElements:
+			r->resp_error_code.p = NULL;
+			resp_failed = 0;
+			if (*p == '{')
+				p = resp_object(sc, p + 1, level, r, &resp_failed);
+			else
+				p = skip_any(sc, p);
+			break;
+		case K_CloudTrailEvent:
+			p = str_field(sc, p, level, F_CTE, &cte);
+			break;
+		case K_detail_type:
+			p = str_field(sc, p, level, F_DTYPE, &dtype);
+			break;
+		case K_detail:
+			if (*p == '{' && level + 1 < CT_SCAN_LEVELS) {
+				size_t save = sc->cur_off;
 
-					sc->cur_off = myoff;
-					p = env_object(sc, p + 1, level + 1, 1, p);
-					sc->cur_off = save;
-					detail = 1;
-				} else {
-					detail = 0;
-					p = skip_any(sc, p);
-				}
-				continue;
-			}
-			break;
-		case 7:
-			if (KEQ(k, kn, "eventID")) {
-				p = str_field(sc, p, level, F_EVID, &r->event_id);
-				continue;
-			}
-			if (KEQ(k, kn, "Records"))
-				goto list;
-			if (KEQ(k, kn, "ctFetch")) {
-				ctl = 1;
+				sc->cur_off = myoff;
+				p = env_object(sc, p + 1, level + 1, 1, p);
+				sc->cur_off = save;
+				detail = 1;
+			} else {
+				detail = 0;
 				p = skip_any(sc, p);
-				continue;
 			}
 			break;
-		case 9:
-			switch (k[0]) {
-			case 'e':
-				if (KEQ(k, kn, "eventName")) {
-					p = str_field(sc, p, level, F_NAME,
-					    &r->event_name);
-					continue;
-				}
-				if (KEQ(k, kn, "eventTime")) {
-					p = str_field(sc, p, level, F_TIME,
-					    &r->event_time);
-					continue;
-				}
-				if (KEQ(k, kn, "errorCode")) {
-					has_err = 1;
-					p = str_field(sc, p, level, F_ERR,
-					    &r->error_code);
-					continue;
-				}
-				break;
-			case 'a':
-				if (KEQ(k, kn, "awsRegion")) {
-					p = str_field(sc, p, level, F_REGION,
-					    &r->aws_region);
-					continue;
-				}
-				break;
-			case 'u':
-				if (KEQ(k, kn, "userAgent")) {
-					p = str_field(sc, p, level, F_UA,
-					    &r->user_agent);
-					continue;
-				}
+		case K_ctFetch:
+			ctl = 1;
+			p = skip_any(sc, p);
+			break;
+		case K_digestStartTime:
+		case K_digestEndTime:
+			digest = 1;
+			p = skip_any(sc, p);
+			break;
+		case K_Records:
+		case K_Events:
+			if (*p != '[') {
+				p = skip_any(sc, p);
 				break;
 			}
-			break;
-		case 11:
-			if (KEQ(k, kn, "eventSource")) {
-				p = str_field(sc, p, level, F_SOURCE,
-				    &r->event_source);
-				continue;
-			}
-			if (KEQ(k, kn, "detail-type")) {
-				p = str_field(sc, p, level, F_DTYPE, &dtype);
-				continue;
-			}
-			break;
-		case 12:
-			if (KEQ(k, kn, "userIdentity")) {
-				if (*p == '{')
-					p = identity_object(sc, p + 1, level,
-					    &r->id);
-				else {
-					memset(&r->id, 0, sizeof(r->id));
-					p = skip_any(sc, p);
-				}
-				continue;
-			}
-			if (KEQ(k, kn, "errorMessage")) {
-				has_err = 1;
-				p = skip_any(sc, p);
-				continue;
-			}
-			break;
-		case 13:
-			if (KEQ(k, kn, "digestEndTime")) {
-				digest = 1;
-				p = skip_any(sc, p);
-				continue;
-			}
-			break;
-		case 15:
-			if (KEQ(k, kn, "sourceIPAddress")) {
-				p = str_field(sc, p, level, F_IP, &r->source_ip);
-				continue;
-			}
-			if (KEQ(k, kn, "CloudTrailEvent")) {
-				p = str_field(sc, p, level, F_CTE, &cte);
-				continue;
-			}
-			if (KEQ(k, kn, "digestStartTime")) {
-				digest = 1;
-				p = skip_any(sc, p);
-				continue;
-			}
-			break;
-		case 16:
-			if (KEQ(k, kn, "responseElements")) {
-				r->resp_error_code.p = NULL;
-				resp_failed = 0;
-				if (*p == '{')
-					p = resp_object(sc, p + 1, level, r,
-					    &resp_failed);
-				else
-					p = skip_any(sc, p);
-				continue;
-			}
-			break;
-		case 18:
-			if (KEQ(k, kn, "recipientAccountId")) {
-				p = str_field(sc, p, level, F_RECIP,
-				    &r->recipient_account_id);
-				continue;
-			}
-			break;
-		}
-		p = skip_any(sc, p);
-		continue;
-list:
-		if (*p == '[') {
 			wrapper = 1;
 			if (level + 1 < CT_SCAN_LEVELS)
 				p = env_array(sc, p + 1, level + 1);
@@ -1027,8 +1136,11 @@ list:
 				eff_skipped(sc,
 				    "records nested too deep in envelopes");
 			}
-		} else
+			break;
+		default:
 			p = skip_any(sc, p);
+			break;
+		}
 	}
 	sc->depth--;
 	r->failed = has_err || resp_failed;
