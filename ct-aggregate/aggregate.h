@@ -26,15 +26,27 @@ struct agg_opts {
 	size_t		 max_value;	/* longest value buffered */
 };
 
-/* The inputs, in order: paths ("-" is standard input). */
-struct agg_inputs {
-	char		**path;
-	size_t		  n;
-};
+/*
+ * The inputs, in order, listed as they are needed (inputs.c): the paths
+ * given ("-" is standard input; none given means "-") and the files wanted
+ * under the directories given, walked in sorted order.
+ */
+struct agg_inputs;
+
+struct agg_inputs *agg_inputs_new(int argc, char **argv);
+/*
+ * The next input: 1 and *path (kept by in until agg_inputs_free).  *err is
+ * NULL, or for a directory that could not be read, why (valid until the
+ * next call).  0 when there are no more.
+ */
+int	agg_inputs_next(struct agg_inputs *in, const char **path,
+	    const char **err);
+void	agg_inputs_free(struct agg_inputs *in);
 
 /*
  * Read every input into out (initialised by the caller with o->fold).
- * Messages go to stderr as they are committed, in input order.  Returns 0
+ * Messages go to stderr as they are committed, in input order; a directory
+ * that cannot be read is bad input like a file that cannot.  Returns 0
  * when everything was read cleanly, 3 (CT_EXIT_PARTIAL) when some input was
  * bad or skipped, 1 when --strict stopped at bad input.
  */
@@ -43,7 +55,7 @@ struct agg_inputs {
  * keys among them, are anyone's choice.  A static buffer: main thread. */
 const char *agg_show_name(const char *path);
 
-int	agg_run(const struct agg_opts *o, const struct agg_inputs *in,
+int	agg_run(const struct agg_opts *o, struct agg_inputs *in,
 	    struct ct_fold *out);
 
 #endif

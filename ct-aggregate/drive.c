@@ -84,8 +84,9 @@ struct ctx {
 struct unit {
 	int		 is_chunk;
 	int		 is_stream;	/* read by the main thread, in chunks */
-	size_t		 file;		/* index into the inputs */
-	size_t		 nfiles;	/* whole units: files file.. file+n-1 */
+	char		*note;		/* a directory that cannot be read: why */
+	const char	**path;		/* the unit's files (borrowed names) */
+	size_t		 nfiles;	/* whole units: several; else 1 */
 	size_t		 k, nchunks;
 	off_t		 start, end;	/* chunk byte range */
 	off_t		 size;		/* file size (chunks) */
@@ -118,13 +119,13 @@ struct unit {
 
 struct pool {
 	const struct agg_opts *o;
-	const struct agg_inputs *in;
+	struct agg_inputs *in;
 	struct unit	**blk;
 	size_t		 nblk;
 	size_t		 made;		/* units planned, the open group too */
 	size_t		 nu;		/* units published to the workers */
 	int		 all;		/* every input planned and published */
-	size_t		 plan_next;	/* next input to plan */
+	int		 listed;	/* every input listed */
 	struct unit	*group;		/* the open group, or NULL */
 	off_t		 gbytes;	/* ... and its bytes */
 	pthread_mutex_t	 mu;
@@ -725,7 +726,7 @@ static void
 read_chunk(struct worker *w, struct unit *u)
 {
 	const struct agg_opts *o = w->pool->o;
-	const char *path = w->pool->in->path[u->file];
+	const char *path = u->path[0];
 	struct ct_input *in;
 	struct ct_buf err;
 	size_t len, got = 0;
@@ -874,7 +875,7 @@ worker_do(struct worker *w, struct unit *u)
 {
 	struct pool *p = w->pool;
 
-	if (u->is_stream)
+	if (u->is_stream || u->note != NULL)
 		;	/* the main thread's, at its turn */
 	else if (u->is_chunk)
 		read_chunk(w, u);
@@ -882,10 +883,10 @@ worker_do(struct worker *w, struct unit *u)
 		size_t f;
 		int fr;
 
-		for (f = u->file; f < u->file + u->nfiles; f++) {
+		for (f = 0; f < u->nfiles; f++) {
 			fr = 0;
-			u->msgs.name = p->in->path[f];
-			u->strict_hit = read_whole(p->o, p->in->path[f],
+			u->msgs.name = u->path[f];
+			u->strict_hit = read_whole(p->o, u->path[f],
 			    &w->fold, &u->msgs, w->sc, &fr);
 			u->files_read += fr;
 			if (u->strict_hit)
@@ -1006,7 +1007,7 @@ commit_chunk(struct pool *p, struct unit *u, struct fstate *fs,
     struct ct_fold *main_fold, uint64_t *files_read)
 {
 	const struct agg_opts *o = p->o;
-	const char *name = p->in->path[u->file];
+	const char *name = u->path[0];
 	struct ct_buf err;
 	off_t target;
 	uint64_t at;
@@ -1103,6 +1104,10 @@ unit_free(struct unit *u)
 	u->has_fold = 0;
 	msg_free(&u->msgs);
 	ct_fold_stream_free(&u->st_end);
+	free(u->path);
+	u->path = NULL;
+	free(u->note);
+	u->note = NULL;
 }
 
 
@@ -1491,12 +1496,23 @@ unit_new(struct pool *p)
 	return UNIT(p, p->made - 1);
 }
 
-/* Plan input i: a unit, chunks of one, or a place in the open group. */
+/* A new unit of file path, or of path's files to come (a group). */
+static struct unit *
+unit_of(struct pool *p, const char *path, size_t cap)
+{
+	struct unit *u = unit_new(p);
+
+	u->path = xmalloc(cap * sizeof(*u->path));
+	u->path[0] = path;
+	u->nfiles = 1;
+	return u;
+}
+
+/* Plan one input: a unit, chunks of one, or a place in the open group. */
 static void
-plan_input(struct pool *p, size_t i)
+plan_input(struct pool *p, const char *path)
 {
 	const struct agg_opts *o = p->o;
-	const char *path = p->in->path[i];
 	struct ct_buf err;
 	struct ct_input *in = NULL;
 	struct stat sb;
@@ -1523,23 +1539,22 @@ plan_input(struct pool *p, size_t i)
 	if (n == 1 && !stream && p->group != NULL &&
 	    p->group->nfiles < GROUP_FILES && have &&
 	    p->gbytes + sb.st_size <= GROUP_BYTES) {
-		p->group->nfiles++;
+		p->group->path[p->group->nfiles++] = path;
 		p->gbytes += sb.st_size;
 		goto out;
 	}
 	p->group = NULL;
 	for (k = 0; k < n; k++) {
-		u = unit_new(p);
-		u->file = i;
-		u->nfiles = 1;
-		u->is_stream = stream;
 		if (n == 1) {
+			u = unit_of(p, path, !stream && have ? GROUP_FILES : 1);
+			u->is_stream = stream;
 			if (!stream && have) {
 				p->group = u;
 				p->gbytes = sb.st_size;
 			}
 			continue;
 		}
+		u = unit_of(p, path, 1);
 		u->is_chunk = 1;
 		u->k = k;
 		u->nchunks = n;
@@ -1563,28 +1578,38 @@ out:
 static void
 plan_ahead(struct pool *p, size_t want)
 {
+	const char *path, *why;
 	size_t nu = p->nu;
+	struct unit *u;
 
 	if (p->all)
 		return;
-	while (nu < want && p->plan_next < p->in->n) {
-		plan_input(p, p->plan_next++);
+	while (nu < want && !p->listed) {
+		if (!agg_inputs_next(p->in, &path, &why))
+			p->listed = 1;
+		else if (why != NULL) {
+			/* said at its turn, like the files around it */
+			p->group = NULL;
+			u = unit_of(p, path, 1);
+			u->note = xstrdup(why);
+		} else
+			plan_input(p, path);
 		nu = p->made - (p->group != NULL);
 	}
-	if (p->plan_next == p->in->n) {
+	if (p->listed) {
 		p->group = NULL;
 		nu = p->made;
 	}
 	pthread_mutex_lock(&p->mu);
 	p->nu = nu;
-	p->all = p->plan_next == p->in->n;
+	p->all = p->listed;
 	if (p->room_waiters > 0)
 		pthread_cond_broadcast(&p->cv_room);
 	pthread_mutex_unlock(&p->mu);
 }
 
 int
-agg_run(const struct agg_opts *o, const struct agg_inputs *in,
+agg_run(const struct agg_opts *o, struct agg_inputs *in,
     struct ct_fold *out)
 {
 	struct pool p;
@@ -1635,12 +1660,20 @@ agg_run(const struct agg_opts *o, const struct agg_inputs *in,
 			p.waiting = 0;
 			pthread_mutex_unlock(&p.mu);
 		}
-		if (u->is_stream)
-			stop = stream_run(o, in->path[u->file], out, &files_read);
+		if (u->note != NULL) {
+			if (shown[K_MAL] < SHOW_MAX) {
+				fprintf(stderr, "%s: %s: %s\n", PROG,
+				    agg_show_name(u->path[0]), u->note);
+				shown[K_MAL]++;
+			}
+			out->sum->meta.values_malformed++;
+			stop = o->strict;
+		} else if (u->is_stream)
+			stop = stream_run(o, u->path[0], out, &files_read);
 		else if (u->is_chunk)
 			stop = commit_chunk(&p, u, &fs, out, &files_read);
 		else {
-			msg_print(o, in->path[u->file], &u->msgs, 0);
+			msg_print(o, u->path[0], &u->msgs, 0);
 			files_read += (uint64_t)u->files_read;
 			stop = u->strict_hit;
 		}
@@ -1654,7 +1687,7 @@ agg_run(const struct agg_opts *o, const struct agg_inputs *in,
 		pthread_mutex_unlock(&p.mu);
 	}
 	if (stop && i > 0 && UNIT(&p, i - 1)->is_chunk && fs.seq)
-		fstate_seq_end(&fs, o, in->path[UNIT(&p, i - 1)->file]);
+		fstate_seq_end(&fs, o, UNIT(&p, i - 1)->path[0]);
 	for (k = 0; k < nw; k++) {
 		if (nw > 1)
 			pthread_join(w[k].tid, NULL);

@@ -1,14 +1,13 @@
 /*
  * ct-aggregate - fold a stream of CloudTrail records into one summary.
  *
- * main reads the options, lists the inputs (directories walked, sorted),
- * hands them to agg_run (drive.c), then writes the summary to stdout or
+ * main reads the options, hands the inputs (inputs.c: directories walked,
+ * sorted) to agg_run (drive.c), then writes the summary to stdout or
  * atomically to -o FILE.  With --merge the inputs are summaries instead.
  */
 #include <sys/stat.h>
 #include <sys/types.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -90,97 +89,6 @@ static int
 parse_time(const char *s, int64_t *t)
 {
 	return ct_time_parse(s, strlen(s), t);
-}
-
-/* ---- inputs -------------------------------------------------------------- */
-
-static void
-add_path(struct agg_inputs *in, size_t *cap, const char *p)
-{
-	if (in->n == *cap) {
-		*cap = *cap ? *cap * 2 : 16;
-		in->path = xrealloc(in->path, *cap * sizeof(*in->path));
-	}
-	in->path[in->n++] = xstrdup(p);
-}
-
-static int
-wanted(const char *name)
-{
-	static const char *const suf[] = { ".json", ".jsonl", ".ndjson",
-	    ".json.gz", ".jsonl.gz", ".ndjson.gz" };
-	size_t i, n = strlen(name), k;
-
-	for (i = 0; i < sizeof(suf) / sizeof(suf[0]); i++) {
-		k = strlen(suf[i]);
-		if (n > k && strcmp(name + n - k, suf[i]) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-static int
-cmpstr(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Walk dir (recursively, sorted), adding the files wanted. */
-static void
-walk(struct agg_inputs *in, size_t *cap, const char *dir, int depth,
-    int *bad)
-{
-	DIR *d;
-	struct dirent *e;
-	struct stat st;
-	char **names = NULL, *path;
-	unsigned char *types;
-	size_t n = 0, ncap = 0, i, len;
-
-	if (depth > 64 || (d = opendir(dir)) == NULL) {
-		fprintf(stderr, "%s: %s: %s\n", PROG, agg_show_name(dir),
-		    depth > 64 ? "directories nested too deep" :
-		    strerror(errno));
-		(*bad)++;
-		return;
-	}
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		if (n == ncap) {
-			ncap = ncap ? ncap * 2 : 32;
-			names = xrealloc(names, ncap * sizeof(*names));
-		}
-		/* the type rides after the name's NUL: sorted with it */
-		len = strlen(e->d_name);
-		names[n] = xmalloc(len + 2);
-		memcpy(names[n], e->d_name, len + 1);
-		names[n][len + 1] = (char)e->d_type;
-		n++;
-	}
-	closedir(d);
-	if (n > 0)
-		qsort(names, n, sizeof(*names), cmpstr);
-	types = xmalloc(n + 1);
-	for (i = 0; i < n; i++)
-		types[i] = (unsigned char)names[i][strlen(names[i]) + 1];
-	for (i = 0; i < n; i++) {
-		len = strlen(dir) + strlen(names[i]) + 2;
-		path = xmalloc(len);
-		snprintf(path, len, "%s%s%s", dir,
-		    dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
-		if (types[i] == DT_DIR || (types[i] == DT_UNKNOWN &&
-		    lstat(path, &st) == 0 && S_ISDIR(st.st_mode))) {
-			if (strcmp(names[i], "CloudTrail-Digest") != 0)
-				walk(in, cap, path, depth + 1, bad);
-		} else if (wanted(names[i]) && (types[i] == DT_REG ||
-		    (stat(path, &st) == 0 && S_ISREG(st.st_mode))))
-			add_path(in, cap, path);
-		free(path);
-		free(names[i]);
-	}
-	free(names);
-	free(types);
 }
 
 /* ---- output -------------------------------------------------------------- */
@@ -319,22 +227,26 @@ write_out(const struct ct_summary *s, const char *path)
 /* ---- --merge ------------------------------------------------------------- */
 
 static int
-merge_inputs(const struct agg_opts *o, const struct agg_inputs *in,
+merge_inputs(const struct agg_opts *o, struct agg_inputs *in,
     struct ct_summary *dst)
 {
 	struct ct_buf text, err;
 	struct ct_input *inp;
-	size_t i;
+	const char *path, *why;
 	ssize_t r;
 	int bad = 0;
 
 	ct_buf_init(&text, MERGE_MAX);
 	ct_buf_init(&err, 4096);
-	for (i = 0; i < in->n; i++) {
-		const char *name = agg_show_name(in->path[i]);
+	while (agg_inputs_next(in, &path, &why)) {
+		const char *name = agg_show_name(path);
 
+		if (why != NULL) {
+			fprintf(stderr, "%s: %s: %s\n", PROG, name, why);
+			goto bad;
+		}
 		ct_buf_reset(&text);
-		if ((inp = ct_input_open(in->path[i], &err)) == NULL) {
+		if ((inp = ct_input_open(path, &err)) == NULL) {
 			fprintf(stderr, "%s: %s: %s\n", PROG, name, err.data);
 			goto bad;
 		}
@@ -422,13 +334,11 @@ int
 main(int argc, char **argv)
 {
 	struct agg_opts o;
-	struct agg_inputs in = { NULL, 0 };
+	struct agg_inputs *in;
 	struct ct_fold fold;
 	struct ct_summary *sum;
 	const char *outpath = NULL;
-	struct stat st;
-	size_t cap = 0, i;
-	int c, merge = 0, past = -1, rc, bad = 0;
+	int c, merge = 0, past = -1, rc;
 	long cpus;
 	int64_t now = (int64_t)time(NULL);
 
@@ -524,34 +434,18 @@ main(int argc, char **argv)
 	    o.fold.activity != CT_ACTIVITY_ALL))
 		usage_error("%s", "--merge takes no record options");
 
-	if (argc == 0)
-		add_path(&in, &cap, "-");
-	for (i = 0; i < (size_t)argc; i++) {
-		if (strcmp(argv[i], "-") != 0 && stat(argv[i], &st) == 0 &&
-		    S_ISDIR(st.st_mode))
-			walk(&in, &cap, argv[i], 0, &bad);
-		else
-			add_path(&in, &cap, argv[i]);
-	}
-
+	in = agg_inputs_new(argc, argv);
 	ct_fold_init(&fold, &o.fold);
 	if (merge) {
 		/* A fresh summary: the inputs' activity types decide its own. */
 		ct_summary_free(fold.sum);
 		fold.sum = ct_summary_new();
-		rc = merge_inputs(&o, &in, fold.sum);
+		rc = merge_inputs(&o, in, fold.sum);
 		sum = fold.sum;
 	} else {
-		rc = agg_run(&o, &in, &fold);
+		rc = agg_run(&o, in, &fold);
 		ct_fold_finish(&fold, now);
 		sum = fold.sum;
-	}
-	if (bad > 0) {
-		sum->meta.values_malformed += (uint64_t)bad;
-		if (o.strict)
-			rc = CT_EXIT_FAILURE;
-		else if (rc == CT_EXIT_OK)
-			rc = CT_EXIT_PARTIAL;
 	}
 	if (ct_summary_size(sum) > KEYS_WARN)
 		fprintf(stderr, "%s: warning: the summary holds %zu distinct "
@@ -567,9 +461,7 @@ main(int argc, char **argv)
 			rc = CT_EXIT_PARTIAL;
 	}
 	ct_fold_free(&fold);
-	for (i = 0; i < in.n; i++)
-		free(in.path[i]);
-	free(in.path);
+	agg_inputs_free(in);
 	if (fclose(stdout) != 0 && rc != CT_EXIT_FAILURE && outpath == NULL) {
 		fprintf(stderr, "%s: standard output: %s\n", PROG,
 		    strerror(errno));

@@ -1,0 +1,225 @@
+/*
+ * inputs.c - ct-aggregate's inputs, listed one at a time.
+ *
+ * The inputs are the paths given ("-" is standard input) and, under each
+ * directory given, the files wanted (*.json, *.jsonl, *.ndjson, each also
+ * with .gz), walked recursively in sorted order, CloudTrail-Digest
+ * directories left out.  The walk is an iterator, not a list made up
+ * front: listing a month of an S3 archive (24,000 files) takes tens of
+ * milliseconds, and the threads read the first files meanwhile.
+ *
+ * Each directory is read whole and sorted when the walk enters it; a
+ * stack of them is the walk's state, so depth costs heap, not C stack.
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aggregate.h"
+#include "xalloc.h"
+
+/* Directories nested deeper than this are an error (a loop, likely). */
+#define WALK_MAX_DEPTH	64
+
+struct frame {
+	char		 *dir;
+	char		**names;	/* sorted; d_type rides after the NUL */
+	size_t		  n, i;
+};
+
+struct agg_inputs {
+	char		**argv;
+	int		  argc, argi;
+	struct frame	 *fr;		/* the walk's stack */
+	size_t		  depth, cap;
+	char		**kept;		/* every path given out, to free */
+	size_t		  nkept, capkept;
+	char		 *err;		/* reason of the last error entry */
+};
+
+struct agg_inputs *
+agg_inputs_new(int argc, char **argv)
+{
+	struct agg_inputs *in = xcalloc(1, sizeof(*in));
+	static char *dash[] = { "-" };
+
+	in->argv = argc > 0 ? argv : dash;
+	in->argc = argc > 0 ? argc : 1;
+	return in;
+}
+
+static const char *
+keep(struct agg_inputs *in, char *path)
+{
+	if (in->nkept == in->capkept) {
+		in->capkept = in->capkept ? in->capkept * 2 : 64;
+		in->kept = xrealloc(in->kept, in->capkept * sizeof(*in->kept));
+	}
+	in->kept[in->nkept++] = path;
+	return path;
+}
+
+static int
+wanted(const char *name)
+{
+	static const char *const suf[] = { ".json", ".jsonl", ".ndjson",
+	    ".json.gz", ".jsonl.gz", ".ndjson.gz" };
+	size_t i, n = strlen(name), k;
+
+	for (i = 0; i < sizeof(suf) / sizeof(suf[0]); i++) {
+		k = strlen(suf[i]);
+		if (n > k && strcmp(name + n - k, suf[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+cmpstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Enter dir: read and sort its names; the walk owns dir from then on.
+ * -1 and in->err if it cannot (dir stays the caller's). */
+static int
+enter(struct agg_inputs *in, char *dir)
+{
+	struct frame *f;
+	struct dirent *e;
+	DIR *d;
+	size_t len;
+
+	free(in->err);
+	in->err = NULL;
+	if (in->depth > WALK_MAX_DEPTH) {
+		in->err = xstrdup("directories nested too deep");
+		return -1;
+	}
+	if ((d = opendir(dir)) == NULL) {
+		in->err = xstrdup(strerror(errno));
+		return -1;
+	}
+	if (in->depth == in->cap) {
+		in->cap = in->cap ? in->cap * 2 : 8;
+		in->fr = xrealloc(in->fr, in->cap * sizeof(*in->fr));
+	}
+	f = &in->fr[in->depth++];
+	memset(f, 0, sizeof(*f));
+	f->dir = dir;
+	{
+		size_t ncap = 0;
+
+		while ((e = readdir(d)) != NULL) {
+			if (e->d_name[0] == '.')
+				continue;
+			if (f->n == ncap) {
+				ncap = ncap ? ncap * 2 : 32;
+				f->names = xrealloc(f->names,
+				    ncap * sizeof(*f->names));
+			}
+			len = strlen(e->d_name);
+			f->names[f->n] = xmalloc(len + 2);
+			memcpy(f->names[f->n], e->d_name, len + 1);
+			f->names[f->n][len + 1] = (char)e->d_type;
+			f->n++;
+		}
+	}
+	closedir(d);
+	if (f->n > 0)
+		qsort(f->names, f->n, sizeof(*f->names), cmpstr);
+	return 0;
+}
+
+static void
+leave(struct agg_inputs *in)
+{
+	struct frame *f = &in->fr[--in->depth];
+
+	while (f->i < f->n)
+		free(f->names[f->i++]);
+	free(f->names);
+	free(f->dir);
+}
+
+int
+agg_inputs_next(struct agg_inputs *in, const char **path, const char **err)
+{
+	struct stat st;
+	struct frame *f;
+	char *name, *p;
+	size_t len;
+	int type;
+
+	*err = NULL;
+	for (;;) {
+		if (in->depth == 0) {
+			if (in->argi == in->argc)
+				return 0;
+			name = in->argv[in->argi++];
+			if (strcmp(name, "-") == 0 || stat(name, &st) != 0 ||
+			    !S_ISDIR(st.st_mode)) {
+				*path = keep(in, xstrdup(name));
+				return 1;
+			}
+			p = xstrdup(name);
+			if (enter(in, p) < 0) {
+				*path = keep(in, p);
+				*err = in->err;
+				return 1;
+			}
+			continue;
+		}
+		f = &in->fr[in->depth - 1];
+		if (f->i == f->n) {
+			leave(in);
+			continue;
+		}
+		name = f->names[f->i++];
+		len = strlen(name);
+		type = (unsigned char)name[len + 1];
+		len += strlen(f->dir) + 2;
+		p = xmalloc(len);
+		snprintf(p, len, "%s%s%s", f->dir,
+		    f->dir[strlen(f->dir) - 1] == '/' ? "" : "/", name);
+		if (type == DT_DIR || (type == DT_UNKNOWN &&
+		    lstat(p, &st) == 0 && S_ISDIR(st.st_mode))) {
+			if (strcmp(name, "CloudTrail-Digest") == 0)
+				free(p);
+			else if (enter(in, p) < 0) {
+				*path = keep(in, p);
+				*err = in->err;
+				free(name);
+				return 1;
+			}
+		} else if (wanted(name) && (type == DT_REG ||
+		    (stat(p, &st) == 0 && S_ISREG(st.st_mode)))) {
+			*path = keep(in, p);
+			free(name);
+			return 1;
+		} else
+			free(p);
+		free(name);
+	}
+}
+
+void
+agg_inputs_free(struct agg_inputs *in)
+{
+	size_t i;
+
+	if (in == NULL)
+		return;
+	while (in->depth > 0)
+		leave(in);
+	free(in->fr);
+	for (i = 0; i < in->nkept; i++)
+		free(in->kept[i]);
+	free(in->kept);
+	free(in->err);
+	free(in);
+}
