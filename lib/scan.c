@@ -717,22 +717,16 @@ key_at(const char *p, int i)
 {
 	const struct keypat *kp = &keypat[i];
 #if defined(__SSE2__)
-	__m128i a, b;
-	unsigned m;
+	/* 32 bytes, whatever the length: no branch on it to mispredict */
+	uint32_t m, want = (uint32_t)(((uint64_t)1 << kp->len) - 1);
 
-	a = _mm_loadu_si128((const void *)p);
-	b = _mm_loadu_si128((const void *)kp->pat);
-	m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(a, b));
-	if (kp->len <= 16) {
-		unsigned want = (1u << kp->len) - 1;
-
-		return (m & want) == want;
-	}
-	if (m != 0xffff)
-		return 0;
-	a = _mm_loadu_si128((const void *)(p + kp->len - 16));
-	b = _mm_loadu_si128((const void *)(kp->pat + kp->len - 16));
-	return _mm_movemask_epi8(_mm_cmpeq_epi8(a, b)) == 0xffff;
+	m = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(
+	    _mm_loadu_si128((const void *)p),
+	    _mm_loadu_si128((const void *)kp->pat)));
+	m |= (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(
+	    _mm_loadu_si128((const void *)(p + 16)),
+	    _mm_loadu_si128((const void *)(kp->pat + 16)))) << 16;
+	return (m & want) == want;
 #else
 	return ct_bytes_eq(p, kp->pat, kp->len);
 #endif
