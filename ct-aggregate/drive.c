@@ -142,6 +142,7 @@ struct worker {
 	struct pool	*pool;
 	struct ct_fold	 fold;
 	struct ct_scanner *sc;
+	struct ct_input_cache *ic;	/* for the files it reads whole */
 	pthread_t	 tid;
 	char		*buf;
 	size_t		 bufsize;
@@ -648,7 +649,8 @@ seq_bom(struct seq *q)
 /* Read a whole input from its start into f.  Returns 1 if strict hit. */
 static int
 read_whole(const struct agg_opts *o, const char *path, struct ct_fold *f,
-    struct msgv *mv, struct ct_scanner *sc, int *files_read)
+    struct msgv *mv, struct ct_scanner *sc, struct ct_input_cache *ic,
+    int *files_read)
 {
 	struct ct_fold_stream st;
 	struct ct_input *in;
@@ -658,7 +660,7 @@ read_whole(const struct agg_opts *o, const char *path, struct ct_fold *f,
 	int stop = 0;
 
 	ct_buf_init(&err, 4096);
-	if ((in = ct_input_open(path, &err)) == NULL) {
+	if ((in = ct_input_open_cached(path, ic, &err)) == NULL) {
 		f->sum->meta.values_malformed++;
 		msg_add(mv, K_MAL, 0, "cannot read: %s", err.data);
 		ct_buf_free(&err);
@@ -887,7 +889,7 @@ worker_do(struct worker *w, struct unit *u)
 			fr = 0;
 			u->msgs.name = u->path[f];
 			u->strict_hit = read_whole(p->o, u->path[f],
-			    &w->fold, &u->msgs, w->sc, &fr);
+			    &w->fold, &u->msgs, w->sc, w->ic, &fr);
 			u->files_read += fr;
 			if (u->strict_hit)
 				break;
@@ -1154,6 +1156,7 @@ struct stream {
 struct sthread {
 	struct stream	*s;
 	struct ct_scanner *sc;
+	struct ct_input_cache *ic;	/* for the files it reads whole */
 	pthread_t	 tid;
 };
 
@@ -1635,6 +1638,7 @@ agg_run(const struct agg_opts *o, struct agg_inputs *in,
 		w[k].pool = &p;
 		ct_fold_init(&w[k].fold, &o->fold);
 		w[k].sc = ct_scan_new(&scan_ops, NULL);
+		w[k].ic = ct_input_cache_new();
 		if (nw == 1)	/* one thread: the main one does the work */
 			break;
 		if (pthread_create(&w[k].tid, NULL, worker_main, &w[k]) != 0) {
@@ -1694,6 +1698,7 @@ agg_run(const struct agg_opts *o, struct agg_inputs *in,
 		ct_fold_merge(out, &w[k].fold);
 		ct_fold_free(&w[k].fold);
 		ct_scan_free(w[k].sc);
+		ct_input_cache_free(w[k].ic);
 		free(w[k].buf);
 	}
 	for (; i < p.made; i++)

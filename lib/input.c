@@ -17,7 +17,17 @@
 
 #define INBUF	((size_t)256 << 10)
 
+/* Largest text buffer a cache keeps between inputs. */
+#define CACHE_KEEP	((size_t)4 << 20)
+
+struct ct_input_cache {
+	struct libdeflate_decompressor *d;
+	char		*out;
+	size_t		 cap;
+};
+
 struct ct_input {
+	struct ct_input_cache *cache;	/* NULL: own decompressor and text */
 	int		 fd;
 	int		 own_fd;
 	int		 gz;
@@ -65,10 +75,28 @@ read_full(int fd, void *dst, size_t n, size_t *got)
 	return 0;
 }
 
+struct ct_input_cache *
+ct_input_cache_new(void)
+{
+	return xcalloc(1, sizeof(struct ct_input_cache));
+}
+
+void
+ct_input_cache_free(struct ct_input_cache *c)
+{
+	if (c == NULL)
+		return;
+	if (c->d != NULL)
+		libdeflate_free_decompressor(c->d);
+	free(c->out);
+	free(c);
+}
+
 /* Decompress the whole of cbuf with libdeflate; 0 or -1 (use zlib). */
 static int
 whole_gz(struct ct_input *in)
 {
+	struct ct_input_cache *c = in->cache;
 	struct libdeflate_decompressor *d;
 	size_t cap, pos = 0, ip = 0, ain, aout, k;
 	enum libdeflate_result rc;
@@ -77,10 +105,23 @@ whole_gz(struct ct_input *in)
 	cap = in->csize * 4 > 65536 ? in->csize * 4 : 65536;
 	if (cap > CT_INPUT_WHOLE_OUT_MAX)
 		cap = CT_INPUT_WHOLE_OUT_MAX;
-	d = libdeflate_alloc_decompressor();
+	if (c != NULL) {
+		if (c->d == NULL)
+			c->d = libdeflate_alloc_decompressor();
+		d = c->d;
+		if (c->cap < cap) {
+			free(c->out);
+			c->out = xmalloc(cap);
+			c->cap = cap;
+		}
+		out = c->out;
+		cap = c->cap;
+	} else {
+		d = libdeflate_alloc_decompressor();
+		out = xmalloc(cap);
+	}
 	if (d == NULL)
-		return -1;
-	out = xmalloc(cap);
+		goto fail;
 	while (ip < in->csize) {
 		if (in->cbuf[ip] == 0) {
 			for (k = ip; k < in->csize && in->cbuf[k] == 0; k++)
@@ -100,6 +141,10 @@ whole_gz(struct ct_input *in)
 			cap = cap * 2 > CT_INPUT_WHOLE_OUT_MAX ?
 			    CT_INPUT_WHOLE_OUT_MAX : cap * 2;
 			out = xrealloc(out, cap);
+			if (c != NULL) {
+				c->out = out;
+				c->cap = cap;
+			}
 			continue;
 		}
 		if (rc != LIBDEFLATE_SUCCESS)
@@ -107,7 +152,8 @@ whole_gz(struct ct_input *in)
 		ip += ain;
 		pos += aout;
 	}
-	libdeflate_free_decompressor(d);
+	if (c == NULL)
+		libdeflate_free_decompressor(d);
 	in->whole = out;
 	in->wholen = pos;
 	free(in->cbuf);
@@ -115,13 +161,23 @@ whole_gz(struct ct_input *in)
 	in->cpos = 0;
 	return 0;
 fail:
-	libdeflate_free_decompressor(d);
-	free(out);
+	if (c == NULL) {
+		if (d != NULL)
+			libdeflate_free_decompressor(d);
+		free(out);
+	}
 	return -1;
 }
 
 struct ct_input *
 ct_input_open(const char *path, struct ct_buf *err)
+{
+	return ct_input_open_cached(path, NULL, err);
+}
+
+struct ct_input *
+ct_input_open_cached(const char *path, struct ct_input_cache *cache,
+    struct ct_buf *err)
 {
 	struct ct_input *in;
 	struct stat st;
@@ -143,6 +199,7 @@ ct_input_open(const char *path, struct ct_buf *err)
 		return NULL;
 	}
 	in = xcalloc(1, sizeof(*in));
+	in->cache = cache;
 	in->fd = fd;
 	in->own_fd = fd != 0;
 	in->plain_size = -1;
@@ -211,8 +268,14 @@ ct_input_close(struct ct_input *in)
 	free(in->cbuf);
 	if (in->map != NULL)
 		munmap(in->map, in->mapn);
-	else
+	else if (in->cache == NULL || in->whole != in->cache->out)
 		free(in->whole);
+	else if (in->cache->cap > CACHE_KEEP) {
+		/* a big file's text: not kept for the small ones to come */
+		free(in->cache->out);
+		in->cache->out = NULL;
+		in->cache->cap = 0;
+	}
 	free(in->inbuf);
 	free(in);
 }

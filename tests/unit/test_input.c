@@ -260,6 +260,68 @@ main(void)
 	}
 	ct_input_close(in);
 
+	/*
+	 * One cache for a run of inputs, as a thread of ct-aggregate reads
+	 * them: small gzip files, a big one (its buffer is not kept), a
+	 * corrupt one, a plain one; each reads back exactly its own text.
+	 */
+	{
+		struct ct_input_cache *ic = ct_input_cache_new();
+		char *big = text(6 << 20), *small = text(20000);
+		unsigned char *gbig, *gsmall, *gbad;
+		size_t nbig, nsmall, k;
+		int all = 1;
+		const char *names[] = { "c1.json.gz", "c2.json.gz", "cbig.json.gz",
+		    "c3.json.gz", "cbad.json.gz", "c4.json", "c5.json.gz" };
+
+		gsmall = gz(small, strlen(small), &nsmall);
+		gbig = gz(big, strlen(big), &nbig);
+		gbad = xmalloc(nsmall);
+		memcpy(gbad, gsmall, nsmall);
+		memset(gbad + nsmall / 2, 0xff, 64);
+		for (k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+			const char *want = strstr(names[k], "big") ? big : small;
+			size_t wantn = strlen(want);
+
+			if (strstr(names[k], "big"))
+				path = put(names[k], gbig, nbig);
+			else if (strstr(names[k], "bad"))
+				path = put(names[k], gbad, nsmall);
+			else if (strstr(names[k], ".gz"))
+				path = put(names[k], gsmall, nsmall);
+			else
+				path = put(names[k], small, strlen(small));
+			in = ct_input_open_cached(path, ic, &err);
+			if (in == NULL) {
+				all = 0;
+				continue;
+			}
+			if (strstr(names[k], "bad")) {
+				got = slurp(in, &n, &rc, &err, 65536);
+				CHECK(rc == -1 && n > 0 && memcmp(got, want, 100) == 0,
+				    "cached: a corrupt file reads its start, "
+				    "then fails");
+			} else {
+				rc = ct_input_whole(in, &w, &wn, &werr);
+				if (rc != 1 || wn != wantn || werr != NULL ||
+				    memcmp(w, want, wn) != 0)
+					all = 0;
+				got = NULL;
+			}
+			free(got);
+			ct_input_close(in);
+		}
+		CHECK(all, "cached: small, big, plain and small again read "
+		    "their own text whole");
+		ct_input_cache_free(ic);
+		ct_input_cache_free(NULL);
+		free(big);
+		free(small);
+		free(gbig);
+		free(gsmall);
+		free(gbad);
+	}
+
 	free(t1);
 	free(t2);
 	free(g1);
