@@ -46,16 +46,16 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 static char *
 run(const struct agg_opts *o, const char *path, int *rc, size_t *n)
 {
-	struct agg_inputs in;
+	struct agg_inputs *in;
 	struct ct_fold f;
 	char *paths[1], *p = NULL;
 	FILE *fp;
 
 	paths[0] = (char *)path;
-	in.path = paths;
-	in.n = 1;
+	in = agg_inputs_new(1, paths);
 	ct_fold_init(&f, &o->fold);
-	*rc = agg_run(o, &in, &f);
+	*rc = agg_run(o, in, &f);
+	agg_inputs_free(in);
 	ct_fold_finish(&f, 1700000000);
 	fp = open_memstream(&p, n);
 	FZ_CHECK(fp != NULL && ct_summary_write(f.sum, fp) == 0 &&

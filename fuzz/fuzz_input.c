@@ -7,7 +7,9 @@
  * target reads the same bytes both ways, as a regular file (a memfd) and
  * through a pipe, and compares.  The first option byte can wrap the rest
  * in gzip first (one or two members, then zero padding or junk), so the
- * fuzzer spends its time past the CRC check too.  Reading stops at 8 MiB
+ * fuzzer spends its time past the CRC check too.  The regular file is read
+ * a second time with a cache kept from input to input (ct-aggregate's
+ * threads keep one): same text, same verdict.  Reading stops at 8 MiB
  * of text (a gzip bomb is the fuzzer's easiest find and proves nothing).
  */
 #include <sys/mman.h>
@@ -149,6 +151,25 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FZ_CHECK(in != NULL);
 	slurp(in, &t1, &bad1, 1);
 	ct_input_close(in);
+
+	/* again with the cache that lives from input to input, as a thread
+	 * of ct-aggregate keeps one: the same text, the same verdict */
+	{
+		static struct ct_input_cache *ic;
+		struct ct_buf t3;
+		int bad3;
+
+		if (ic == NULL)
+			ic = ct_input_cache_new();
+		ct_buf_init(&t3, 0);
+		in = ct_input_open_cached(path, ic, &err);
+		FZ_CHECK(in != NULL);
+		slurp(in, &t3, &bad3, 1);
+		ct_input_close(in);
+		FZ_CHECK(bad3 == bad1 && t3.len == t1.len && (t1.len == 0 ||
+		    memcmp(t1.data, t3.data, t1.len) == 0));
+		ct_buf_free(&t3);
+	}
 	close(mfd);
 
 	/* through a pipe: streaming */
