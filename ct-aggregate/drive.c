@@ -1206,7 +1206,8 @@ stream_read_chunk(struct stream *s)
 	if (s->carry.len > 0)
 		ct_buf_add(&b, s->carry.data, s->carry.len);
 	ct_buf_reset(&s->carry);
-	while (b.len < s->o->chunk) {
+	/* the first chunk holds a whole byte order mark, however small */
+	while (b.len < s->o->chunk || (s->off == 0 && b.len < 3)) {
 		ct_buf_reserve(&b, READ_SIZE);
 		r = ct_input_read(s->in, b.data + b.len, READ_SIZE, &s->err);
 		if (r <= 0) {
