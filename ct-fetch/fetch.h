@@ -62,6 +62,11 @@ struct fetch {
 	const char		*ckpt_path;	/* NULL: no checkpoint */
 	int			 out_is_file;	/* stdout is a regular file:
 						   fsync it before a commit */
+	int			 out_track;	/* ... appended to: its size is
+						   kept in the checkpoint */
+	long			 test_kill_page;	/* tests: SIGKILL after
+						   writing this page (0: no) */
+	long			 pages_written;
 	int			 progress;	/* report progress on stderr */
 	int			 progress_tty;	/* ... redrawing the lines */
 	int			 quiet;		/* -q: errors only */
@@ -95,6 +100,7 @@ int	 out_end_record(struct fetch *f, struct region *r);
 int	 out_page(struct fetch *f, struct region *r,
 	    const struct ct_lookup_page *page);
 int	 out_save_checkpoint(struct fetch *f);
+void	 out_attach(struct fetch *f);
 int	 out_finish(struct fetch *f);
 void	 fetch_fmt_time(int64_t t, char *buf, size_t size);
 const char *fetch_shown_id(const char *id);	/* an EventId fit for

@@ -252,7 +252,7 @@ main(int argc, char **argv)
 	struct ct_aws *c;
 	struct sigaction sa;
 	struct ct_buf why;
-	struct stat st;
+	const char *hook;
 	const char *opt_start = NULL, *opt_end = NULL;
 	double hours = 336;
 	int64_t now, start = 0, end = 0;
@@ -452,9 +452,11 @@ main(int argc, char **argv)
 		if (r->ck->done)
 			r->status = RS_SKIPPED;
 	}
-	if (fstat(STDOUT_FILENO, &st) == 0 && S_ISREG(st.st_mode))
-		f->out_is_file = 1;
 	out_init(f);
+	out_attach(f);
+	/* a test hook (tests/fetch/t_resume): a crash at the worst moment */
+	if ((hook = getenv("CT_FETCH_TEST_KILL_AT_PAGE")) != NULL)
+		f->test_kill_page = strtol(hook, NULL, 10);
 	if (f->ckpt_path != NULL && out_save_checkpoint(f) != 0) {
 		ct_aws_ctx_free(f->ctx);
 		return CT_EXIT_FAILURE;

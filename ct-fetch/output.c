@@ -17,8 +17,12 @@
  * When stdout is a regular file it is fsync'ed before the rename, so that
  * after a power loss the checkpoint never counts a page the disk lost.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +50,62 @@ void
 out_init(struct fetch *f)
 {
 	pthread_mutex_init(&f->lock, NULL);
+}
+
+/*
+ * Look at stdout before the first write.  When it appends to a regular
+ * file (`>>`, as the cookbook's daily run does), its size after each
+ * committed write goes into the checkpoint; if it is the very file the
+ * checkpoint last wrote to and holds more than that, a run was killed
+ * between writing a page and committing it: the tail is cut off, and this
+ * run emits those events again, once.
+ */
+void
+out_attach(struct fetch *f)
+{
+	struct stat st;
+	int fl;
+
+	if (fstat(STDOUT_FILENO, &st) != 0 || !S_ISREG(st.st_mode))
+		return;
+	f->out_is_file = 1;
+	fl = fcntl(STDOUT_FILENO, F_GETFL);
+	if (f->ckpt_path == NULL || fl == -1 || !(fl & O_APPEND)) {
+		f->ck.has_output = 0;
+		return;
+	}
+	if (f->ck.has_output && f->ck.out_dev == (uint64_t)st.st_dev &&
+	    f->ck.out_ino == (uint64_t)st.st_ino &&
+	    (uint64_t)st.st_size > f->ck.out_size) {
+		if (ftruncate(STDOUT_FILENO, (off_t)f->ck.out_size) == 0) {
+			msg(f, PROG ": standard output: removed the last %"
+			    PRIu64 " bytes, written after the checkpoint by a "
+			    "run that was killed; fetching them again",
+			    (uint64_t)st.st_size - f->ck.out_size);
+			st.st_size = (off_t)f->ck.out_size;
+		} else
+			msg(f, PROG ": standard output: cannot cut off what "
+			    "a killed run wrote after the checkpoint (%s); "
+			    "those events will be there twice",
+			    strerror(errno));
+	}
+	f->out_track = 1;
+	f->ck.has_output = 1;
+	f->ck.out_dev = (uint64_t)st.st_dev;
+	f->ck.out_ino = (uint64_t)st.st_ino;
+	f->ck.out_size = (uint64_t)st.st_size;
+}
+
+static int save_locked(struct fetch *);
+
+/* A control record was written: the checkpoint says so (out_track). */
+static void
+committed_locked(struct fetch *f, size_t n)
+{
+	if (!f->out_track)
+		return;
+	f->ck.out_size += n;
+	(void)save_locked(f);
 }
 
 /* Write all of p[0..n) to stdout.  Called with the lock held. */
@@ -131,7 +191,8 @@ out_start_record(struct fetch *f, struct region *r)
 	add_str(&b, "runTimestamp", f->run_ts);
 	ct_buf_adds(&b, "}\n");
 	pthread_mutex_lock(&f->lock);
-	rc = write_all(f, b.data, b.len);
+	if ((rc = write_all(f, b.data, b.len)) == 0)
+		committed_locked(f, b.len);
 	pthread_mutex_unlock(&f->lock);
 	ct_buf_free(&b);
 	return rc;
@@ -169,7 +230,8 @@ out_end_record(struct fetch *f, struct region *r)
 		break;
 	}
 	ct_buf_adds(&b, "}\n");
-	rc = write_all(f, b.data, b.len);
+	if ((rc = write_all(f, b.data, b.len)) == 0)
+		committed_locked(f, b.len);
 	pthread_mutex_unlock(&f->lock);
 	ct_buf_free(&b);
 	return rc;
@@ -240,6 +302,7 @@ out_page(struct fetch *f, struct region *r, const struct ct_lookup_page *pg)
 {
 	struct ct_ckpt_region *ck = r->ck, old;
 	struct ct_buf b, err;
+	uint64_t old_size;
 	const char *why;
 	size_t i, n = 0;
 	int64_t oldest = 0;
@@ -273,6 +336,9 @@ out_page(struct fetch *f, struct region *r, const struct ct_lookup_page *pg)
 	if (f->out_closed)
 		goto out;
 	old = *ck;
+	old_size = f->ck.out_size;
+	if (f->out_track)
+		f->ck.out_size += b.len;
 	ck->next_token = pg->next_token != NULL ? xstrdup(pg->next_token) :
 	    NULL;
 	ck->events += n;
@@ -300,6 +366,9 @@ out_page(struct fetch *f, struct region *r, const struct ct_lookup_page *pg)
 			fetch_stop = 1;
 		goto undo;
 	}
+	/* tests (t_resume): die where a crash costs the most */
+	if (f->test_kill_page > 0 && ++f->pages_written == f->test_kill_page)
+		raise(SIGKILL);
 	free(old.next_token);
 	r->run_events += n;
 	r->run_pages++;
@@ -317,6 +386,7 @@ undo:
 		ct_ckpt_discard(f->ckpt_path);
 	free(ck->next_token);
 	*ck = old;
+	f->ck.out_size = old_size;
 out:
 	pthread_mutex_unlock(&f->lock);
 	ct_buf_free(&err);

@@ -97,8 +97,33 @@ ct_ckpt_encode(const struct ct_ckpt *ck, struct ct_buf *out)
 		    PRIu64 ",\"done\":%s,\"reached\":%" PRId64 "}", r->events,
 		    r->pages, r->done ? "true" : "false", r->reached);
 	}
-	rc |= ct_buf_adds(out, "]}\n");
+	rc |= ct_buf_adds(out, "]");
+	if (ck->has_output)
+		rc |= ct_buf_printf(out, ",\"output\":{\"dev\":\"%" PRIu64
+		    "\",\"ino\":\"%" PRIu64 "\",\"size\":%" PRIu64 "}",
+		    ck->out_dev, ck->out_ino, ck->out_size);
+	rc |= ct_buf_adds(out, "}\n");
 	return rc ? -1 : 0;
+}
+
+/* A string of 1 to 20 decimal digits that fits in 64 bits. */
+static int
+get_u64str(const struct ct_jnode *obj, const char *key, uint64_t *v)
+{
+	const char *s = ct_json_get_str(obj, key);
+	uint64_t x = 0;
+	size_t i;
+
+	if (s == NULL || s[0] == '\0' || strlen(s) > 20)
+		return -1;
+	for (i = 0; s[i] != '\0'; i++) {
+		if (s[i] < '0' || s[i] > '9' ||
+		    x > (UINT64_MAX - (uint64_t)(s[i] - '0')) / 10)
+			return -1;
+		x = x * 10 + (uint64_t)(s[i] - '0');
+	}
+	*v = x;
+	return 0;
 }
 
 static int
@@ -171,7 +196,7 @@ ct_ckpt_decode(const char *text, size_t n, struct ct_ckpt *ck,
     struct ct_buf *err)
 {
 	struct ct_jdoc *d;
-	const struct ct_jnode *root, *w, *regs, *e;
+	const struct ct_jnode *root, *w, *regs, *e, *o;
 	int64_t v;
 
 	if ((d = ct_json_parse(text, n, err)) == NULL)
@@ -210,6 +235,17 @@ ct_ckpt_decode(const char *text, size_t n, struct ct_ckpt *ck,
 	for (e = regs->child; e != NULL; e = e->next)
 		if (decode_region(ck, e, err) != 0)
 			goto fail;
+	if ((o = ct_json_get(root, "output")) != NULL) {
+		if (o->type != CT_JOBJECT || get_u64str(o, "dev",
+		    &ck->out_dev) != 0 || get_u64str(o, "ino",
+		    &ck->out_ino) != 0 || get_int(o, "size", &v) != 0 ||
+		    v < 0) {
+			ct_buf_adds(err, "bad \"output\"");
+			goto fail;
+		}
+		ck->out_size = (uint64_t)v;
+		ck->has_output = 1;
+	}
 	ct_json_free(d);
 	return 0;
 fail:

@@ -13,7 +13,10 @@
  *    "window":{"start":1700000000,"end":1701209600},
  *    "runTimestamp":"2026-11-28T19:00:00Z",
  *    "regions":[{"region":"eu-west-1","nextToken":"...","events":1234,
- *                "pages":25,"done":false,"reached":1700500000}]}
+ *                "pages":25,"done":false,"reached":1700500000}],
+ *    "output":{"dev":"2049","ino":"393231","size":1894612}}
+ * ("output" only when standard output appends to a regular file; device
+ * and inode as strings: they are unsigned 64-bit numbers).
  * It never holds credentials.  It is written as a new file next to the old
  * one (FILE.tmp, mode 0600), fsync'ed, renamed over FILE, and the directory
  * fsync'ed, so a crash leaves either the old or the new state, never a mix.
@@ -54,6 +57,14 @@ struct ct_ckpt {
 	char			 account[16];	/* "" when unknown */
 	struct ct_ckpt_region	**regions;	/* owned, in insertion order */
 	size_t			 nregions;
+	/*
+	 * Standard output, when it appends to a regular file: which file
+	 * (device and inode numbers) and its size after the last line the
+	 * run committed.  A rerun appending to the same file cuts off what
+	 * a crash left after that size (ct-fetch's output.c).
+	 */
+	int			 has_output;
+	uint64_t		 out_dev, out_ino, out_size;
 };
 
 /* An empty checkpoint (no regions, window 0..0). */

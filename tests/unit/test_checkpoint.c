@@ -1,6 +1,7 @@
 /* test_checkpoint.c - the ct-fetch checkpoint: format, durability, errors. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -145,6 +146,52 @@ main(void)
 	    "\"nextToken\":null,\"events\":1,\"pages\":1,\"done\":true,"
 	    "\"reached\":0}]}", &back, &err);
 	CHECK(rc == -1, "region twice: error (%s)", err.data);
+	/* the output standard output appends to (ct-fetch cuts back to it) */
+	ck.has_output = 1;
+	ck.out_dev = UINT64_MAX;
+	ck.out_ino = 18446744073709551000u;
+	ck.out_size = 1894612;
+	ct_buf_reset(&a);
+	ct_buf_reset(&b);
+	CHECK(ct_ckpt_encode(&ck, &a) == 0 &&
+	    strstr(a.data, "\"output\":{\"dev\":\"18446744073709551615\"") !=
+	    NULL, "output: device and inode as exact decimal strings");
+	ct_ckpt_init(&back);
+	CHECK(ct_ckpt_decode(a.data, a.len, &back, &err) == 0 &&
+	    back.has_output && back.out_dev == UINT64_MAX &&
+	    back.out_ino == 18446744073709551000u && back.out_size == 1894612,
+	    "output: read back exactly");
+	CHECK(ct_ckpt_encode(&back, &b) == 0 && strcmp(a.data, b.data) == 0,
+	    "output: round trip is exact");
+	ct_ckpt_free(&back);
+	ck.has_output = 0;
+	{
+		static const char *const bad[] = {
+			"{\"dev\":\"18446744073709551616\",\"ino\":\"1\",\"size\":1}",
+			"{\"dev\":\"12x\",\"ino\":\"1\",\"size\":1}",
+			"{\"dev\":\"\",\"ino\":\"1\",\"size\":1}",
+			"{\"dev\":1,\"ino\":\"1\",\"size\":1}",
+			"{\"dev\":\"1\",\"ino\":\"1\",\"size\":-1}",
+			"{\"dev\":\"1\",\"ino\":\"1\"}",
+			"[]",
+		};
+		char text[512];
+		size_t k;
+		int all = 1;
+
+		for (k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+			snprintf(text, sizeof(text), "{\"ctFetchCheckpoint\":1,"
+			    "\"accountId\":\"1\",\"window\":{\"start\":1,"
+			    "\"end\":2},\"runTimestamp\":\"x\",\"regions\":[],"
+			    "\"output\":%s}", bad[k]);
+			if (load_text(text, &back, &err) != -1 ||
+			    strstr(err.data, "output") == NULL)
+				all = 0;
+		}
+		CHECK(all, "output: overflowing, non-digit, empty, numeric "
+		    "device, negative or missing size: refused");
+	}
+
 	rc = load_text("[1]", &back, &err);
 	CHECK(rc == -1 && back.nregions == 0, "not a checkpoint: error, "
 	    "nothing kept (%s)", err.data);
