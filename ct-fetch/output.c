@@ -16,6 +16,9 @@
  * resumed run emit that one page again (see README, section ct-fetch).
  * When stdout is a regular file it is fsync'ed before the rename, so that
  * after a power loss the checkpoint never counts a page the disk lost.
+ * When it appends to a regular file, the checkpoint also holds the file's
+ * size after each committed write, and a rerun appending to the same file
+ * cuts off what a crash left beyond it (out_attach): exactly once again.
  */
 #include <sys/stat.h>
 
