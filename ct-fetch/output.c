@@ -69,8 +69,10 @@ out_attach(struct fetch *f)
 	struct stat st;
 	int fl;
 
-	if (fstat(STDOUT_FILENO, &st) != 0 || !S_ISREG(st.st_mode))
+	if (fstat(STDOUT_FILENO, &st) != 0 || !S_ISREG(st.st_mode)) {
+		f->ck.has_output = 0;	/* the checkpoint speaks of this run */
 		return;
+	}
 	f->out_is_file = 1;
 	fl = fcntl(STDOUT_FILENO, F_GETFL);
 	if (f->ckpt_path == NULL || fl == -1 || !(fl & O_APPEND)) {
