@@ -56,12 +56,40 @@ out_init(struct fetch *f)
 }
 
 /*
+ * The size a killed run was about to commit to stdout: the prepared
+ * checkpoint FILE.tmp, which a crash between a page's write and its
+ * commit leaves behind, says where that page ends.  0 if there is none.
+ */
+static uint64_t
+pending_size(struct fetch *f, const struct stat *st)
+{
+	struct ct_ckpt tmp;
+	struct ct_buf path, err;
+	uint64_t end = 0;
+
+	ct_buf_init(&path, 0);
+	ct_buf_init(&err, 4096);
+	ct_buf_printf(&path, "%s.tmp", f->ckpt_path);
+	ct_ckpt_init(&tmp);
+	if (ct_ckpt_load(path.data, &tmp, &err) == 1 && tmp.has_output &&
+	    tmp.out_dev == (uint64_t)st->st_dev &&
+	    tmp.out_ino == (uint64_t)st->st_ino)
+		end = tmp.out_size;
+	ct_ckpt_free(&tmp);
+	ct_buf_free(&path);
+	ct_buf_free(&err);
+	return end;
+}
+
+/*
  * Look at stdout before the first write.  When it appends to a regular
  * file (`>>`, as the cookbook's daily run does), its size after each
- * committed write goes into the checkpoint; if it is the very file the
- * checkpoint last wrote to and holds more than that, a run was killed
- * between writing a page and committing it: the tail is cut off, and this
- * run emits those events again, once.
+ * committed write goes into the checkpoint.  If it is the very file the
+ * checkpoint last wrote to, and a killed run's prepared checkpoint shows
+ * a page in flight that covers everything past the committed size, that
+ * page (or what of it was written) is cut off and this run emits its
+ * events again, once.  Anything else past the committed size (another
+ * run appending to the same file with its own checkpoint) is left alone.
  */
 void
 out_attach(struct fetch *f)
@@ -81,7 +109,8 @@ out_attach(struct fetch *f)
 	}
 	if (f->ck.has_output && f->ck.out_dev == (uint64_t)st.st_dev &&
 	    f->ck.out_ino == (uint64_t)st.st_ino &&
-	    (uint64_t)st.st_size > f->ck.out_size) {
+	    (uint64_t)st.st_size > f->ck.out_size &&
+	    pending_size(f, &st) >= (uint64_t)st.st_size) {
 		if (ftruncate(STDOUT_FILENO, (off_t)f->ck.out_size) == 0) {
 			msg(f, PROG ": standard output: removed the last %"
 			    PRIu64 " bytes, written after the checkpoint by a "
