@@ -84,7 +84,8 @@ struct ctx {
 struct unit {
 	int		 is_chunk;
 	int		 is_stream;	/* read by the main thread, in chunks */
-	char		*note;		/* a directory that cannot be read: why */
+	int		 bad_dir;	/* a folder that cannot be read: its
+					   message in msgs */
 	const char	**path;		/* the unit's files (borrowed names) */
 	size_t		 nfiles;	/* whole units: several; else 1 */
 	size_t		 k, nchunks;
@@ -803,18 +804,10 @@ scan_chunk(const struct agg_opts *o, struct ct_scanner *sc, struct unit *u,
 	ctx_init(&cx, o, &u->fold, &st, &u->msgs);
 	cx.buf = buf;
 	ct_scan_set_arg(sc, &cx);
+	/* a first chunk is never shorter than a byte order mark: a file's
+	 * ends after a line end, a stream's holds 3 bytes or all there is */
 	if (first && len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
 		pos = 3;
-	else if (first && !last && len < 3 &&
-	    memcmp(buf, "\xef\xbb\xbf", len) == 0) {
-		/* a tiny first chunk that may be the start of a byte order
-		 * mark: the sequential reader decides */
-		u->need_seq = 1;
-		u->stop_off = u->start;
-		u->stop_skip = 0;
-		u->stop_line = 1;
-		return;
-	}
 	for (;;) {
 		size_t lim, vs;
 
@@ -877,7 +870,7 @@ worker_do(struct worker *w, struct unit *u)
 {
 	struct pool *p = w->pool;
 
-	if (u->is_stream || u->note != NULL)
+	if (u->is_stream || u->bad_dir)
 		;	/* the main thread's, at its turn */
 	else if (u->is_chunk)
 		read_chunk(w, u);
@@ -1108,8 +1101,6 @@ unit_free(struct unit *u)
 	ct_fold_stream_free(&u->st_end);
 	free(u->path);
 	u->path = NULL;
-	free(u->note);
-	u->note = NULL;
 }
 
 
@@ -1595,7 +1586,9 @@ plan_ahead(struct pool *p, size_t want)
 			/* said at its turn, like the files around it */
 			p->group = NULL;
 			u = unit_of(p, path, 1);
-			u->note = xstrdup(why);
+			u->bad_dir = 1;
+			u->strict_hit = p->o->strict;
+			msg_add(&u->msgs, K_MAL, 0, "%s", why);
 		} else
 			plan_input(p, path);
 		nu = p->made - (p->group != NULL);
@@ -1665,21 +1658,15 @@ agg_run(const struct agg_opts *o, struct agg_inputs *in,
 			p.waiting = 0;
 			pthread_mutex_unlock(&p.mu);
 		}
-		if (u->note != NULL) {
-			if (shown[K_MAL] < SHOW_MAX) {
-				fprintf(stderr, "%s: %s: %s\n", PROG,
-				    agg_show_name(u->path[0]), u->note);
-				shown[K_MAL]++;
-			}
-			out->sum->meta.values_malformed++;
-			stop = o->strict;
-		} else if (u->is_stream)
+		if (u->is_stream)
 			stop = stream_run(o, u->path[0], out, &files_read);
 		else if (u->is_chunk)
 			stop = commit_chunk(&p, u, &fs, out, &files_read);
 		else {
+			/* whole files, or a folder that cannot be read */
 			msg_print(o, u->path[0], &u->msgs, 0);
 			files_read += (uint64_t)u->files_read;
+			out->sum->meta.values_malformed += (uint64_t)u->bad_dir;
 			stop = u->strict_hit;
 		}
 		unit_free(u);

@@ -64,19 +64,16 @@ static uint64_t
 pending_size(struct fetch *f, const struct stat *st)
 {
 	struct ct_ckpt tmp;
-	struct ct_buf path, err;
+	struct ct_buf err;
 	uint64_t end = 0;
 
-	ct_buf_init(&path, 0);
 	ct_buf_init(&err, 4096);
-	ct_buf_printf(&path, "%s.tmp", f->ckpt_path);
 	ct_ckpt_init(&tmp);
-	if (ct_ckpt_load(path.data, &tmp, &err) == 1 && tmp.has_output &&
-	    tmp.out_dev == (uint64_t)st->st_dev &&
+	if (ct_ckpt_load_prepared(f->ckpt_path, &tmp, &err) == 1 &&
+	    tmp.has_output && tmp.out_dev == (uint64_t)st->st_dev &&
 	    tmp.out_ino == (uint64_t)st->st_ino)
 		end = tmp.out_size;
 	ct_ckpt_free(&tmp);
-	ct_buf_free(&path);
 	ct_buf_free(&err);
 	return end;
 }
@@ -130,18 +127,6 @@ out_attach(struct fetch *f)
 	f->ck.out_size = (uint64_t)st.st_size;
 }
 
-static int save_locked(struct fetch *);
-
-/* A control record was written: the checkpoint says so (out_track). */
-static void
-committed_locked(struct fetch *f, size_t n)
-{
-	if (!f->out_track)
-		return;
-	f->ck.out_size += n;
-	(void)save_locked(f);
-}
-
 /* Write all of p[0..n) to stdout.  Called with the lock held. */
 static int
 write_all(struct fetch *f, const char *p, size_t n)
@@ -186,6 +171,16 @@ save_locked(struct fetch *f)
 	}
 	ct_buf_free(&err);
 	return rc;
+}
+
+/* A control record was written: the checkpoint says so (out_track). */
+static void
+committed_locked(struct fetch *f, size_t n)
+{
+	if (!f->out_track)
+		return;
+	f->ck.out_size += n;
+	(void)save_locked(f);
 }
 
 int

@@ -310,6 +310,17 @@ tmp_name(const char *path)
 }
 
 int
+ct_ckpt_load_prepared(const char *path, struct ct_ckpt *ck, struct ct_buf *err)
+{
+	char *tmp = tmp_name(path);
+	int rc;
+
+	rc = ct_ckpt_load(tmp, ck, err);
+	free(tmp);
+	return rc;
+}
+
+int
 ct_ckpt_prepare(const char *path, const struct ct_ckpt *ck,
     struct ct_buf *err)
 {

@@ -103,6 +103,10 @@ int	ct_ckpt_prepare(const char *path, const struct ct_ckpt *ck,
 /* Rename "path.tmp" over path and fsync the directory.  0, or -1 with
  * err. */
 int	ct_ckpt_commit(const char *path, struct ct_buf *err);
+/* Read the prepared state "path.tmp" (left there by a crash between
+ * prepare and commit) into ck, as ct_ckpt_load. */
+int	ct_ckpt_load_prepared(const char *path, struct ct_ckpt *ck,
+	    struct ct_buf *err);
 /* Remove "path.tmp" (a prepared state that will not be committed). */
 void	ct_ckpt_discard(const char *path);
 /* prepare then commit. */

@@ -27,7 +27,8 @@ struct ct_input_cache {
 };
 
 struct ct_input {
-	struct ct_input_cache *cache;	/* NULL: own decompressor and text */
+	struct ct_input_cache *cache;	/* decompressor and text buffer */
+	int		 own_cache;	/* ... made for this input alone */
 	int		 fd;
 	int		 own_fd;
 	int		 gz;
@@ -92,81 +93,65 @@ ct_input_cache_free(struct ct_input_cache *c)
 	free(c);
 }
 
-/* Decompress the whole of cbuf with libdeflate; 0 or -1 (use zlib). */
+/*
+ * Decompress the whole of cbuf with libdeflate into the cache's buffer
+ * (an input opened without a cache gets one of its own); 0 or -1 (use
+ * zlib).
+ */
 static int
 whole_gz(struct ct_input *in)
 {
-	struct ct_input_cache *c = in->cache;
-	struct libdeflate_decompressor *d;
+	struct ct_input_cache *c;
 	size_t cap, pos = 0, ip = 0, ain, aout, k;
 	enum libdeflate_result rc;
-	char *out;
 
+	if (in->cache == NULL) {
+		in->cache = ct_input_cache_new();
+		in->own_cache = 1;
+	}
+	c = in->cache;
+	if (c->d == NULL && (c->d = libdeflate_alloc_decompressor()) == NULL)
+		return -1;
 	cap = in->csize * 4 > 65536 ? in->csize * 4 : 65536;
 	if (cap > CT_INPUT_WHOLE_OUT_MAX)
 		cap = CT_INPUT_WHOLE_OUT_MAX;
-	if (c != NULL) {
-		if (c->d == NULL)
-			c->d = libdeflate_alloc_decompressor();
-		d = c->d;
-		if (c->cap < cap) {
-			free(c->out);
-			c->out = xmalloc(cap);
-			c->cap = cap;
-		}
-		out = c->out;
-		cap = c->cap;
-	} else {
-		d = libdeflate_alloc_decompressor();
-		out = xmalloc(cap);
+	if (c->cap < cap) {
+		free(c->out);
+		c->out = xmalloc(cap);
+		c->cap = cap;
 	}
-	if (d == NULL)
-		goto fail;
 	while (ip < in->csize) {
 		if (in->cbuf[ip] == 0) {
 			for (k = ip; k < in->csize && in->cbuf[k] == 0; k++)
 				;
 			if (k == in->csize)
 				break;
-			goto fail;
+			return -1;
 		}
 		if (in->csize - ip < 2 || in->cbuf[ip] != 0x1f ||
 		    in->cbuf[ip + 1] != 0x8b)
-			goto fail;
-		rc = libdeflate_gzip_decompress_ex(d, in->cbuf + ip,
-		    in->csize - ip, out + pos, cap - pos, &ain, &aout);
+			return -1;
+		rc = libdeflate_gzip_decompress_ex(c->d, in->cbuf + ip,
+		    in->csize - ip, c->out + pos, c->cap - pos, &ain, &aout);
 		if (rc == LIBDEFLATE_INSUFFICIENT_SPACE) {
-			if (cap >= CT_INPUT_WHOLE_OUT_MAX)
-				goto fail;
-			cap = cap * 2 > CT_INPUT_WHOLE_OUT_MAX ?
-			    CT_INPUT_WHOLE_OUT_MAX : cap * 2;
-			out = xrealloc(out, cap);
-			if (c != NULL) {
-				c->out = out;
-				c->cap = cap;
-			}
+			if (c->cap >= CT_INPUT_WHOLE_OUT_MAX)
+				return -1;
+			c->cap = c->cap * 2 > CT_INPUT_WHOLE_OUT_MAX ?
+			    CT_INPUT_WHOLE_OUT_MAX : c->cap * 2;
+			c->out = xrealloc(c->out, c->cap);
 			continue;
 		}
 		if (rc != LIBDEFLATE_SUCCESS)
-			goto fail;
+			return -1;
 		ip += ain;
 		pos += aout;
 	}
-	if (c == NULL)
-		libdeflate_free_decompressor(d);
-	in->whole = out;
+	in->whole = c->out;
 	in->wholen = pos;
 	free(in->cbuf);
 	in->cbuf = NULL;
 	in->cpos = 0;
 	return 0;
-fail:
-	if (c == NULL) {
-		if (d != NULL)
-			libdeflate_free_decompressor(d);
-		free(out);
-	}
-	return -1;
 }
 
 struct ct_input *
@@ -268,9 +253,9 @@ ct_input_close(struct ct_input *in)
 	free(in->cbuf);
 	if (in->map != NULL)
 		munmap(in->map, in->mapn);
-	else if (in->cache == NULL || in->whole != in->cache->out)
-		free(in->whole);
-	else if (in->cache->cap > CACHE_KEEP) {
+	if (in->own_cache)
+		ct_input_cache_free(in->cache);
+	else if (in->cache != NULL && in->cache->cap > CACHE_KEEP) {
 		/* a big file's text: not kept for the small ones to come */
 		free(in->cache->out);
 		in->cache->out = NULL;

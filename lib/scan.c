@@ -82,6 +82,9 @@ enum {
 enum { SCAN_KEYS(SCAN_KEY_ENUM) NKEYS };
 static const char *const key_name[NKEYS] = { SCAN_KEYS(SCAN_KEY_NAME) };
 
+/* The detail-type of an EventBridge envelope holding a CloudTrail record. */
+#define DTYPE_API_CALL	"AWS API Call via CloudTrail"
+
 /* Kinds of object, each with its own guesses. */
 enum {
 	KIND_RECORD, KIND_IDENTITY, KIND_SESSION, KIND_ISSUER, KIND_OBO,
@@ -339,13 +342,6 @@ str_end(struct ct_scanner *sc, const char *p, unsigned *flags, int want_high)
 	}
 }
 
-/* k[0..n) == lit[0..ln) (folded for a constant lit). */
-static inline int
-keq(const char *k, size_t n, const char *lit, size_t ln)
-{
-	return n == ln && ct_bytes_eq(k, lit, n);
-}
-
 /* A literal word (true, NaN, -Infinity...) at p. */
 static inline const char *
 lit(struct ct_scanner *sc, const char *p, const char *w, size_t wn)
@@ -357,7 +353,7 @@ lit(struct ct_scanner *sc, const char *p, const char *w, size_t wn)
 			more(sc, sc->end);
 		fail(sc, p, "invalid literal");
 	}
-	if (!keq(p, wn, w, wn))
+	if (!ct_bytes_eq(p, w, wn))
 		fail(sc, p, "invalid literal");
 	return p + wn;
 }
@@ -649,8 +645,6 @@ object_open(struct ct_scanner *sc, const char *p, const char **endp)
 	}
 	return p;
 }
-
-#define KEQ(k, n, lit) keq((k), (n), lit, sizeof(lit) - 1)
 
 /* `"key":` of each key, zero padded: what a guess is checked against. */
 #define KEYPAT_MAX	32
@@ -1154,7 +1148,8 @@ env_object(struct ct_scanner *sc, const char *p, int level, int hold,
 		else
 			eff_skipped(sc, "records nested too deep in envelopes");
 	} else if (detail && dtype.p != NULL &&
-	    KEQ(dtype.p, dtype.n, "AWS API Call via CloudTrail")) {
+	    dtype.n == sizeof(DTYPE_API_CALL) - 1 &&
+	    ct_bytes_eq(dtype.p, DTYPE_API_CALL, dtype.n)) {
 		if (deliver(sc) && sc->ops->record &&
 		    sc->ops->record(sc->arg, &sc->rec[level + 1],
 		    sc->repaired[level + 1], myoff))
