@@ -45,12 +45,15 @@
 #include "exitcodes.h"
 #include "input.h"
 #include "scan.h"
+#include "timefmt.h"
 #include "xalloc.h"
 
 #define READ_SIZE	((size_t)1 << 20)
 #define MSG_KEEP	SHOW_MAX
 
-enum { K_MAL, K_SKIP, K_WARN, NK };
+/* Message kinds: malformed input, skipped records, the one warning about
+ * unknown control records, and ct-fetch streams cut short (each shown). */
+enum { K_MAL, K_SKIP, K_WARN, K_CUT, NK };
 
 struct msg {
 	const char	*name;	/* the input, when a unit has several */
@@ -172,7 +175,7 @@ msg_add(struct msgv *mv, int kind, uint64_t line, const char *fmt, ...)
 	va_list ap;
 	char tmp[512];
 
-	if (mv->kept[kind] >= MSG_KEEP)
+	if (kind != K_CUT && mv->kept[kind] >= MSG_KEEP)
 		return;
 	mv->kept[kind]++;
 	va_start(ap, fmt);
@@ -223,7 +226,8 @@ msg_print(const struct agg_opts *o, const char *dname, const struct msgv *mv,
 			warned_control = 1;
 			continue;
 		}
-		if (shown[m->kind] >= SHOW_MAX || (o->quiet && m->kind == K_SKIP))
+		if ((shown[m->kind] >= SHOW_MAX && m->kind != K_CUT) ||
+		    (o->quiet && m->kind == K_SKIP))
 			continue;
 		shown[m->kind]++;
 		if (m->line > 0 && m->line2 > m->line)
@@ -278,6 +282,37 @@ resync(const char *p, size_t from, size_t n)
 	const char *q = from < n ? memchr(p + from, '\n', n - from) : NULL;
 
 	return q != NULL ? q + 1 - p : -1;
+}
+
+/*
+ * The input ended: the ct-fetch streams still open in st were cut short
+ * (the ct-fetch that wrote them was killed or crashed).  They count as
+ * incomplete in f, and each gets a message in mv.
+ */
+static void
+stream_end(struct ct_fold *f, struct ct_fold_stream *st, struct msgv *mv)
+{
+	char reg[64], acct[64], from[21], to[21];
+	size_t i;
+
+	for (i = 0; i < st->nopen; i++) {
+		const struct ct_fold_open *x = &st->open[i];
+
+		ct_awserr_clean(reg, sizeof(reg), x->region, strlen(x->region));
+		if (x->account != NULL)
+			ct_awserr_clean(acct, sizeof(acct), x->account,
+			    strlen(x->account));
+		if (!x->have_from || ct_time_format_iso(x->from, from) != 0)
+			strcpy(from, "?");
+		if (!x->have_to || ct_time_format_iso(x->to, to) != 0)
+			strcpy(to, "?");
+		msg_add(mv, K_CUT, 0, "the ct-fetch stream of %s (account %s, "
+		    "window %s to %s) has no end record: the ct-fetch that "
+		    "wrote it stopped before the end (killed or crashed); "
+		    "%s counts as failed (Incomplete)", reg,
+		    x->account != NULL ? acct : "unknown", from, to, reg);
+	}
+	ct_fold_stream_end(f, st);
 }
 
 /* ---- scanner callbacks ---------------------------------------------------- */
@@ -683,6 +718,8 @@ read_whole(const struct agg_opts *o, const char *path, struct ct_fold *f,
 		stop = o->strict;
 	}
 	seq_free(&q);
+	if (!stop)
+		stream_end(f, &st, mv);
 	ct_fold_stream_free(&st);
 	ct_input_close(in);
 	return stop;
@@ -1086,6 +1123,11 @@ out:
 	if (u->k + 1 == u->nchunks) {
 		if (fs->seq)
 			fstate_seq_end(fs, o, name);
+		if (!stop && fs->st.nopen > 0) {
+			stream_end(main_fold, &fs->st, &fs->mv);
+			msg_print(o, name, &fs->mv, 0);
+			msg_free(&fs->mv);
+		}
 		ct_fold_stream_free(&fs->st);
 	}
 	return stop;
@@ -1446,6 +1488,11 @@ stream_run(const struct agg_opts *o, const char *name, struct ct_fold *out,
 		msg_print(o, name, &mv, 0);
 		msg_free(&mv);
 		stop = o->strict;
+	}
+	if (!stop && st.nopen > 0) {
+		stream_end(out, &st, &mv);
+		msg_print(o, name, &mv, 0);
+		msg_free(&mv);
 	}
 	free(t);
 	free(s.c);

@@ -231,11 +231,19 @@ int
 out_end_record(struct fetch *f, struct region *r)
 {
 	struct ct_buf b;
+	char ws[32], we[32];
 	int rc;
 
+	fetch_fmt_time(f->start, ws, sizeof(ws));
+	fetch_fmt_time(f->end, we, sizeof(we));
 	ct_buf_init(&b, 1 << 16);
 	ct_buf_adds(&b, "{\"ctFetch\":\"end\",\"version\":1");
 	add_str(&b, "region", r->name);
+	/* the stream it ends, so that a reader never takes one window's
+	 * end for another's (several runs in one input) */
+	add_str(&b, "accountId", f->id.account);
+	ct_buf_printf(&b, ",\"window\":{\"start\":\"%s\",\"end\":\"%s\"}",
+	    ws, we);
 	pthread_mutex_lock(&f->lock);
 	switch (r->status) {
 	case RS_COMPLETE:

@@ -22,7 +22,6 @@ ct_fold_init(struct ct_fold *f, const struct ct_fold_opts *o)
 	ct_buf_init(&f->key, KEY_CAP);
 	ct_buf_init(&f->lastreg, KEY_CAP);
 	ct_buf_init(&f->lastacct, KEY_CAP);
-	f->completed = ct_strmap_new(NULL);
 	if (o->dedup)
 		f->seen = ct_strmap_new(NULL);
 }
@@ -38,8 +37,6 @@ ct_fold_free(struct ct_fold *f)
 	ct_buf_free(&f->lastacct);
 	ct_strmap_free(f->seen);
 	f->seen = NULL;
-	ct_strmap_free(f->completed);
-	f->completed = NULL;
 }
 
 void
@@ -49,14 +46,23 @@ ct_fold_stream_init(struct ct_fold_stream *st, int known)
 	st->known = known;
 }
 
+static void
+open_free(struct ct_fold_open *o)
+{
+	free(o->region);
+	free(o->account);
+}
+
 void
 ct_fold_stream_free(struct ct_fold_stream *st)
 {
 	size_t i;
 
 	for (i = 0; i < st->nopen; i++)
-		free(st->open[i]);
-	st->nopen = 0;
+		open_free(&st->open[i]);
+	free(st->open);
+	st->open = NULL;
+	st->nopen = st->cap = 0;
 }
 
 void
@@ -66,38 +72,109 @@ ct_fold_stream_copy(struct ct_fold_stream *dst, const struct ct_fold_stream *src
 
 	ct_fold_stream_free(dst);
 	dst->known = src->known;
-	dst->overflow = src->overflow;
-	for (i = 0; i < src->nopen; i++)
-		dst->open[i] = xstrdup(src->open[i]);
-	dst->nopen = src->nopen;
-}
-
-static void
-stream_open(struct ct_fold_stream *st, const char *region)
-{
-	size_t i;
-
-	for (i = 0; i < st->nopen; i++)
-		if (strcmp(st->open[i], region) == 0)
-			return;
-	if (st->nopen == sizeof(st->open) / sizeof(st->open[0])) {
-		st->overflow = 1;
+	if (src->nopen == 0)
 		return;
+	dst->open = xcalloc(src->nopen, sizeof(*dst->open));
+	dst->cap = dst->nopen = src->nopen;
+	for (i = 0; i < src->nopen; i++) {
+		dst->open[i] = src->open[i];
+		dst->open[i].region = xstrdup(src->open[i].region);
+		dst->open[i].account = src->open[i].account != NULL ?
+		    xstrdup(src->open[i].account) : NULL;
 	}
-	st->open[st->nopen++] = xstrdup(region);
 }
 
-static void
-stream_close(struct ct_fold_stream *st, const char *region)
+static int
+same_str(const char *a, const char *b)
+{
+	return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
+}
+
+/* The open stream that o names (region, account, window), or NULL. */
+static struct ct_fold_open *
+stream_find(struct ct_fold_stream *st, const struct ct_fold_open *o)
 {
 	size_t i;
 
+	for (i = 0; i < st->nopen; i++) {
+		struct ct_fold_open *x = &st->open[i];
+
+		if (strcmp(x->region, o->region) == 0 &&
+		    same_str(x->account, o->account) &&
+		    x->have_from == o->have_from && x->have_to == o->have_to &&
+		    (!o->have_from || x->from == o->from) &&
+		    (!o->have_to || x->to == o->to))
+			return x;
+	}
+	return NULL;
+}
+
+/* A start record: open the stream o (its strings borrowed), once. */
+static void
+stream_open(struct ct_fold_stream *st, const struct ct_fold_open *o)
+{
+	struct ct_fold_open *x;
+
+	if (stream_find(st, o) != NULL)
+		return;	/* a rerun appended to the same output: one stream */
+	if (st->nopen == st->cap) {
+		st->cap = st->cap ? st->cap * 2 : 8;
+		st->open = xrealloc(st->open, st->cap * sizeof(*st->open));
+	}
+	x = &st->open[st->nopen++];
+	*x = *o;
+	x->region = xstrdup(o->region);
+	x->account = o->account != NULL ? xstrdup(o->account) : NULL;
+}
+
+static void
+stream_drop(struct ct_fold_stream *st, struct ct_fold_open *x)
+{
+	open_free(x);
+	*x = st->open[--st->nopen];
+}
+
+/* The region records without awsRegion belong to: the one region of the
+ * open streams, or NULL when none or several are open. */
+static const char *
+stream_region(const struct ct_fold_stream *st)
+{
+	size_t i;
+
+	if (st->nopen == 0)
+		return NULL;
+	for (i = 1; i < st->nopen; i++)
+		if (strcmp(st->open[i].region, st->open[0].region) != 0)
+			return NULL;
+	return st->open[0].region;
+}
+
+static void
+note_outcome(struct ct_fold *f, const struct ct_fold_open *x,
+    enum ct_fetch_status status, const char *code)
+{
+	struct ct_fetch_outcome o;
+
+	o.account = x->account;
+	o.region = x->region;
+	o.have_from = x->have_from;
+	o.have_to = x->have_to;
+	o.from = x->from;
+	o.to = x->to;
+	o.status = status;
+	o.code = code;
+	ct_meta_add_fetch(&f->sum->meta, &o);
+}
+
+size_t
+ct_fold_stream_end(struct ct_fold *f, struct ct_fold_stream *st)
+{
+	size_t i, n = st->nopen;
+
 	for (i = 0; i < st->nopen; i++)
-		if (strcmp(st->open[i], region) == 0) {
-			free(st->open[i]);
-			st->open[i] = st->open[--st->nopen];
-			return;
-		}
+		note_outcome(f, &st->open[i], CT_FETCH_INCOMPLETE, "Incomplete");
+	ct_fold_stream_free(st);
+	return n;
 }
 
 /* An eventTime or control-record time: 0 and *t, or -1. */
@@ -169,10 +246,9 @@ ct_fold_record(struct ct_fold *f, struct ct_fold_stream *st,
 		regn = r->aws_region.n;
 	} else if (!st->known)
 		return CT_FOLD_NEED_STATE;
-	else if (st->nopen == 1 && !st->overflow) {
-		reg = st->open[0];
+	else if ((reg = stream_region(st)) != NULL)
 		regn = strlen(reg);
-	} else {
+	else {
 		reg = "unknown";
 		regn = 7;
 	}
@@ -259,13 +335,62 @@ get_time(const struct ct_jnode *o, const char *key, int64_t *t)
 	return s != NULL && parse_time(s, strlen(s), t) == 0 ? 0 : -1;
 }
 
+/* A control record's "window" into x (both ends optional). */
+static void
+get_window(const struct ct_jnode *root, struct ct_fold_open *x)
+{
+	const struct ct_jnode *w = ct_json_get(root, "window");
+
+	if (w == NULL || w->type != CT_JOBJECT)
+		return;
+	x->have_from = get_time(w, "start", &x->from) == 0;
+	x->have_to = get_time(w, "end", &x->to) == 0;
+}
+
+/* Widen the control records' window to include t. */
+static void
+widen_ctl(struct ct_fold *f, int64_t t)
+{
+	if (!f->have_ctl || t < f->ctl_from)
+		f->ctl_from = t;
+	if (!f->have_ctl || t > f->ctl_to)
+		f->ctl_to = t;
+	f->have_ctl = 1;
+}
+
+/*
+ * An end record: the stream it ends.  ct-fetch names its account and
+ * window in the end record too; without them (older output) it is the
+ * region's stream opened last in this input.  NULL when nothing of it is
+ * open: *x then describes it from the end record alone.
+ */
+static struct ct_fold_open *
+end_stream(struct ct_fold_stream *st, const struct ct_jnode *root,
+    const char *region, struct ct_fold_open *x)
+{
+	size_t i;
+
+	memset(x, 0, sizeof(*x));
+	x->region = (char *)region;
+	x->account = (char *)ct_json_get_str(root, "accountId");
+	get_window(root, x);
+	if (x->account != NULL || x->have_from || x->have_to)
+		return stream_find(st, x);
+	for (i = st->nopen; i-- > 0;)
+		if (strcmp(st->open[i].region, region) == 0)
+			return &st->open[i];
+	return NULL;
+}
+
 enum ct_fold_result
 ct_fold_control(struct ct_fold *f, struct ct_fold_stream *st,
     const char *p, size_t n, struct ct_buf *err)
 {
 	struct ct_meta *m = &f->sum->meta;
-	const struct ct_jnode *root, *w, *v;
-	const char *kind, *region, *s;
+	const struct ct_jnode *root, *v;
+	const char *kind, *region, *s, *code;
+	struct ct_fold_open x, *open;
+	enum ct_fetch_status status;
 	struct ct_jdoc *d;
 	int64_t ver, t;
 	enum ct_fold_result res = CT_FOLD_COUNTED;
@@ -285,51 +410,42 @@ ct_fold_control(struct ct_fold *f, struct ct_fold_stream *st,
 	}
 	region = ct_json_get_str(root, "region");
 	if (strcmp(kind, "start") == 0) {
+		memset(&x, 0, sizeof(x));
+		x.account = (char *)ct_json_get_str(root, "accountId");
+		get_window(root, &x);
+		if (x.have_from)
+			widen_ctl(f, x.from);
+		if (x.have_to)
+			widen_ctl(f, x.to);
 		if (region != NULL && *region != '\0') {
 			ct_meta_add_region_enabled(m, region);
-			stream_open(st, region);
+			x.region = (char *)region;
+			stream_open(st, &x);
 		}
-		if ((s = ct_json_get_str(root, "accountId")) != NULL)
-			ct_meta_set_account(m, s, strlen(s));
+		if (x.account != NULL)
+			ct_meta_set_account(m, x.account, strlen(x.account));
 		if ((s = ct_json_get_str(root, "callerArn")) != NULL)
 			ct_meta_set_principal(m, s, strlen(s));
-		w = ct_json_get(root, "window");
-		if (w != NULL && w->type == CT_JOBJECT) {
-			if (get_time(w, "start", &t) == 0) {
-				if (!f->have_ctl || t < f->ctl_from)
-					f->ctl_from = t;
-				if (!f->have_ctl || t > f->ctl_to)
-					f->ctl_to = t;
-				f->have_ctl = 1;
-			}
-			if (get_time(w, "end", &t) == 0) {
-				if (!f->have_ctl || t < f->ctl_from)
-					f->ctl_from = t;
-				if (!f->have_ctl || t > f->ctl_to)
-					f->ctl_to = t;
-				f->have_ctl = 1;
-			}
-		}
 		if (get_time(root, "runTimestamp", &t) == 0 &&
 		    (!f->have_run || t < f->run_ts)) {
 			f->run_ts = t;
 			f->have_run = 1;
 		}
-	} else {
+	} else if (region != NULL && *region != '\0') {
 		s = ct_json_get_str(root, "status");
-		if (region != NULL && *region != '\0') {
-			stream_close(st, region);
-			if (s != NULL && strcmp(s, "complete") == 0)
-				ct_strmap_insert(f->completed, region,
-				    strlen(region), NULL);
-			else if (s != NULL) {
-				const char *code = ct_json_get_str(root,
-				    "errorCode");
-
-				ct_meta_add_region_failed(m, region,
-				    code != NULL ? code : s);
-			}
-		}
+		code = ct_json_get_str(root, "errorCode");
+		if (s != NULL && strcmp(s, "complete") == 0)
+			status = CT_FETCH_COMPLETE;
+		else if (s != NULL && strcmp(s, "interrupted") == 0)
+			status = CT_FETCH_INTERRUPTED;
+		else
+			status = CT_FETCH_FAILED;
+		if (status != CT_FETCH_COMPLETE && code == NULL)
+			code = s != NULL ? s : "Failed";
+		open = end_stream(st, root, region, &x);
+		note_outcome(f, open != NULL ? open : &x, status, code);
+		if (open != NULL)
+			stream_drop(st, open);
 	}
 out:
 	ct_json_free(d);
@@ -339,12 +455,7 @@ out:
 void
 ct_fold_merge(struct ct_fold *dst, const struct ct_fold *src)
 {
-	struct ct_strmap_entry *e;
-	size_t it = 0;
-
 	ct_summary_merge(dst->sum, src->sum);
-	while ((e = ct_strmap_next(src->completed, &it)) != NULL)
-		ct_strmap_insert(dst->completed, e->key, e->keyn, NULL);
 	if (src->have_ev) {
 		if (!dst->have_ev || src->ev_min < dst->ev_min)
 			dst->ev_min = src->ev_min;
@@ -369,11 +480,8 @@ void
 ct_fold_finish(struct ct_fold *f, int64_t now)
 {
 	struct ct_meta *m = &f->sum->meta;
-	struct ct_strmap_entry *e;
-	size_t it = 0;
 
-	while ((e = ct_strmap_next(f->completed, &it)) != NULL)
-		ct_strmap_delete(m->regions_failed, e->key, e->keyn);
+	ct_meta_settle(m);
 	ct_meta_set_activity(m, f->opt.activity);
 	m->have_from = m->have_to = 0;
 	if (f->have_ctl) {

@@ -34,12 +34,24 @@ struct ct_fold_opts {
 	int		 dedup;
 };
 
-/* The regions a ct-fetch stream has opened and not yet ended. */
+/* A ct-fetch stream that started and has not ended yet. */
+struct ct_fold_open {
+	char		*region;	/* owned copies; account may be NULL */
+	char		*account;
+	int		 have_from, have_to;
+	int64_t		 from, to;	/* its window */
+};
+
+/*
+ * The ct-fetch streams of one input that have a start record and no end
+ * record yet.  Those still open when the input ends were cut short (the
+ * ct-fetch that wrote them died): ct_fold_stream_end counts them as
+ * incomplete.
+ */
 struct ct_fold_stream {
 	int		 known;		/* 0: state at the start unknown */
-	size_t		 nopen;
-	char		*open[16];	/* owned copies */
-	int		 overflow;	/* more than 16 open: never "the only" */
+	struct ct_fold_open *open;	/* owned, nopen of cap */
+	size_t		 nopen, cap;
 };
 
 struct ct_fold {
@@ -62,12 +74,6 @@ struct ct_fold {
 	size_t		 nnoted;
 	struct ct_buf	 lastacct;
 	struct ct_time_memo day;	/* date of the last eventTime */
-	/*
-	 * Regions with a "complete" end record.  A region that one run left
-	 * interrupted (or failed) and a resumed run completed is complete:
-	 * ct_fold_finish drops its failure, whatever the order of the two.
-	 */
-	struct ct_strmap *completed;
 };
 
 enum ct_fold_result {
@@ -91,6 +97,11 @@ void	ct_fold_stream_free(struct ct_fold_stream *st);
 /* Copy src into dst (dst initialised, is overwritten). */
 void	ct_fold_stream_copy(struct ct_fold_stream *dst,
 	    const struct ct_fold_stream *src);
+/*
+ * The input of st has ended: every stream still open in it is recorded
+ * in f as incomplete, and st is emptied.  Returns how many there were.
+ */
+size_t	ct_fold_stream_end(struct ct_fold *f, struct ct_fold_stream *st);
 
 /*
  * Fold one record; repaired is the number of U+FFFD repairs in it (added

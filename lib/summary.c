@@ -205,6 +205,8 @@ ct_summary_new(void)
 	s->tab->intern = ct_strmap_new(NULL);
 	s->meta.regions_enabled = ct_strmap_new(NULL);
 	s->meta.regions_failed = ct_strmap_new(&owned_str_type);
+	s->meta.failed_other = ct_strmap_new(&owned_str_type);
+	s->meta.fetches = ct_fetchset_new();
 	s->meta.accounts = ct_strmap_new(NULL);
 	s->meta.principals = ct_strmap_new(NULL);
 	return s;
@@ -224,6 +226,8 @@ ct_summary_free(struct ct_summary *s)
 	free(s->meta.invocation);
 	ct_strmap_free(s->meta.regions_enabled);
 	ct_strmap_free(s->meta.regions_failed);
+	ct_strmap_free(s->meta.failed_other);
+	ct_fetchset_free(s->meta.fetches);
 	ct_strmap_free(s->meta.accounts);
 	ct_strmap_free(s->meta.principals);
 	free(s);
@@ -320,19 +324,63 @@ ct_meta_add_region_enabled(struct ct_meta *m, const char *region)
 	ct_strmap_insert(m->regions_enabled, region, strlen(region), NULL);
 }
 
-void
-ct_meta_add_region_failed(struct ct_meta *m, const char *region,
-    const char *error)
+/* region -> error into map; of two errors the smaller one stays. */
+static void
+failed_add(struct ct_strmap *map, const char *region, const char *error)
 {
 	struct ct_strmap_entry *e;
 	size_t n = strlen(error);
 	int added;
 
-	e = ct_strmap_insert(m->regions_failed, region, strlen(region), &added);
+	e = ct_strmap_insert(map, region, strlen(region), &added);
 	if (!added && ct_jstr_cmp(e->val.ptr, strlen(e->val.ptr), error, n) <= 0)
-		return;		/* two errors: the smaller one stays */
+		return;
 	free(e->val.ptr);
 	e->val.ptr = xstrndup(error, n);
+}
+
+void
+ct_meta_add_region_failed(struct ct_meta *m, const char *region,
+    const char *error)
+{
+	failed_add(m->failed_other, region, error);
+	failed_add(m->regions_failed, region, error);
+}
+
+void
+ct_meta_add_fetch(struct ct_meta *m, const struct ct_fetch_outcome *o)
+{
+	ct_fetchset_add(m->fetches, o);
+}
+
+/* What a stream that did not complete reports as its error. */
+static const char *
+outcome_code(const struct ct_fetch_outcome *o)
+{
+	static const char *const dflt[CT_FETCH_NSTATUS] = {
+		NULL, "Failed", "Interrupted", "Incomplete",
+	};
+
+	return o->code != NULL ? o->code : dflt[o->status];
+}
+
+void
+ct_meta_settle(struct ct_meta *m)
+{
+	const struct ct_fetch_outcome **v;
+	struct ct_strmap_entry *e;
+	size_t n, i, it = 0;
+
+	ct_strmap_free(m->regions_failed);
+	m->regions_failed = ct_strmap_new(&owned_str_type);
+	while ((e = ct_strmap_next(m->failed_other, &it)) != NULL)
+		failed_add(m->regions_failed, e->key, e->val.ptr);
+	v = ct_fetchset_sorted(m->fetches, &n);
+	for (i = 0; i < n; i++)
+		if (v[i]->status != CT_FETCH_COMPLETE)
+			failed_add(m->regions_failed, v[i]->region,
+			    outcome_code(v[i]));
+	free(v);
 }
 
 void
@@ -456,8 +504,10 @@ ct_summary_merge(struct ct_summary *dst, const struct ct_summary *src)
 	while ((ce = ct_strmap_next(s->regions_enabled, &ci)) != NULL)
 		ct_strmap_insert(d->regions_enabled, ce->key, ce->keyn, NULL);
 	ci = 0;
-	while ((ce = ct_strmap_next(s->regions_failed, &ci)) != NULL)
-		ct_meta_add_region_failed(d, ce->key, ce->val.ptr);
+	while ((ce = ct_strmap_next(s->failed_other, &ci)) != NULL)
+		failed_add(d->failed_other, ce->key, ce->val.ptr);
+	ct_fetchset_merge(d->fetches, s->fetches);
+	ct_meta_settle(d);
 	/* 0 is "unset"; a set one may be before 1970 (a forged control
 	 * record), and must survive a write/read round trip */
 	if (s->run_timestamp != 0 && (d->run_timestamp == 0 ||
@@ -718,6 +768,59 @@ wstat(struct writer *w, int first, const char *name, uint64_t v)
 	ct_buf_printf(&w->b, "%llu", (unsigned long long)v);
 }
 
+/*
+ * "fetches": a list of the streams, each an object in sort_keys order.
+ * Failures known by region only (failed_other) go in as streams of an
+ * unknown account and window, so that the list alone rebuilds
+ * regions_failed when the file is read back.
+ */
+static void
+wfetches(struct writer *w, const struct ct_meta *m)
+{
+	const struct ct_fetch_outcome **v;
+	struct ct_fetchset *all = ct_fetchset_new();
+	struct ct_fetch_outcome o;
+	struct ct_strmap_entry *e;
+	size_t n, i, it = 0;
+
+	ct_fetchset_merge(all, m->fetches);
+	while ((e = ct_strmap_next(m->failed_other, &it)) != NULL) {
+		memset(&o, 0, sizeof(o));
+		o.region = e->key;
+		o.status = CT_FETCH_FAILED;
+		o.code = e->val.ptr;
+		ct_fetchset_add(all, &o);
+	}
+	v = ct_fetchset_sorted(all, &n);
+	ct_buf_addc(&w->b, '[');
+	for (i = 0; i < n; i++) {
+		if (i)
+			ct_buf_addc(&w->b, ',');
+		windent(w, 3);
+		ct_buf_addc(&w->b, '{');
+		wkey(w, 4, 1, "account_id", 10);
+		wstr_or_null(w, v[i]->account);
+		wkey(w, 4, 0, "error_code", 10);
+		wstr_or_null(w, v[i]->status == CT_FETCH_COMPLETE ? NULL :
+		    outcome_code(v[i]));
+		wkey(w, 4, 0, "from_timestamp", 14);
+		wtime(w, v[i]->have_from, v[i]->from);
+		wkey(w, 4, 0, "region", 6);
+		wstr_or_null(w, v[i]->region);
+		wkey(w, 4, 0, "status", 6);
+		wstr_or_null(w, ct_fetch_status_name[v[i]->status]);
+		wkey(w, 4, 0, "to_timestamp", 12);
+		wtime(w, v[i]->have_to, v[i]->to);
+		windent(w, 3);
+		ct_buf_addc(&w->b, '}');
+		wmaybe(w);
+	}
+	windent(w, 2);
+	ct_buf_addc(&w->b, ']');
+	free(v);
+	ct_fetchset_free(all);
+}
+
 static void
 wmeta(struct writer *w, const struct ct_meta *m)
 {
@@ -750,6 +853,10 @@ wmeta(struct writer *w, const struct ct_meta *m)
 	wtime(w, m->have_to, m->to);
 	windent(w, 2);
 	ct_buf_addc(&w->b, '}');
+	if (ct_fetchset_count(m->fetches) > 0) {
+		wkey(w, 2, 0, "fetches", 7);
+		wfetches(w, m);
+	}
 	wkey(w, 2, 0, "invocation", 10);
 	wstr_or_null(w, m->invocation);
 	wkey(w, 2, 0, "regions_enabled", 15);
@@ -1019,6 +1126,41 @@ static const struct {
 	{ "summaries_merged", offsetof(struct ct_meta, summaries_merged) },
 };
 
+/* "fetches": a list of stream outcomes (see wfetches). */
+static int
+read_fetches(struct ct_meta *m, const struct ct_jnode *a, struct ct_buf *err)
+{
+	const struct ct_jnode *c;
+	struct ct_fetch_outcome f;
+	const char *st;
+	int i;
+
+	if (a->type != CT_JARRAY)
+		return rfail(err, "%s is not a list", "fetches");
+	for (c = a->child; c != NULL; c = c->next) {
+		memset(&f, 0, sizeof(f));
+		if (c->type != CT_JOBJECT ||
+		    opt_str(c, "account_id", &f.account) < 0 ||
+		    opt_str(c, "region", &f.region) < 0 || f.region == NULL ||
+		    opt_str(c, "status", &st) < 0 || st == NULL ||
+		    opt_str(c, "error_code", &f.code) < 0 ||
+		    opt_time(c, "from_timestamp", &f.have_from, &f.from) < 0 ||
+		    opt_time(c, "to_timestamp", &f.have_to, &f.to) < 0)
+			return rfail(err, "%s: an entry is not an object with "
+			    "a region, a status, strings and timestamps",
+			    "fetches");
+		for (i = 0; i < CT_FETCH_NSTATUS; i++)
+			if (strcmp(st, ct_fetch_status_name[i]) == 0)
+				break;
+		if (i == CT_FETCH_NSTATUS)
+			return rfail(err, "%s: unknown status (not complete, "
+			    "failed, interrupted or incomplete)", "fetches");
+		f.status = (enum ct_fetch_status)i;
+		ct_meta_add_fetch(m, &f);
+	}
+	return 0;
+}
+
 static int
 read_meta(struct ct_meta *m, const struct ct_jnode *o, struct ct_buf *err)
 {
@@ -1026,7 +1168,7 @@ read_meta(struct ct_meta *m, const struct ct_jnode *o, struct ct_buf *err)
 	const char *s;
 	int64_t v;
 	size_t i;
-	int have_run = 0;
+	int have_run = 0, have_fetches = 0;
 
 	if (o->type != CT_JOBJECT)
 		return rfail(err, "%s is not an object", "\"_metadata\"");
@@ -1077,7 +1219,13 @@ read_meta(struct ct_meta *m, const struct ct_jnode *o, struct ct_buf *err)
 	if ((n = ct_json_get(o, "regions")) != NULL && n->type != CT_JNULL &&
 	    str_list(n, m, add_region) < 0)
 		return rfail(err, "%s is not a list of strings", "regions");
-	if ((n = ct_json_get(o, "regions_failed")) != NULL &&
+	if ((n = ct_json_get(o, "fetches")) != NULL && n->type != CT_JNULL) {
+		if (read_fetches(m, n, err) < 0)
+			return -1;
+		have_fetches = 1;
+	}
+	/* With "fetches", regions_failed is derived from them. */
+	if (!have_fetches && (n = ct_json_get(o, "regions_failed")) != NULL &&
 	    n->type != CT_JNULL) {
 		if (n->type != CT_JOBJECT)
 			return rfail(err, "%s is not an object",

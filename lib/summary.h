@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "fetchset.h"
 
 enum ct_section {
 	CT_API_CALLS_BY_PRINCIPAL,	/* principal -> eventSource:eventName */
@@ -52,8 +53,17 @@ struct ct_meta {
 	int64_t		 from, to;
 	int		 window_asked;		/* from/to are a requested window */
 	char		*invocation;		/* command line, shell-quoted */
-	/* regions_enabled: sorted set; regions_failed: region -> error. */
+	/*
+	 * regions_enabled: sorted set.  fetches: the ct-fetch streams the
+	 * summary stands for and how each ended (fetchset.h).
+	 * regions_failed: region -> error code, derived by ct_meta_settle
+	 * from the streams that did not complete and from failed_other,
+	 * the failures of summaries read without "fetches" (the Python
+	 * tool's); of two codes for one region the smaller stays.
+	 */
 	struct ct_strmap *regions_enabled;	/* value unused */
+	struct ct_fetchset *fetches;
+	struct ct_strmap *failed_other;		/* value: char * error code */
 	struct ct_strmap *regions_failed;	/* value: char * error code */
 	int64_t		 run_timestamp;		/* epoch seconds */
 	/* "statistics": what users need to trust the numbers. */
@@ -112,8 +122,13 @@ void	ct_summary_merge(struct ct_summary *dst, const struct ct_summary *src);
 void	ct_meta_set_account(struct ct_meta *m, const char *s, size_t n);
 void	ct_meta_set_principal(struct ct_meta *m, const char *s, size_t n);
 void	ct_meta_add_region_enabled(struct ct_meta *m, const char *region);
+/* A failure known only by region (a summary without "fetches"). */
 void	ct_meta_add_region_failed(struct ct_meta *m, const char *region,
 	    const char *error);
+/* A ct-fetch stream's outcome (fetchset.h); ct_meta_settle after. */
+void	ct_meta_add_fetch(struct ct_meta *m, const struct ct_fetch_outcome *o);
+/* Derive regions_failed from fetches and failed_other. */
+void	ct_meta_settle(struct ct_meta *m);
 /* Choose the activity type (sets activity_set). */
 void	ct_meta_set_activity(struct ct_meta *m, enum ct_activity a);
 /* Widen the window to include t (epoch seconds). */

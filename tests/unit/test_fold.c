@@ -158,6 +158,7 @@ main(void)
 	ct_fold_record(&f, &st, &r, 0);
 	CHECK(count(&f, CT_API_CALLS_BY_REGION, "eu-north-1", "s:n") == 2,
 	    "after one ends, the other is the region again");
+	ct_meta_settle(&f.sum->meta);
 	{
 		struct ct_strmap_entry *e = ct_strmap_find(
 		    f.sum->meta.regions_failed, "eu-south-1", 10);
