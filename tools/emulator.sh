@@ -54,6 +54,9 @@ running() {
 	case $pid in
 	''|*[!0-9]*) return 1 ;;
 	esac
+	kill -0 "$pid" 2>/dev/null || return 1
+	# Not another program that got the pid since (ps may be missing).
+	command -v ps >/dev/null 2>&1 || return 0
 	ps -p "$pid" -o args= 2>/dev/null | grep -q 'awsemu\.py'
 }
 
@@ -103,7 +106,9 @@ if [ "$cmd" = stop ]; then
 	exit 0
 fi
 
-if running && [ -s "$dir/env" ]; then
+if running; then
+	[ -s "$dir/env" ] ||
+		die "pid $pid runs without its $dir/env; stop it first"
 	say "already running (pid $pid)"
 	print_env
 	exit 0
