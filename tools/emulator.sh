@@ -17,8 +17,9 @@
 #
 # The records cover the 13 days before the moment they are generated, so
 # that ct-fetch's default window (the last 336 hours) holds all of them for
-# a day after start-up.  A fixed span makes them the same records on every
-# start (same seed, same count), only moved by a whole number of seconds.
+# a day after start-up.  The span is fixed, so every start (same seed,
+# same count) gives the same records with every time in them (eventTime and
+# the times inside) moved by the same whole number of seconds.
 #
 # Environment: EMULATOR_DIR (default out/emulator: data, pid file, log),
 # EMULATOR_RECORDS (default 5000), EMULATOR_SEED (default 2026), CT_OUT
@@ -82,6 +83,7 @@ cmd=${1:-start}
 [ $# -le 1 ] || usage
 case $cmd in
 start|stop) ;;
+-h|--help) sed -n '2,/^set -u/p' "$self" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 *) usage ;;
 esac
 mkdir -p "$EMULATOR_DIR" || die "cannot create $EMULATOR_DIR"
