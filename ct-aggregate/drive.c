@@ -672,16 +672,6 @@ seq_value(struct seq *q)
 	}
 }
 
-/* Skip a UTF-8 byte order mark at the very start of an input. */
-static void
-seq_bom(struct seq *q)
-{
-	while (q->len < 3 && !q->eof)
-		seq_more(q);
-	if (q->len >= 3 && memcmp(q->data, "\xef\xbb\xbf", 3) == 0)
-		q->pos = 3;
-}
-
 /* Read a whole input from its start into f.  Returns 1 if strict hit. */
 static int
 read_whole(const struct agg_opts *o, const char *path, struct ct_fold *f,
@@ -706,7 +696,6 @@ read_whole(const struct agg_opts *o, const char *path, struct ct_fold *f,
 	*files_read = 1;
 	ct_fold_stream_init(&st, 1);
 	seq_init(&q, o, f, &st, mv, sc, in, 0, 0, 0, 1);
-	seq_bom(&q);
 	while (!stop && seq_peek(&q, &at))
 		stop = seq_value(&q);
 	if (!stop)
@@ -841,10 +830,6 @@ scan_chunk(const struct agg_opts *o, struct ct_scanner *sc, struct unit *u,
 	ctx_init(&cx, o, &u->fold, &st, &u->msgs);
 	cx.buf = buf;
 	ct_scan_set_arg(sc, &cx);
-	/* a first chunk is never shorter than a byte order mark: a file's
-	 * ends after a line end, a stream's holds 3 bytes or all there is */
-	if (first && len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
-		pos = 3;
 	for (;;) {
 		size_t lim, vs;
 
@@ -1085,8 +1070,6 @@ commit_chunk(struct pool *p, struct unit *u, struct fstate *fs,
 		    u->stop_off, u->stop_skip,
 		    fstate_line(fs, name, u->start) - 1 + u->stop_line);
 		fs->q.discard = u->stop_discard;
-		if (u->stop_off == 0)	/* the input's start, as read_whole */
-			seq_bom(&fs->q);
 		fs->seq = 1;
 	}
 	if (!fs->seq)
@@ -1239,8 +1222,7 @@ stream_read_chunk(struct stream *s)
 	if (s->carry.len > 0)
 		ct_buf_add(&b, s->carry.data, s->carry.len);
 	ct_buf_reset(&s->carry);
-	/* the first chunk holds a whole byte order mark, however small */
-	while (b.len < s->o->chunk || (s->off == 0 && b.len < 3)) {
+	while (b.len < s->o->chunk) {
 		ct_buf_reserve(&b, READ_SIZE);
 		r = ct_input_read(s->in, b.data + b.len, READ_SIZE, &s->err);
 		if (r <= 0) {
@@ -1425,8 +1407,6 @@ stream_run(const struct agg_opts *o, const char *name, struct ct_fold *out,
 			q.src = stream_src;
 			q.src_arg = &s;
 			q.discard = c->u.stop_discard;
-			if (c->u.stop_off == 0)	/* the input's start */
-				seq_bom(&q);
 			seq = 1;
 		}
 		/* read on until between values at the start of a later chunk */

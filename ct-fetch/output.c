@@ -33,8 +33,8 @@
 #include <unistd.h>
 
 #include "fetch.h"
-#include "json.h"
 #include "jstr.h"
+#include "scan.h"
 #include "timefmt.h"
 #include "xalloc.h"
 
@@ -305,35 +305,6 @@ fetch_shown_id(const char *id)
 	return id;
 }
 
-/*
- * A CloudTrailEvent is written only if it is exactly one JSON object and
- * not shaped like our own control records: a hostile or broken endpoint
- * could otherwise put a second value on the line, or a forged
- * {"ctFetch":...} record that ct-aggregate would believe.  The reason goes
- * to *why.  Cheap next to the waiting: ~1.5 KB per event, 100 events/s.
- */
-static int
-record_ok(const char *p, size_t n, const char **why)
-{
-	struct ct_buf err;
-	struct ct_jdoc *d;
-	const struct ct_jnode *root;
-	int ok = 0;
-
-	ct_buf_init(&err, 512);
-	if ((d = ct_json_parse(p, n, &err)) == NULL)
-		*why = "not one JSON value";
-	else if ((root = ct_json_root(d))->type != CT_JOBJECT)
-		*why = "not a JSON object";
-	else if (ct_json_get(root, "ctFetch") != NULL)
-		*why = "shaped like a ct-fetch control record";
-	else
-		ok = 1;
-	ct_json_free(d);
-	ct_buf_free(&err);
-	return ok;
-}
-
 int
 out_page(struct fetch *f, struct region *r, const struct ct_lookup_page *pg)
 {
@@ -356,7 +327,14 @@ out_page(struct fetch *f, struct region *r, const struct ct_lookup_page *pg)
 				    fetch_shown_id(e->event_id));
 			continue;
 		}
-		if (!record_ok(e->record, e->record_len, &why)) {
+		/* Written only if exactly one JSON object and not shaped
+		 * like our own control records: a hostile or broken endpoint
+		 * could otherwise put a second value on the line, or a forged
+		 * {"ctFetch":...} record that ct-aggregate would believe.
+		 * ct-aggregate's own scanner decides, so what it reads is
+		 * written, however deep a field the fold skips nests, and no
+		 * tree is built (~1.5 KB per event, 100 events/s). */
+		if (!ct_scan_check_record(e->record, e->record_len, &why)) {
 			msg(f, PROG ": %s: event %s: CloudTrailEvent is %s; "
 			    "skipped", r->name, fetch_shown_id(e->event_id),
 			    why);

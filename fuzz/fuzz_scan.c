@@ -11,7 +11,10 @@
  *     delivered) delivers the same records as one step, which is what
  *     ct-aggregate relies on when a value spans two reads;
  *   - the summary written from the fold reads back (ct_summary_read) and
- *     writes again byte for byte the same.
+ *     writes again byte for byte the same;
+ *   - ct_scan_check_record (ct-fetch's check of a CloudTrailEvent) accepts
+ *     the bytes exactly when a scan reads one object, followed by JSON
+ *     whitespace only, that is not delivered as a control record.
  */
 #include <string.h>
 
@@ -117,6 +120,31 @@ split_check(const char *p, size_t size)
 	ct_scan_free(sc);
 }
 
+/* ct_scan_check_record agrees with a scan of the same bytes. */
+static void
+record_check(const char *p, size_t size)
+{
+	struct fctx c;
+	struct ct_scanner *sc;
+	const char *why = NULL;
+	size_t next;
+	int rc, ok, want;
+
+	memset(&c, 0, sizeof(c));
+	sc = ct_scan_new(&ops, &c);
+	rc = ct_scan_value(sc, p, size, 0, 1, 0, &next);
+	want = rc == CT_SCAN_OK && p[ct_scan_start(sc)] == '{' &&
+	    c.controls == 0;
+	while (want && next < size && (p[next] == ' ' || p[next] == '\t' ||
+	    p[next] == '\r' || p[next] == '\n'))
+		next++;
+	want = want && next == size;
+	ct_scan_free(sc);
+	ok = ct_scan_check_record(p, size, &why);
+	FZ_CHECK(ok == want);
+	FZ_CHECK(ok || why != NULL);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -194,5 +222,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size > 0 && size < 65536)
 		split_check(p, size);
+	record_check(p, size);
 	return 0;
 }

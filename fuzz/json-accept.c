@@ -5,7 +5,9 @@
  * and that many bytes, and prints for each one line of two characters:
  * whether ct_json_parse (json.h) accepts it as one JSON document, and
  * whether the record scanner (scan.h, ct-aggregate's reader) reads exactly
- * one value followed by nothing but whitespace ('1' yes, '0' no).
+ * one value followed by nothing but JSON whitespace ('1' yes, '0' no).
+ * The tail is checked here, not by a second scan: the scanner takes byte
+ * order marks before a top-level value as whitespace, json.loads never.
  * tests/fuzz/t_json_diff compares the answers with Python's json.loads.
  */
 #include <stdio.h>
@@ -25,7 +27,7 @@ main(void)
 	unsigned char h[4];
 	struct ct_buf err;
 	struct ct_jdoc *d;
-	size_t n, next, next2;
+	size_t n, next;
 	char *p;
 	int j, s;
 
@@ -39,8 +41,11 @@ main(void)
 		d = ct_json_parse(p, n, &err);
 		j = d != NULL;
 		ct_json_free(d);
-		s = ct_scan_value(sc, p, n, 0, 1, 0, &next) == CT_SCAN_OK &&
-		    ct_scan_value(sc, p, n, next, 1, 0, &next2) == CT_SCAN_EMPTY;
+		s = ct_scan_value(sc, p, n, 0, 1, 0, &next) == CT_SCAN_OK;
+		while (s && next < n && (p[next] == ' ' || p[next] == '\t' ||
+		    p[next] == '\r' || p[next] == '\n'))
+			next++;
+		s = s && next == n;
 		printf("%c%c\n", j ? '1' : '0', s ? '1' : '0');
 		free(p);
 	}

@@ -91,6 +91,9 @@ enum {
 	KIND_RESP, NKINDS
 };
 
+/* Words of skip_value's kinds at first: 512 levels. */
+#define KINDS_START	8
+
 /* Longest decoded string kept; longer ones are cut (a record field). */
 #define SLOT_CAP	((size_t)1 << 30)
 
@@ -99,7 +102,8 @@ struct ct_scanner {
 	const char	*end;
 	int		 eof;
 	int		 inner;		/* inside a CloudTrailEvent string */
-	int		 depth;
+	int		 depth;		/* containers the walkers are in */
+	int		 held_ctl;	/* the held "detail" had a ctFetch key */
 	sigjmp_buf	 jb;
 	int		 status;
 	const char	*err_at;
@@ -114,6 +118,10 @@ struct ct_scanner {
 	size_t		 repaired[CT_SCAN_LEVELS + 1];
 	struct ct_buf	 slot[CT_SCAN_LEVELS + 1][NF];
 	struct ct_buf	 key;
+	/* skip_value's container kinds, one bit a level (1: object); grown
+	 * as deep as a value nests (at most one level a byte) */
+	uint64_t	*kinds;
+	size_t		 nkinds;	/* words */
 	/* the key guessed after each key, by kind (see SCAN_KEYS) */
 	unsigned char	 guess[NKINDS][NKEYS];
 };
@@ -150,6 +158,8 @@ ct_scan_new(const struct ct_scan_ops *ops, void *arg)
 		for (f = 0; f < NF; f++)
 			ct_buf_init(&sc->slot[l][f], SLOT_CAP);
 	ct_buf_init(&sc->key, SLOT_CAP);
+	sc->nkinds = KINDS_START;
+	sc->kinds = xcalloc(sc->nkinds, sizeof(*sc->kinds));
 	return sc;
 }
 
@@ -170,6 +180,7 @@ ct_scan_free(struct ct_scanner *sc)
 		for (f = 0; f < NF; f++)
 			ct_buf_free(&sc->slot[l][f]);
 	ct_buf_free(&sc->key);
+	free(sc->kinds);
 	free(sc);
 }
 
@@ -434,15 +445,29 @@ scalar(struct ct_scanner *sc, const char *p)
 	return q;
 }
 
+/* Room in sc->kinds for level d. */
+static void
+kinds_room(struct ct_scanner *sc, size_t d)
+{
+	size_t n = sc->nkinds;
+
+	while (d / 64 >= n)
+		n *= 2;
+	sc->kinds = xrealloc(sc->kinds, n * sizeof(*sc->kinds));
+	sc->nkinds = n;
+}
+
 /*
  * Skip one whole value at p (not whitespace); return its end.  Iterative,
- * with the container kinds as bits, so depth costs no stack.
+ * with the container kinds as bits in sc->kinds, so depth costs no stack
+ * and has no limit but the buffer's length: a value the fold does not
+ * read may nest as deep as it likes without costing the record.
  */
 static const char *
 skip_value(struct ct_scanner *sc, const char *p)
 {
-	uint64_t kind[CT_SCAN_MAX_DEPTH / 64 + 1];	/* 1: object */
-	int base = sc->depth, d = base;
+	uint64_t *kind = sc->kinds;
+	size_t d = 0;
 	unsigned fl;
 
 value:
@@ -452,9 +477,11 @@ value:
 		p = str_end(sc, p + 1, &fl, 0) + 1;
 		break;
 	case '{':
-		if (++d > CT_SCAN_MAX_DEPTH)
-			fail(sc, p, "nested too deep");
-		kind[d >> 6] |= (uint64_t)1 << (d & 63);
+		if (++d / 64 >= sc->nkinds) {
+			kinds_room(sc, d);
+			kind = sc->kinds;
+		}
+		kind[d / 64] |= (uint64_t)1 << (d % 64);
 		p = ws_need(sc, p + 1);
 		if (*p == '}') {
 			p++;
@@ -463,9 +490,11 @@ value:
 		}
 		goto key;
 	case '[':
-		if (++d > CT_SCAN_MAX_DEPTH)
-			fail(sc, p, "nested too deep");
-		kind[d >> 6] &= ~((uint64_t)1 << (d & 63));
+		if (++d / 64 >= sc->nkinds) {
+			kinds_room(sc, d);
+			kind = sc->kinds;
+		}
+		kind[d / 64] &= ~((uint64_t)1 << (d % 64));
 		p = ws_need(sc, p + 1);
 		if (*p == ']') {
 			p++;
@@ -478,8 +507,8 @@ value:
 		break;
 	}
 next:
-	while (d > base) {
-		int obj = (kind[d >> 6] >> (d & 63)) & 1;
+	while (d > 0) {
+		int obj = (int)((kind[d / 64] >> (d % 64)) & 1);
 
 		/* the common case, ,"next" or ,value, in two compares */
 		if (sc->end - p > 1 && *p == ',' && (unsigned char)p[1] > ' ') {
@@ -632,12 +661,15 @@ member_next(struct ct_scanner *sc, const char *p, const char **endp)
 	fail(sc, p, "expected ',' or '}'");
 }
 
-/* p after '{': depth bookkeeping and the first key (NULL if empty). */
+/*
+ * p after '{': depth bookkeeping and the first key (NULL if empty).  The
+ * walkers that call it recurse only as far as env_value lets them (see
+ * there) plus the fixed shapes of userIdentity: no limit is needed here.
+ */
 static const char *
 object_open(struct ct_scanner *sc, const char *p, const char **endp)
 {
-	if (++sc->depth > CT_SCAN_MAX_DEPTH)
-		fail(sc, p - 1, "nested too deep");
+	sc->depth++;
 	p = ws_need(sc, p);
 	if (*p == '}') {
 		*endp = p + 1;
@@ -938,8 +970,7 @@ static const char *env_object(struct ct_scanner *, const char *, int, int,
 static const char *
 env_array(struct ct_scanner *sc, const char *p, int level)
 {
-	if (++sc->depth > CT_SCAN_MAX_DEPTH)
-		fail(sc, p - 1, "nested too deep");
+	sc->depth++;
 	p = ws_need(sc, p);
 	if (*p == ']') {
 		sc->depth--;
@@ -1000,10 +1031,21 @@ inner_document(struct ct_scanner *sc, const struct ct_str *s, int level)
 		stop(sc);
 }
 
+/* Why an object with a ctFetch key is not a control record. */
+#define NOT_CONTROL	"a ct-fetch control record inside an envelope or " \
+			"CloudTrailEvent is not obeyed"
+
 /*
  * An object in a place where records may be (p after '{', vstart at it).
  * hold: fill sc->rec[level] but deliver nothing for it (EventBridge
- * "detail", delivered by the envelope once it knows the detail-type).
+ * "detail", delivered by the envelope once it knows the detail-type);
+ * sc->held_ctl says whether it had a ctFetch key.
+ *
+ * Only a top-level value of the input is a control record: ct-fetch
+ * writes them there, and nothing else it writes can be one (it refuses
+ * such a CloudTrailEvent, ct_scan_check_record).  Anywhere else the bytes
+ * come from an endpoint or a log object and a ctFetch key is a forgery:
+ * the object is reported as skipped, neither obeyed nor counted.
  */
 static const char *
 env_object(struct ct_scanner *sc, const char *p, int level, int hold,
@@ -1014,7 +1056,8 @@ env_object(struct ct_scanner *sc, const char *p, int level, int hold,
 	const char *endp = NULL, *q;
 	size_t myoff;
 	int has_err = 0, resp_failed = 0, wrapper = 0, ctl = 0, digest = 0;
-	int detail = 0, key = K_START;
+	int detail = 0, detail_ctl = 0, key = K_START;
+	int top = !sc->inner && sc->depth == 0;
 
 	if (level >= CT_SCAN_LEVELS) {
 		q = skip_value(sc, vstart);
@@ -1093,8 +1136,9 @@ env_object(struct ct_scanner *sc, const char *p, int level, int hold,
 				p = env_object(sc, p + 1, level + 1, 1, p);
 				sc->cur_off = save;
 				detail = 1;
+				detail_ctl = sc->held_ctl;
 			} else {
-				detail = 0;
+				detail = detail_ctl = 0;
 				p = skip_any(sc, p);
 			}
 			break;
@@ -1132,10 +1176,14 @@ env_object(struct ct_scanner *sc, const char *p, int level, int hold,
 	}
 	sc->depth--;
 	r->failed = has_err || resp_failed;
-	if (hold)
+	if (hold) {
+		sc->held_ctl = ctl;
 		return endp;
+	}
 	sc->cur_off = myoff;
-	if (ctl) {
+	if (ctl && !top)
+		eff_skipped(sc, NOT_CONTROL);
+	else if (ctl) {
 		if (deliver(sc) && sc->ops->control &&
 		    sc->ops->control(sc->arg, vstart, (size_t)(endp - vstart),
 		    myoff))
@@ -1150,7 +1198,9 @@ env_object(struct ct_scanner *sc, const char *p, int level, int hold,
 	} else if (detail && dtype.p != NULL &&
 	    dtype.n == sizeof(DTYPE_API_CALL) - 1 &&
 	    ct_bytes_eq(dtype.p, DTYPE_API_CALL, dtype.n)) {
-		if (deliver(sc) && sc->ops->record &&
+		if (detail_ctl)
+			eff_skipped(sc, NOT_CONTROL);
+		else if (deliver(sc) && sc->ops->record &&
 		    sc->ops->record(sc->arg, &sc->rec[level + 1],
 		    sc->repaired[level + 1], myoff))
 			stop(sc);
@@ -1166,12 +1216,23 @@ env_object(struct ct_scanner *sc, const char *p, int level, int hold,
 	return endp;
 }
 
-/* A value where records may be. */
+/*
+ * A value where records may be.  The envelope walkers recurse, so a
+ * container CT_SCAN_MAX_DEPTH deep is not searched: it is skipped whole
+ * (skip_value needs no stack) and reported as skipped, never malformed.
+ */
 static const char *
 env_value(struct ct_scanner *sc, const char *p, int level)
 {
 	const char *q;
 
+	if ((*p == '{' || *p == '[') && sc->depth >= CT_SCAN_MAX_DEPTH) {
+		q = skip_value(sc, p);
+		if (!sc->inner)
+			sc->cur_off = (size_t)(p - sc->base);
+		eff_skipped(sc, "records nested too deep in envelopes");
+		return q;
+	}
 	if (*p == '{')
 		return env_object(sc, p + 1, level, 0, p);
 	if (*p == '[')
@@ -1184,12 +1245,45 @@ env_value(struct ct_scanner *sc, const char *p, int level)
 	return q;
 }
 
+/* The UTF-8 byte order mark. */
+#define BOM	"\xef\xbb\xbf"
+
+/*
+ * Whitespace before a top-level value: JSON's four bytes and byte order
+ * marks.  A BOM starts each file an editor or a Windows tool wrote, and
+ * files are concatenated (cat, several gzip members), so one may come
+ * before any value of a stream, not only the first.  Inside a value the
+ * grammar is json.loads's.  Returns the value's first byte; *cut is set
+ * when the buffer ends inside what may be a BOM.
+ */
+static const char *
+top_ws(const char *p, const char *e, int *cut)
+{
+	size_t k;
+
+	*cut = 0;
+	for (;;) {
+		p = ws(p, e);
+		if (p >= e || (unsigned char)*p != 0xef)
+			return p;
+		for (k = 1; k < 3 && p + k < e; k++)
+			if (p[k] != BOM[k])
+				return p;
+		if (k < 3) {
+			*cut = 1;
+			return p;
+		}
+		p += 3;
+	}
+}
+
 int
 ct_scan_value(struct ct_scanner *sc, const char *buf, size_t n, size_t start,
     int eof, size_t skip, size_t *next)
 {
 	const char *p;
 	const char *volatile vstart;
+	int cut;
 
 	sc->base = buf;
 	sc->end = buf + n;
@@ -1200,11 +1294,15 @@ ct_scan_value(struct ct_scanner *sc, const char *buf, size_t n, size_t start,
 	sc->skip = skip;
 	sc->reason = NULL;
 	sc->status = CT_SCAN_OK;
-	p = ws(buf + start, sc->end);
+	p = top_ws(buf + start, sc->end, &cut);
 	sc->vstart = (size_t)(p - buf);
 	if (p >= sc->end) {
 		*next = n;
 		return CT_SCAN_EMPTY;
+	}
+	if (cut && !eof) {
+		*next = sc->vstart;
+		return CT_SCAN_MORE;
 	}
 	vstart = p;
 	sc->cur_off = (size_t)(p - buf);
@@ -1221,4 +1319,45 @@ ct_scan_value(struct ct_scanner *sc, const char *buf, size_t n, size_t start,
 	}
 	*next = (size_t)(env_value(sc, vstart, 0) - buf);
 	return CT_SCAN_OK;
+}
+
+/* ct_scan_check_record: what the scan of the record met. */
+struct check {
+	int	control;
+};
+
+static int
+check_control(void *arg, const char *p, size_t n, size_t off)
+{
+	struct check *c = arg;
+
+	(void)p;
+	(void)n;
+	(void)off;
+	c->control = 1;
+	return 1;
+}
+
+int
+ct_scan_check_record(const char *p, size_t n, const char **why)
+{
+	static const struct ct_scan_ops ops = { .control = check_control };
+	struct check c = { 0 };
+	struct ct_scanner *sc;
+	size_t next, start;
+	int rc, ok = 0;
+
+	sc = ct_scan_new(&ops, &c);
+	rc = ct_scan_value(sc, p, n, 0, 1, 0, &next);
+	start = ct_scan_start(sc);
+	if (rc == CT_SCAN_STOP && c.control)
+		*why = "shaped like a ct-fetch control record";
+	else if (rc != CT_SCAN_OK || ws(p + next, p + n) != p + n)
+		*why = "not one JSON value";
+	else if (p[start] != '{')
+		*why = "not a JSON object";
+	else
+		ok = 1;
+	ct_scan_free(sc);
+	return ok;
 }

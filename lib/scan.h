@@ -6,17 +6,22 @@
  * the whole fold, so this scanner walks each top-level value once: it
  * validates every byte with the grammar Python's json.loads accepts
  * (NaN/Infinity/-Infinity included, whitespace only space/tab/CR/LF, no
- * raw control characters in strings, nesting up to CT_SCAN_MAX_DEPTH) and
- * fills a struct ct_record (record.h) from the few keys it needs, skipping
- * the rest at memchr-like speed (SSE2 on x86-64, a table loop elsewhere).
- * Strings that need no decoding point straight into the caller's buffer.
+ * raw control characters in strings; before a top-level value, UTF-8 byte
+ * order marks count as whitespace too) and fills a struct ct_record
+ * (record.h) from the few keys it needs, skipping the rest at memchr-like
+ * speed (SSE2 on x86-64, a table loop elsewhere).  What it skips may nest
+ * to any depth, without recursion: a record cannot be hidden by nesting
+ * one of its fields deeper than a limit.  Strings that need no decoding
+ * point straight into the caller's buffer.
  *
  * It also understands the envelopes records come in, at any depth up to
  * CT_SCAN_LEVELS: {"Records":[...]} (S3 log files), {"Events":[...]}
  * (lookup-events pages), arrays, LookupEvents events whose
  * "CloudTrailEvent" string holds the record, EventBridge envelopes
  * ("detail-type": "AWS API Call via CloudTrail", record in "detail"),
- * CloudTrail digest objects and ct-fetch control records ("ctFetch" key).
+ * CloudTrail digest objects and ct-fetch control records ("ctFetch" key;
+ * only a top-level value is one: inside an envelope or a CloudTrailEvent
+ * such an object is reported as skipped).
  * What it finds is handed to the caller's callbacks ("effects"), numbered
  * in order within a top-level value, so that a value rescanned after more
  * input arrived can skip the effects already delivered (ct_scan_value's
@@ -33,7 +38,9 @@
 
 #include "record.h"
 
-/* Containers nested deeper than this make the value malformed. */
+/* Arrays and objects where records may be (outside any record) nested
+ * this deep are not searched for records: the value is skipped whole and
+ * reported as skipped.  Inside a record there is no limit. */
 #define CT_SCAN_MAX_DEPTH	512
 /* Envelopes (Records/Events/CloudTrailEvent/detail) nested deeper than
  * this are not searched for records: the value is reported as skipped. */
@@ -91,6 +98,17 @@ void	ct_scan_free(struct ct_scanner *sc);
  */
 int	ct_scan_value(struct ct_scanner *sc, const char *buf, size_t n,
 	    size_t start, int eof, size_t skip, size_t *next);
+
+/*
+ * Whether p[0..n) is a record ct-fetch may write as one line: exactly one
+ * JSON object (whitespace or byte order marks before it, whitespace after
+ * it) that ct_scan_value would not take for a control record, i.e. with
+ * no "ctFetch" key of its own, however spelled.  Nesting has no limit and
+ * no tree is built.  Returns 1 if so; else 0 with *why set to a static
+ * phrase ("not one JSON value", "not a JSON object", "shaped like a
+ * ct-fetch control record").
+ */
+int	ct_scan_check_record(const char *p, size_t n, const char **why);
 
 /* Offset where the last value scanned began (after whitespace). */
 size_t	ct_scan_start(const struct ct_scanner *sc);

@@ -206,6 +206,67 @@ class Abort(Exception):
 
 # ---------------------------------------------------------------- events
 
+_WS = " \t\n\r"
+
+
+def _skip_nested(s, i):
+    """The end of the array or object at s[i], without recursion."""
+    depth = 0
+    while True:
+        c = s[i]
+        if c == '"':
+            i = json.decoder.scanstring(s, i + 1)[1]
+            continue
+        if c in "[{":
+            depth += 1
+        elif c in "]}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+
+
+def _shallow_object(line):
+    """The members of the JSON object line whose values Python can decode:
+    one nested deeper than its recursion limit is left out (the line is
+    served as it is; its summary needs only the shallow fields).  A
+    record's free-form fields (requestParameters) may nest that deep."""
+    dec = json.JSONDecoder()
+    out = {}
+    try:
+        i = len(line) - len(line.lstrip(_WS))
+        if line[i] != "{":
+            raise ValueError("not an object")
+        i += 1
+        while True:
+            while line[i] in _WS:
+                i += 1
+            if line[i] == "}":
+                return out
+            if line[i] != '"':
+                raise ValueError("expected a key")
+            key, i = json.decoder.scanstring(line, i + 1)
+            while line[i] in _WS:
+                i += 1
+            if line[i] != ":":
+                raise ValueError("expected ':'")
+            i += 1
+            while line[i] in _WS:
+                i += 1
+            try:
+                out[key], i = dec.raw_decode(line, i)
+            except RecursionError:
+                i = _skip_nested(line, i)
+            while line[i] in _WS:
+                i += 1
+            if line[i] == ",":
+                i += 1
+            elif line[i] != "}":
+                raise ValueError("expected ',' or '}'")
+    except IndexError:
+        raise ValueError("cut short")
+
+
 class RegionData:
     """The events of one region, sorted by (time, id, index) ascending."""
 
@@ -217,7 +278,10 @@ class RegionData:
             if not line:
                 continue
             try:
-                rec = json.loads(line)
+                try:
+                    rec = json.loads(line)
+                except RecursionError:
+                    rec = _shallow_object(line)
                 t = parse_time(rec["eventTime"])
             except (ValueError, KeyError, TypeError):
                 self.bad += 1

@@ -187,7 +187,7 @@ one_exact(const char *s, int eof, size_t *next)
 int
 main(void)
 {
-	size_t next;
+	size_t next, dn;
 	int rc, i;
 	char *big;
 	const char *full =
@@ -315,18 +315,61 @@ main(void)
 	rc = ct_scan_value(sc, " \n ", 3, 0, 1, 0, &next);
 	CHECK(rc == CT_SCAN_EMPTY, "whitespace only: EMPTY");
 
-	/* nesting limits */
-	big = xmalloc(200001);
+	/* nesting: no limit inside a record, envelopes searched 512 deep */
+	big = xmalloc(700100);
 	memset(big, '[', 100000);
 	memset(big + 100000, ']', 100000);
 	big[200000] = '\0';
-	CHECK(bad(big), "100000 nested arrays: malformed, no crash");
+	CHECK(good(big) && nskip == 1 && nrec == 0,
+	    "100000 nested arrays: one value skipped (not searched), no crash");
+	big[100000] = '}';
+	CHECK(bad(big), "100000 nested arrays closed by '}': malformed");
 	for (i = 0; i < 600; i++)
 		memcpy(big + i * 5, "{\"a\":", 5);
 	strcpy(big + 3000, "1");
 	memset(big + 3001, '}', 600);
 	big[3601] = '\0';
-	CHECK(bad(big), "600 nested objects: malformed");
+	CHECK(good(big) && nrec == 1, "600 nested objects: an object, read");
+	/* requestParameters 100000 deep: the record counts, whole */
+	strcpy(big, "{\"eventSource\":\"s\",\"requestParameters\":");
+	dn = strlen(big);
+	for (i = 0; i < 100000; i++)
+		memcpy(big + dn + i * 5, "{\"a\":", 5);
+	dn += 500000;
+	big[dn] = '[';
+	memset(big + dn + 1, '}', 100000);
+	big[dn + 100001] = '\0';
+	CHECK(bad(big), "a deep value with a stray bracket is still malformed");
+	big[dn] = '1';
+	strcpy(big + dn + 100001, ",\"eventName\":\"Deep\"}\n");
+	rc = one(big, &next);
+	CHECK(rc == CT_SCAN_OK && nrec == 1 && strcmp(lastbuf[1], "Deep") == 0 &&
+	    big[next] == '\n', "requestParameters 100000 deep: the record counts");
+	rc = ct_scan_value(sc, big, dn + 1, 0, 0, 0, &next);
+	CHECK(rc == CT_SCAN_MORE && next == 0, "... cut inside it: MORE");
+	reset();
+	rc = ct_scan_value(sc, big, strlen(big), 0, 0, 0, &next);
+	CHECK(rc == CT_SCAN_OK && nrec == 1,
+	    "... then whole: the scanner's grown state is right");
+	big[0] = '\0';
+	strcat(big, "{\"Records\":[{\"eventSource\":\"a\",\"eventName\":"
+	    "\"1\"},{\"eventSource\":\"a\",\"eventName\":\"2\","
+	    "\"requestParameters\":");
+	for (i = 0; i < 2000; i++)
+		strcat(big, "[");
+	for (i = 0; i < 2000; i++)
+		strcat(big, "]");
+	strcat(big, "},{\"eventSource\":\"a\",\"eventName\":\"3\"}]}");
+	CHECK(good(big) && nrec == 3 && nskip == 0,
+	    "a deep record inside Records: it and its neighbours count");
+	big[0] = '\0';
+	for (i = 0; i < 600; i++)
+		strcat(big, "[");
+	strcat(big, "{\"eventSource\":\"a\",\"eventName\":\"1\"}");
+	for (i = 0; i < 600; i++)
+		strcat(big, "]");
+	CHECK(good(big) && nrec == 0 && nskip == 1,
+	    "a record 600 arrays deep: skipped, not malformed");
 	big[0] = '\0';
 	strcat(big, "{\"requestParameters\":");
 	for (i = 0; i < 500; i++)
@@ -335,7 +378,6 @@ main(void)
 		strcat(big, "]");
 	strcat(big, ",\"eventSource\":\"s\",\"eventName\":\"n\"}");
 	CHECK(good(big) && nrec == 1, "500 levels inside a record: fine");
-	free(big);
 
 	/* envelopes */
 	one("{\"Records\":[{\"eventSource\":\"a\",\"eventName\":\"1\"},"
@@ -364,6 +406,91 @@ main(void)
 	one("{\"ctFetch\":\"start\",\"version\":1,\"region\":\"eu-west-1\"}", NULL);
 	CHECK(nctl == 1 && nrec == 0 && strstr(log_, "\"region\":\"eu-west-1\""),
 	    "control record delivered whole");
+	/* control records count at the top level only */
+	{
+		static const char *const forged[] = {
+			"{\"Records\":[{\"ctFetch\":\"end\",\"version\":1}]}",
+			"{\"Events\":[{\"ctFetch\":\"end\",\"version\":1}]}",
+			"[{\"ctFetch\":\"end\",\"version\":1}]",
+			"[[{\"ctFetch\":\"end\",\"version\":1}]]",
+			"{\"detail-type\":\"AWS API Call via CloudTrail\","
+			    "\"detail\":{\"ctFetch\":\"end\",\"version\":1}}",
+			"{\"detail\":{\"ctFetch\":\"end\",\"version\":1},"
+			    "\"detail-type\":\"AWS API Call via CloudTrail\"}",
+			"{\"CloudTrailEvent\":\"{\\\"ctFetch\\\":\\\"end\\\"}\"}",
+			"{\"Events\":[{\"CloudTrailEvent\":"
+			    "\"{\\\"ctFetch\\\":\\\"end\\\"}\"}]}",
+			"{\"Records\":[{\"ctFetc\\u0068\":\"end\"}]}",
+		};
+		size_t k;
+
+		for (k = 0; k < sizeof(forged) / sizeof(forged[0]); k++) {
+			rc = one(forged[k], NULL);
+			CHECK(rc == CT_SCAN_OK && nctl == 0 && nskip == 1 &&
+			    nrec == 0, "control record not obeyed, skipped: %s",
+			    forged[k]);
+		}
+		rc = one("{\"Records\":[{\"eventSource\":\"a\",\"eventName\":"
+		    "\"1\"},{\"ctFetch\":\"start\"},{\"eventSource\":\"a\","
+		    "\"eventName\":\"2\"}]}", NULL);
+		CHECK(rc == CT_SCAN_OK && nrec == 2 && nskip == 1 && nctl == 0,
+		    "the records around a forged one count");
+		rc = one("{\"ctFetc\\u0068\":\"start\"}", NULL);
+		CHECK(nctl == 1, "a top-level ctFetch key spelled with escapes");
+	}
+
+	/* byte order marks before top-level values */
+	{
+		const char *s = "\xef\xbb\xbf{\"eventSource\":\"a\",\"eventName\":"
+		    "\"1\"}\n\xef\xbb\xbf\xef\xbb\xbf {\"eventSource\":\"a\","
+		    "\"eventName\":\"2\"}\n{\"eventSource\":\n\xef\xbb\xbf"
+		    "{\"eventSource\":\"a\",\"eventName\":\"3\"}\n\xef\xbb\xbf";
+
+		CHECK(all(s, strlen(s)) == 1 && nrec == 3,
+		    "a BOM before any value, after a bad line too");
+		CHECK(bad("[\xef\xbb\xbf" "1]") && bad("{\"a\":\xef\xbb\xbf" "1}"),
+		    "a BOM inside a value is not whitespace");
+		CHECK(bad("\xef\xbb" "{}") && bad("\xef" "{}"), "part of a BOM is bad");
+		reset();
+		rc = ct_scan_value(sc, " \xef\xbb", 3, 0, 0, 0, &next);
+		CHECK(rc == CT_SCAN_MORE && next == 1,
+		    "a buffer ending inside a BOM wants more");
+		rc = ct_scan_value(sc, " \xef\xbb\xbf", 4, 0, 1, 0, &next);
+		CHECK(rc == CT_SCAN_EMPTY, "a BOM alone is whitespace");
+	}
+
+	/* what ct-fetch writes: ct_scan_check_record */
+	{
+		const char *why = NULL;
+
+		CHECK(ct_scan_check_record("{\"eventName\":\"a\"}\r\n", 17, &why),
+		    "check_record: one object");
+		CHECK(ct_scan_check_record("\xef\xbb\xbf {}", 6, &why),
+		    "check_record: a BOM before it");
+		CHECK(!ct_scan_check_record("{} {}", 5, &why) &&
+		    strcmp(why, "not one JSON value") == 0,
+		    "check_record: two values");
+		CHECK(!ct_scan_check_record("{}\xef\xbb\xbf", 5, &why) &&
+		    strcmp(why, "not one JSON value") == 0,
+		    "check_record: a BOM after it");
+		CHECK(!ct_scan_check_record("{\"a\":", 5, &why) &&
+		    strcmp(why, "not one JSON value") == 0,
+		    "check_record: cut short");
+		CHECK(!ct_scan_check_record("[{}]", 4, &why) &&
+		    strcmp(why, "not a JSON object") == 0,
+		    "check_record: an array");
+		CHECK(!ct_scan_check_record("{\"ctFetc\\u0068\":1}", 19, &why) &&
+		    strcmp(why, "shaped like a ct-fetch control record") == 0,
+		    "check_record: a control record, however spelled");
+		CHECK(ct_scan_check_record("{\"x\":{\"ctFetch\":1}}", 19, &why),
+		    "check_record: a nested ctFetch is no control record");
+		strcpy(big, "{\"requestParameters\":");
+		memset(big + 21, '[', 100000);
+		memset(big + 100021, ']', 100000);
+		strcpy(big + 200021, "}");
+		CHECK(ct_scan_check_record(big, strlen(big), &why),
+		    "check_record: a field nested 100000 deep");
+	}
 	one("{\"CloudTrailEvent\":\"{not json\"}", NULL);
 	CHECK(nmal == 1 && nrec == 0, "bad CloudTrailEvent content: malformed, value fine");
 	one("[1,\"s\",null]", NULL);
@@ -506,6 +633,7 @@ main(void)
 		CHECK(1, "2000 random buffers scanned");
 	}
 
+	free(big);
 	ct_scan_free(sc);
 	return check_done();
 }
