@@ -52,7 +52,31 @@ fetch_fmt_time(int64_t t, char *buf, size_t size)
 void
 out_init(struct fetch *f)
 {
+	struct ct_buf err;
+
 	pthread_mutex_init(&f->lock, NULL);
+	ct_buf_init(&err, 512);
+	if (ct_outlock_init(&f->olk, STDOUT_FILENO, &err) != 0 && !f->quiet)
+		msg(f, PROG ": standard output: %s", err.data);
+	ct_buf_free(&err);
+}
+
+/*
+ * Take stdout's record lock (the mutex is held).  Every buffer written
+ * starts with a spare newline; the result is how much of it to skip: 0
+ * when the write must lead with the newline (outlock.h), else 1.
+ */
+static size_t
+lock_out(struct fetch *f)
+{
+	struct ct_buf err;
+	int nl = 0;
+
+	ct_buf_init(&err, 512);
+	if (ct_outlock_acquire(&f->olk, &nl, &err) != 0 && !f->quiet)
+		msg(f, PROG ": standard output: %s", err.data);
+	ct_buf_free(&err);
+	return nl ? 0 : 1;
 }
 
 /*
@@ -210,8 +234,10 @@ out_start_record(struct fetch *f, struct region *r)
 
 	fetch_fmt_time(f->start, ws, sizeof(ws));
 	fetch_fmt_time(f->end, we, sizeof(we));
+	size_t skip;
+
 	ct_buf_init(&b, 1 << 16);
-	ct_buf_adds(&b, "{\"ctFetch\":\"start\",\"version\":1");
+	ct_buf_adds(&b, "\n{\"ctFetch\":\"start\",\"version\":1");
 	add_str(&b, "region", r->name);
 	add_str(&b, "accountId", f->id.account);
 	add_str(&b, "callerArn", f->id.arn);
@@ -220,8 +246,11 @@ out_start_record(struct fetch *f, struct region *r)
 	add_str(&b, "runTimestamp", f->run_ts);
 	ct_buf_adds(&b, "}\n");
 	pthread_mutex_lock(&f->lock);
-	if ((rc = write_all(f, b.data, b.len)) == 0)
-		committed_locked(f, b.len);
+	skip = f->out_closed ? 1 : lock_out(f);
+	rc = write_all(f, b.data + skip, b.len - skip);
+	ct_outlock_release(&f->olk);
+	if (rc == 0)
+		committed_locked(f, b.len - skip);
 	pthread_mutex_unlock(&f->lock);
 	ct_buf_free(&b);
 	return rc;
@@ -231,10 +260,11 @@ int
 out_end_record(struct fetch *f, struct region *r)
 {
 	struct ct_buf b;
+	size_t skip;
 	int rc;
 
 	ct_buf_init(&b, 1 << 16);
-	ct_buf_adds(&b, "{\"ctFetch\":\"end\",\"version\":1");
+	ct_buf_adds(&b, "\n{\"ctFetch\":\"end\",\"version\":1");
 	add_str(&b, "region", r->name);
 	pthread_mutex_lock(&f->lock);
 	switch (r->status) {
@@ -259,8 +289,11 @@ out_end_record(struct fetch *f, struct region *r)
 		break;
 	}
 	ct_buf_adds(&b, "}\n");
-	if ((rc = write_all(f, b.data, b.len)) == 0)
-		committed_locked(f, b.len);
+	skip = f->out_closed ? 1 : lock_out(f);
+	rc = write_all(f, b.data + skip, b.len - skip);
+	ct_outlock_release(&f->olk);
+	if (rc == 0)
+		committed_locked(f, b.len - skip);
 	pthread_mutex_unlock(&f->lock);
 	ct_buf_free(&b);
 	return rc;
@@ -333,11 +366,12 @@ out_page(struct fetch *f, struct region *r, const struct ct_lookup_page *pg)
 	struct ct_buf b, err;
 	uint64_t old_size;
 	const char *why;
-	size_t i, n = 0;
+	size_t i, n = 0, skip = 1, half;
 	int64_t oldest = 0;
 	int rc = -1;
 
 	ct_buf_init(&b, 0);
+	ct_buf_addc(&b, '\n');	/* spare: see lock_out */
 	for (i = 0; i < pg->nevents; i++) {
 		const struct ct_lookup_event *e = &pg->events[i];
 
@@ -364,10 +398,12 @@ out_page(struct fetch *f, struct region *r, const struct ct_lookup_page *pg)
 	pthread_mutex_lock(&f->lock);
 	if (f->out_closed)
 		goto out;
+	if (b.len > 1)
+		skip = lock_out(f);
 	old = *ck;
 	old_size = f->ck.out_size;
 	if (f->out_track)
-		f->ck.out_size += b.len;
+		f->ck.out_size += b.len - skip;
 	ck->next_token = pg->next_token != NULL ? xstrdup(pg->next_token) :
 	    NULL;
 	ck->events += n;
@@ -383,10 +419,20 @@ out_page(struct fetch *f, struct region *r, const struct ct_lookup_page *pg)
 			fetch_stop = 1;
 		goto undo;
 	}
-	if (b.len > 0 && write_all(f, b.data, b.len) != 0)
+	/* tests (t_shared): die in the middle of a line, lock held */
+	if (b.len > 1 && f->test_kill_in_page > 0 &&
+	    --f->test_kill_in_page == 0) {
+		half = (b.len - skip) / 2;
+		if (b.data[skip + half - 1] == '\n')
+			half--;
+		(void)write_all(f, b.data + skip, half);
+		raise(SIGKILL);
+	}
+	if (b.len > 1 && write_all(f, b.data + skip, b.len - skip) != 0)
 		goto undo;
+	ct_outlock_release(&f->olk);
 	/* The disk holds the page before the checkpoint says so. */
-	if (f->ckpt_path != NULL && f->out_is_file && b.len > 0 &&
+	if (f->ckpt_path != NULL && f->out_is_file && b.len > 1 &&
 	    fsync(STDOUT_FILENO) != 0 && errno != EINVAL) {
 		msg(f, PROG ": stdout: fsync: %s", strerror(errno));
 		f->out_error = errno;
@@ -417,6 +463,7 @@ undo:
 	*ck = old;
 	f->ck.out_size = old_size;
 out:
+	ct_outlock_release(&f->olk);
 	pthread_mutex_unlock(&f->lock);
 	ct_buf_free(&err);
 	ct_buf_free(&b);
