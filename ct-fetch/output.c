@@ -7,6 +7,18 @@
  * never leaves half a line: signals only raise a flag (SA_RESTART), and the
  * buffer is written to the end before anything looks at the flag.
  *
+ * The lock is two: the mutex orders this process's threads, and stdout's
+ * POSIX record lock (lib/outlock.h) orders the processes that share
+ * stdout (`xargs -P4 ct-fetch`).  A pipe write is atomic only up to
+ * PIPE_BUF, and a page, even one record, is larger, so without it pages
+ * of two processes mix mid-line; writing line by line would not help for
+ * the same reason.  The record lock is taken for the write alone (and the
+ * checkpoint's preparation, so that the size it records includes the
+ * leading newline that outlock.h may ask for); a page's fsync and commit
+ * happen after it is released, so other writers wait for one write only.
+ * Every buffer starts with that spare newline, skipped unless asked for,
+ * so a page is still one write(2).
+ *
  * A page is emitted in three steps under the lock: the checkpoint that
  * counts the page as done is written to FILE.tmp and fsync'ed; the page's
  * lines are written; FILE.tmp is renamed over FILE.  A signal (SIGINT,
