@@ -242,12 +242,11 @@ out_start_record(struct fetch *f, struct region *r)
 {
 	struct ct_buf b;
 	char ws[32], we[32];
+	size_t skip;
 	int rc;
 
 	fetch_fmt_time(f->start, ws, sizeof(ws));
 	fetch_fmt_time(f->end, we, sizeof(we));
-	size_t skip;
-
 	ct_buf_init(&b, 1 << 16);
 	ct_buf_adds(&b, "\n{\"ctFetch\":\"start\",\"version\":1");
 	add_str(&b, "region", r->name);

@@ -54,9 +54,15 @@ ct_outlock_init(struct ct_outlock *lk, int fd, struct ct_buf *err)
 	lk->is_file = S_ISREG(st.st_mode);
 	lk->on = 1;
 	set_range(&l, F_WRLCK, MARK_BASE + (off_t)getpid(), 1);
-	if (fcntl(fd, F_SETLK, &l) != 0)
-		return fail(lk, err, "marker");
-	return 0;
+	if (fcntl(fd, F_SETLK, &l) == 0)
+		return 0;
+	/* Held already: a writer with our pid number in another pid
+	 * namespace.  The output is shared; the lock itself still works. */
+	if (errno == EAGAIN || errno == EACCES) {
+		lk->shared = 1;
+		return 0;
+	}
+	return fail(lk, err, "marker");
 }
 
 /* Does another process hold a marker?  Our own never conflicts. */
