@@ -12,9 +12,10 @@
  * stdout (`xargs -P4 ct-fetch`).  A pipe write is atomic only up to
  * PIPE_BUF, and a page, even one record, is larger, so without it pages
  * of two processes mix mid-line; writing line by line would not help for
- * the same reason.  The record lock is taken for the write alone (and the
- * checkpoint's preparation, so that the size it records includes the
- * leading newline that outlock.h may ask for); a page's fsync and commit
+ * the same reason.  The record lock is taken for the write alone; when
+ * stdout appends to a file whose size the checkpoint records (out_track),
+ * for the checkpoint's preparation too, so that the size includes the
+ * leading newline that outlock.h may ask for.  A page's fsync and commit
  * happen after it is released, so other writers wait for one write only.
  * Every buffer starts with that spare newline, skipped unless asked for,
  * so a page is still one write(2).
@@ -409,7 +410,8 @@ out_page(struct fetch *f, struct region *r, const struct ct_lookup_page *pg)
 	pthread_mutex_lock(&f->lock);
 	if (f->out_closed)
 		goto out;
-	if (b.len > 1)
+	/* The size committed with the page must count a leading newline. */
+	if (b.len > 1 && f->out_track)
 		skip = lock_out(f);
 	old = *ck;
 	old_size = f->ck.out_size;
@@ -430,6 +432,8 @@ out_page(struct fetch *f, struct region *r, const struct ct_lookup_page *pg)
 			fetch_stop = 1;
 		goto undo;
 	}
+	if (b.len > 1 && !f->out_track)
+		skip = lock_out(f);
 	/* tests (t_shared): die in the middle of a line, lock held */
 	if (b.len > 1 && f->test_kill_in_page > 0 &&
 	    --f->test_kill_in_page == 0) {
