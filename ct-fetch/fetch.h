@@ -18,6 +18,7 @@
 
 #include "aws.h"
 #include "checkpoint.h"
+#include "outlock.h"
 
 #define PROG	"ct-fetch"
 
@@ -66,6 +67,8 @@ struct fetch {
 						   kept in the checkpoint */
 	long			 test_kill_page;	/* tests: SIGKILL after
 						   writing this page (0: no) */
+	long			 test_kill_in_page;	/* tests: SIGKILL halfway
+						   through this page's write */
 	long			 pages_written;
 	int			 progress;	/* report progress on stderr */
 	int			 progress_tty;	/* ... redrawing the lines */
@@ -80,6 +83,8 @@ struct fetch {
 
 	/* The output lock: stdout, the checkpoint, the counters above. */
 	pthread_mutex_t		 lock;
+	struct ct_outlock	 olk;		/* ... and across processes:
+						   stdout's record lock */
 	int			 out_closed;	/* stdout gone (EPIPE) or failed */
 	int			 out_error;	/* a write failed for another
 						   reason than EPIPE */

@@ -380,6 +380,9 @@ main(int argc, char **argv)
 	fetch_fmt_time(now, f->run_ts, sizeof(f->run_ts));
 	f->progress = !f->quiet && (want_progress || isatty(STDERR_FILENO));
 	f->progress_tty = f->progress && isatty(STDERR_FILENO);
+	/* stdout's lock and marker, early: other ct-fetch processes on the
+	 * same output see this one before it writes (lib/outlock.h) */
+	out_init(f);
 
 	/* The checkpoint's window wins; an explicit other window is refused. */
 	ct_ckpt_init(&f->ck);
@@ -452,11 +455,13 @@ main(int argc, char **argv)
 		if (r->ck->done)
 			r->status = RS_SKIPPED;
 	}
-	out_init(f);
 	out_attach(f);
-	/* a test hook (tests/fetch/t_resume): a crash at the worst moment */
+	/* test hooks (tests/fetch/t_resume, t_shared): a crash at the worst
+	 * moment */
 	if ((hook = getenv("CT_FETCH_TEST_KILL_AT_PAGE")) != NULL)
 		f->test_kill_page = strtol(hook, NULL, 10);
+	if ((hook = getenv("CT_FETCH_TEST_KILL_IN_PAGE")) != NULL)
+		f->test_kill_in_page = strtol(hook, NULL, 10);
 	if (f->ckpt_path != NULL && out_save_checkpoint(f) != 0) {
 		ct_aws_ctx_free(f->ctx);
 		return CT_EXIT_FAILURE;

@@ -7,6 +7,19 @@
  * never leaves half a line: signals only raise a flag (SA_RESTART), and the
  * buffer is written to the end before anything looks at the flag.
  *
+ * The lock is two: the mutex orders this process's threads, and stdout's
+ * POSIX record lock (lib/outlock.h) orders the processes that share
+ * stdout (`xargs -P4 ct-fetch`).  A pipe write is atomic only up to
+ * PIPE_BUF, and a page, even one record, is larger, so without it pages
+ * of two processes mix mid-line; writing line by line would not help for
+ * the same reason.  The record lock is taken for the write alone; when
+ * stdout appends to a file whose size the checkpoint records (out_track),
+ * for the checkpoint's preparation too, so that the size includes the
+ * leading newline that outlock.h may ask for.  A page's fsync and commit
+ * happen after it is released, so other writers wait for one write only.
+ * Every buffer starts with that spare newline, skipped unless asked for,
+ * so a page is still one write(2).
+ *
  * A page is emitted in three steps under the lock: the checkpoint that
  * counts the page as done is written to FILE.tmp and fsync'ed; the page's
  * lines are written; FILE.tmp is renamed over FILE.  A signal (SIGINT,
@@ -52,7 +65,31 @@ fetch_fmt_time(int64_t t, char *buf, size_t size)
 void
 out_init(struct fetch *f)
 {
+	struct ct_buf err;
+
 	pthread_mutex_init(&f->lock, NULL);
+	ct_buf_init(&err, 512);
+	if (ct_outlock_init(&f->olk, STDOUT_FILENO, &err) != 0 && !f->quiet)
+		msg(f, PROG ": standard output: %s", err.data);
+	ct_buf_free(&err);
+}
+
+/*
+ * Take stdout's record lock (the mutex is held).  Every buffer written
+ * starts with a spare newline; the result is how much of it to skip: 0
+ * when the write must lead with the newline (outlock.h), else 1.
+ */
+static size_t
+lock_out(struct fetch *f)
+{
+	struct ct_buf err;
+	int nl = 0;
+
+	ct_buf_init(&err, 512);
+	if (ct_outlock_acquire(&f->olk, &nl, &err) != 0 && !f->quiet)
+		msg(f, PROG ": standard output: %s", err.data);
+	ct_buf_free(&err);
+	return nl ? 0 : 1;
 }
 
 /*
@@ -206,12 +243,13 @@ out_start_record(struct fetch *f, struct region *r)
 {
 	struct ct_buf b;
 	char ws[32], we[32];
+	size_t skip;
 	int rc;
 
 	fetch_fmt_time(f->start, ws, sizeof(ws));
 	fetch_fmt_time(f->end, we, sizeof(we));
 	ct_buf_init(&b, 1 << 16);
-	ct_buf_adds(&b, "{\"ctFetch\":\"start\",\"version\":1");
+	ct_buf_adds(&b, "\n{\"ctFetch\":\"start\",\"version\":1");
 	add_str(&b, "region", r->name);
 	add_str(&b, "accountId", f->id.account);
 	add_str(&b, "callerArn", f->id.arn);
@@ -220,8 +258,11 @@ out_start_record(struct fetch *f, struct region *r)
 	add_str(&b, "runTimestamp", f->run_ts);
 	ct_buf_adds(&b, "}\n");
 	pthread_mutex_lock(&f->lock);
-	if ((rc = write_all(f, b.data, b.len)) == 0)
-		committed_locked(f, b.len);
+	skip = f->out_closed ? 1 : lock_out(f);
+	rc = write_all(f, b.data + skip, b.len - skip);
+	ct_outlock_release(&f->olk);
+	if (rc == 0)
+		committed_locked(f, b.len - skip);
 	pthread_mutex_unlock(&f->lock);
 	ct_buf_free(&b);
 	return rc;
@@ -232,12 +273,13 @@ out_end_record(struct fetch *f, struct region *r)
 {
 	struct ct_buf b;
 	char ws[32], we[32];
+	size_t skip;
 	int rc;
 
 	fetch_fmt_time(f->start, ws, sizeof(ws));
 	fetch_fmt_time(f->end, we, sizeof(we));
 	ct_buf_init(&b, 1 << 16);
-	ct_buf_adds(&b, "{\"ctFetch\":\"end\",\"version\":1");
+	ct_buf_adds(&b, "\n{\"ctFetch\":\"end\",\"version\":1");
 	add_str(&b, "region", r->name);
 	/* the stream it ends, so that a reader never takes one window's
 	 * end for another's (several runs in one input) */
@@ -267,8 +309,11 @@ out_end_record(struct fetch *f, struct region *r)
 		break;
 	}
 	ct_buf_adds(&b, "}\n");
-	if ((rc = write_all(f, b.data, b.len)) == 0)
-		committed_locked(f, b.len);
+	skip = f->out_closed ? 1 : lock_out(f);
+	rc = write_all(f, b.data + skip, b.len - skip);
+	ct_outlock_release(&f->olk);
+	if (rc == 0)
+		committed_locked(f, b.len - skip);
 	pthread_mutex_unlock(&f->lock);
 	ct_buf_free(&b);
 	return rc;
@@ -312,11 +357,12 @@ out_page(struct fetch *f, struct region *r, const struct ct_lookup_page *pg)
 	struct ct_buf b, err;
 	uint64_t old_size;
 	const char *why;
-	size_t i, n = 0;
+	size_t i, n = 0, skip = 1, half;
 	int64_t oldest = 0;
 	int rc = -1;
 
 	ct_buf_init(&b, 0);
+	ct_buf_addc(&b, '\n');	/* spare: see lock_out */
 	for (i = 0; i < pg->nevents; i++) {
 		const struct ct_lookup_event *e = &pg->events[i];
 
@@ -350,10 +396,13 @@ out_page(struct fetch *f, struct region *r, const struct ct_lookup_page *pg)
 	pthread_mutex_lock(&f->lock);
 	if (f->out_closed)
 		goto out;
+	/* The size committed with the page must count a leading newline. */
+	if (b.len > 1 && f->out_track)
+		skip = lock_out(f);
 	old = *ck;
 	old_size = f->ck.out_size;
 	if (f->out_track)
-		f->ck.out_size += b.len;
+		f->ck.out_size += b.len - skip;
 	ck->next_token = pg->next_token != NULL ? xstrdup(pg->next_token) :
 	    NULL;
 	ck->events += n;
@@ -369,10 +418,22 @@ out_page(struct fetch *f, struct region *r, const struct ct_lookup_page *pg)
 			fetch_stop = 1;
 		goto undo;
 	}
-	if (b.len > 0 && write_all(f, b.data, b.len) != 0)
+	if (b.len > 1 && !f->out_track)
+		skip = lock_out(f);
+	/* tests (t_shared): die in the middle of a line, lock held */
+	if (b.len > 1 && f->test_kill_in_page > 0 &&
+	    --f->test_kill_in_page == 0) {
+		half = (b.len - skip) / 2;
+		if (b.data[skip + half - 1] == '\n')
+			half--;
+		(void)write_all(f, b.data + skip, half);
+		raise(SIGKILL);
+	}
+	if (b.len > 1 && write_all(f, b.data + skip, b.len - skip) != 0)
 		goto undo;
+	ct_outlock_release(&f->olk);
 	/* The disk holds the page before the checkpoint says so. */
-	if (f->ckpt_path != NULL && f->out_is_file && b.len > 0 &&
+	if (f->ckpt_path != NULL && f->out_is_file && b.len > 1 &&
 	    fsync(STDOUT_FILENO) != 0 && errno != EINVAL) {
 		msg(f, PROG ": stdout: fsync: %s", strerror(errno));
 		f->out_error = errno;
@@ -403,6 +464,7 @@ undo:
 	*ck = old;
 	f->ck.out_size = old_size;
 out:
+	ct_outlock_release(&f->olk);
 	pthread_mutex_unlock(&f->lock);
 	ct_buf_free(&err);
 	ct_buf_free(&b);
