@@ -27,7 +27,7 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DCT_VERSION='"$(VERSION)"' $(WARN) $(HARDEN
              -I/usr/include/freetype2 -Ilib -pthread $(CFLAGS) $(SAN) $(EXTRA_CFLAGS)
 LDFLAGS   ?=
 ALL_LDFLAGS= -pthread -Wl,-z,relro,-z,now $(LDFLAGS) $(SAN) $(EXTRA_LDFLAGS)
-LIBS       = -lcurl -lssl -lcrypto -lpng -lfreetype -ldeflate -lz -lm
+LIBS       = -lcurl -lssl -lcrypto -lpng -lfreetype -lfontconfig -ldeflate -lz -lm
 
 # Build variant: objects go to $(OUT), programs to $(BIN).
 OUT       ?= build/default

@@ -6,7 +6,8 @@
  * For each input: read the summary (ours or the Python tool's, plain or
  * gzip), then for each non-empty section write a summary chart into the
  * output folder and one chart per category into a subfolder named after
- * the section, and an index.html showing them all.  The charts are those
+ * the section, and index.html, the report: the summary's metadata and
+ * statistics, then the charts.  The charts are those
  * of the Python tool (same titles, order, cuts and colours); see
  * lib/chart.h for the layout and lib/fsname.h for the file names.
  *
@@ -48,7 +49,7 @@ usage(int status)
 "For each section of the summary: a summary chart in the output folder\n"
 "(api_calls_by_principal_summary.png, ...) and one chart per principal or\n"
 "region in a subfolder named after the section, plus index.html showing\n"
-"them all.\n"
+"them all: the report, with the account, window, regions and statistics.\n"
 "\n"
 "  -o, --output DIR   output folder (default: <input stem>_plots next to\n"
 "                     the input; required when reading stdin, '-')\n"
@@ -61,7 +62,8 @@ usage(int status)
 "      --help         show this help\n"
 "      --version      show the version\n"
 "\n"
-"Font: DejaVu Sans (fonts-dejavu-core), or the .ttf file named by CT_FONT.\n"
+"Font: DejaVu Sans (fonts-dejavu-core), or the .ttf file named by CT_FONT;\n"
+"characters it lacks (CJK, emoji) from fonts fontconfig finds.\n"
 "Exit status: 0 done (also: nothing to chart), 1 no input could be\n"
 "charted, 2 bad command line, 3 some inputs charted, others not.\n",
 		    PLOT_TOP_DEFAULT, PLOT_W_DEFAULT, CT_CHART_MIN_W,

@@ -1,22 +1,56 @@
 /*
- * font.c - FreeType text rendering with a glyph cache.
+ * font.c - FreeType text rendering with a glyph cache, and fallback fonts
+ * found through fontconfig for code points the main font lacks.
+ *
+ * A glyph is keyed by (face, pixel size, glyph index), face 0 being the
+ * main font, so text the main font covers takes the same path, and draws
+ * the same pixels, whether or not fallbacks exist.  A code point the main
+ * font lacks is looked up once (then cached, found or not): first in the
+ * fallback faces already open, then through fontconfig (FcFontSort on a
+ * pattern holding just that code point), opening the first scalable font
+ * that has it.  At most FALLBACK_MAX faces are opened per ct_font.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <fontconfig/fontconfig.h>
 #include <ft2build.h>
 #include FT_FREETYPE_H
 
 #include "font.h"
 #include "xalloc.h"
 
+#define FALLBACK_MAX	16
+
+/*
+ * fontconfig's state is the process's: it is started by the first font
+ * that needs a fallback and released (FcFini, so nothing is left
+ * allocated) when the last such font is freed.
+ */
+static pthread_mutex_t fc_lock = PTHREAD_MUTEX_INITIALIZER;
+static int fc_users;
+
 struct glyph {
-	uint64_t	 key;		/* px << 32 | glyph index */
+	uint64_t	 key;		/* face << 48 | px << 32 | glyph index */
 	int		 left, top;	/* bitmap offset from the pen */
 	int		 w, h, pitch;
 	long		 adv;		/* advance, 26.6 */
 	uint8_t		*bmp;
+};
+
+struct fallback {
+	FT_Face		 face;
+	char		*file;
+	int		 index;		/* face index in the file (.ttc) */
+	int		 cur_px;
+};
+
+struct cpmap {				/* code point -> fallback, or none */
+	uint32_t	 cp;		/* 0: empty slot (cp 0 is never asked) */
+	int		 fb;		/* 1..nfb, or 0: no font has it */
+	unsigned	 gi;
 };
 
 struct ct_font {
@@ -27,6 +61,19 @@ struct ct_font {
 	unsigned	 ascii_gi[128];
 	struct glyph	**tab;		/* open addressing, power of two */
 	size_t		 tabsize, count;
+	struct fallback	 fb[FALLBACK_MAX];	/* fb[0] unused: face 0 */
+	int		 nfb;
+	struct cpmap	*cps;		/* open addressing, power of two */
+	size_t		 cpsize, cpcount;
+	struct cand {			/* fontconfig's fonts, see fc_load */
+		FcCharSet	*cs;
+		char		*file;
+		int		 index;
+		int		 fb;	/* its fallback number once open */
+		int		 tried;	/* opening it failed */
+	}		*cand;
+	int		 ncand, fc_loaded;
+	int		 fc_user;	/* counted in fc_users */
 };
 
 static const char *const font_paths[] = {
@@ -104,9 +151,26 @@ void
 ct_font_free(struct ct_font *f)
 {
 	size_t i;
+	int k;
 
 	if (f == NULL)
 		return;
+	for (k = 1; k <= f->nfb; k++) {
+		FT_Done_Face(f->fb[k].face);
+		free(f->fb[k].file);
+	}
+	for (k = 0; k < f->ncand; k++) {
+		FcCharSetDestroy(f->cand[k].cs);
+		free(f->cand[k].file);
+	}
+	free(f->cand);
+	if (f->fc_user) {
+		pthread_mutex_lock(&fc_lock);
+		if (--fc_users == 0)
+			FcFini();
+		pthread_mutex_unlock(&fc_lock);
+	}
+	free(f->cps);
 	for (i = 0; i < f->tabsize; i++)
 		if (f->tab[i] != NULL) {
 			free(f->tab[i]->bmp);
@@ -123,6 +187,21 @@ const char *
 ct_font_file(const struct ct_font *f)
 {
 	return f->file;
+}
+
+static uint64_t glyph_key(struct ct_font *f, uint32_t cp);
+
+const char *
+ct_font_source(struct ct_font *f, uint32_t cp)
+{
+	uint64_t key;
+
+	if (cp > 0x10ffff)
+		return NULL;
+	key = glyph_key(f, cp);
+	if (key >> 48 != 0)
+		return f->fb[key >> 48].file;
+	return (key & 0xffffffff) != 0 ? f->file : NULL;
 }
 
 size_t
@@ -174,14 +253,191 @@ ct_font_decode(const char *s, size_t n, uint32_t **out)
 	return k;
 }
 
-static unsigned
-glyph_index(struct ct_font *f, uint32_t cp)
+static size_t
+slot_of(uint64_t key, size_t mask);
+
+/* Open file's face index as fallback number nfb + 1; 0 if unusable. */
+static int
+open_fallback(struct ct_font *f, const char *file, int index, uint32_t cp,
+    unsigned *gi)
 {
+	struct fallback *b;
+	FT_Face face;
+
+	if (f->nfb + 1 >= FALLBACK_MAX ||
+	    FT_New_Face(f->lib, file, index, &face) != 0)
+		return 0;
+	if (!FT_IS_SCALABLE(face) ||
+	    (*gi = FT_Get_Char_Index(face, (FT_ULong)cp)) == 0) {
+		FT_Done_Face(face);
+		return 0;
+	}
+	b = &f->fb[++f->nfb];
+	b->face = face;
+	b->file = xstrdup(file);
+	b->index = index;
+	b->cur_px = 0;
+	return f->nfb;
+}
+
+/*
+ * The candidates, once per ct_font: every font fontconfig sorts for
+ * "sans-serif" that is scalable and adds code points the ones before it
+ * lack (as FcFontSort's trim, but after dropping bitmap-only fonts), in
+ * that order.  Later lookups are then charset tests, never a sort.
+ */
+static void
+fc_load(struct ct_font *f)
+{
+	FcPattern *pat, *p;
+	FcFontSet *fs;
+	FcCharSet *cs, *all;
+	FcResult res;
+	FcChar8 *file;
+	FcBool scalable;
+	int i, index;
+
+	f->fc_loaded = 1;
+	pthread_mutex_lock(&fc_lock);
+	if (FcInit()) {
+		fc_users++;
+		f->fc_user = 1;
+	}
+	pthread_mutex_unlock(&fc_lock);
+	if (!f->fc_user || (pat = FcPatternCreate()) == NULL)
+		return;
+	if (!FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)"sans-serif") ||
+	    !FcPatternAddBool(pat, FC_SCALABLE, FcTrue) ||
+	    !FcConfigSubstitute(NULL, pat, FcMatchPattern)) {
+		FcPatternDestroy(pat);
+		return;
+	}
+	FcDefaultSubstitute(pat);
+	fs = FcFontSort(NULL, pat, FcFalse, NULL, &res);
+	FcPatternDestroy(pat);
+	if (fs == NULL)
+		return;
+	if ((all = FcCharSetCreate()) == NULL) {
+		FcFontSetDestroy(fs);
+		return;
+	}
+	f->cand = xcalloc((size_t)fs->nfont + 1, sizeof(*f->cand));
+	for (i = 0; i < fs->nfont; i++) {
+		p = fs->fonts[i];
+		if (FcPatternGetCharSet(p, FC_CHARSET, 0, &cs) != FcResultMatch ||
+		    FcPatternGetString(p, FC_FILE, 0, &file) != FcResultMatch ||
+		    (FcPatternGetBool(p, FC_SCALABLE, 0, &scalable) ==
+		    FcResultMatch && !scalable) ||
+		    strcmp((const char *)file, f->file) == 0 ||
+		    FcCharSetSubtractCount(cs, all) == 0)
+			continue;
+		if (FcPatternGetInteger(p, FC_INDEX, 0, &index) != FcResultMatch)
+			index = 0;
+		FcCharSetMerge(all, cs, NULL);
+		f->cand[f->ncand].cs = FcCharSetCopy(cs);
+		f->cand[f->ncand].file = xstrdup((const char *)file);
+		f->cand[f->ncand].index = index;
+		f->ncand++;
+	}
+	FcCharSetDestroy(all);
+	FcFontSetDestroy(fs);
+}
+
+/* The first candidate with cp, opened (once) as a fallback.  0: none. */
+static int
+fc_find(struct ct_font *f, uint32_t cp, unsigned *gi)
+{
+	int i, k;
+
+	if (!f->fc_loaded)
+		fc_load(f);
+	for (i = 0; i < f->ncand; i++) {
+		if (!FcCharSetHasChar(f->cand[i].cs, cp))
+			continue;
+		if (f->cand[i].fb != 0)	/* open, yet no glyph: look on */
+			continue;
+		if (f->cand[i].tried)
+			continue;
+		f->cand[i].tried = 1;
+		if ((k = open_fallback(f, f->cand[i].file, f->cand[i].index,
+		    cp, gi)) != 0) {
+			f->cand[i].fb = k;
+			return k;
+		}
+	}
+	return 0;
+}
+
+static void
+cp_grow(struct ct_font *f)
+{
+	struct cpmap *old = f->cps;
+	size_t oldsize = f->cpsize, i, j;
+
+	f->cpsize = oldsize ? oldsize * 2 : 64;
+	f->cps = xcalloc(f->cpsize, sizeof(*f->cps));
+	for (i = 0; i < oldsize; i++) {
+		if (old[i].cp == 0)
+			continue;
+		j = slot_of(old[i].cp, f->cpsize - 1);
+		while (f->cps[j].cp != 0)
+			j = (j + 1) & (f->cpsize - 1);
+		f->cps[j] = old[i];
+	}
+	free(old);
+}
+
+/* The fallback (and glyph in it) for a code point the main font lacks:
+ * from the cache, the faces already open, or fontconfig. */
+static const struct cpmap *
+fallback_for(struct ct_font *f, uint32_t cp)
+{
+	struct cpmap *e;
+	size_t j;
+	unsigned gi = 0;
+	int k;
+
+	if (f->cpsize == 0 || (f->cpcount + 1) * 2 > f->cpsize)
+		cp_grow(f);
+	j = slot_of(cp, f->cpsize - 1);
+	while (f->cps[j].cp != 0) {
+		if (f->cps[j].cp == cp)
+			return &f->cps[j];
+		j = (j + 1) & (f->cpsize - 1);
+	}
+	for (k = 1; k <= f->nfb; k++)
+		if ((gi = FT_Get_Char_Index(f->fb[k].face, (FT_ULong)cp)) != 0)
+			break;
+	if (k > f->nfb)
+		k = fc_find(f, cp, &gi);
+	e = &f->cps[j];
+	e->cp = cp;
+	e->fb = k;
+	e->gi = k ? gi : 0;
+	f->cpcount++;
+	return e;
+}
+
+/* The glyph key of cp at size px but for the size: face and glyph index.
+ * A code point no font has is glyph 0 of the main face, the .notdef box. */
+static uint64_t
+glyph_key(struct ct_font *f, uint32_t cp)
+{
+	const struct cpmap *e;
+	unsigned gi;
+
 	if (cp < 128)
 		return f->ascii_gi[cp];
 	if (cp >= 0xd800 && cp <= 0xdfff)
 		return 0;		/* lone surrogates: the .notdef box */
-	return FT_Get_Char_Index(f->face, (FT_ULong)cp);
+	if ((gi = FT_Get_Char_Index(f->face, (FT_ULong)cp)) != 0)
+		return gi;
+	/* Not a character, or one no font draws: the box, no lookup. */
+	if (cp == 0xfffd || cp > 0x10ffff || (cp & 0xfffe) == 0xfffe ||
+	    (cp >= 0xfdd0 && cp <= 0xfdef))
+		return 0;
+	e = fallback_for(f, cp);
+	return e->fb ? (uint64_t)e->fb << 48 | e->gi : 0;
 }
 
 static size_t
@@ -214,11 +470,12 @@ grow(struct ct_font *f)
 static const struct glyph *
 glyph(struct ct_font *f, int px, uint32_t cp)
 {
-	uint64_t key = (uint64_t)(unsigned)px << 32 | glyph_index(f, cp);
+	uint64_t key = (uint64_t)(unsigned)px << 32 | glyph_key(f, cp);
 	size_t j = slot_of(key, f->tabsize - 1);
 	struct glyph *g;
 	FT_GlyphSlot gs;
-	int row;
+	FT_Face face;
+	int row, fb = (int)(key >> 48);
 
 	while ((g = f->tab[j]) != NULL) {
 		if (g->key == key)
@@ -227,10 +484,19 @@ glyph(struct ct_font *f, int px, uint32_t cp)
 	}
 	g = xcalloc(1, sizeof(*g));
 	g->key = key;
-	set_px(f, px);
-	if (FT_Load_Glyph(f->face, (FT_UInt)(key & 0xffffffff),
+	if (fb == 0) {
+		set_px(f, px);
+		face = f->face;
+	} else {
+		face = f->fb[fb].face;
+		if (f->fb[fb].cur_px != px) {
+			FT_Set_Pixel_Sizes(face, 0, (FT_UInt)px);
+			f->fb[fb].cur_px = px;
+		}
+	}
+	if (FT_Load_Glyph(face, (FT_UInt)(key & 0xffffffff),
 	    FT_LOAD_RENDER | FT_LOAD_TARGET_LIGHT) == 0 &&
-	    (gs = f->face->glyph)->bitmap.pixel_mode == FT_PIXEL_MODE_GRAY) {
+	    (gs = face->glyph)->bitmap.pixel_mode == FT_PIXEL_MODE_GRAY) {
 		g->left = gs->bitmap_left;
 		g->top = gs->bitmap_top;
 		g->w = (int)gs->bitmap.width;

@@ -9,9 +9,16 @@
  * characters \xNN and each invisible format character that could hide or
  * disguise text (zero-width characters, bidi marks, embeddings, overrides
  * and isolates, BOM) as \uNNNN, in a dark red ink (DejaVu Sans has no
- * "control pictures" block), and a code point the font has no glyph for
- * (or a lone surrogate) as the font's .notdef box.  Nothing a label holds can fail or crash the
- * renderer.
+ * "control pictures" block), and a code point no font has a glyph for (or
+ * a lone surrogate) as the main font's .notdef box.  Nothing a label holds
+ * can fail or crash the renderer.
+ *
+ * Scripts DejaVu Sans lacks (CJK, emoji, ...) are drawn with fallback
+ * fonts that fontconfig finds on the system (any scalable font with the
+ * code point, e.g. Noto Sans CJK from fonts-noto-cjk), looked up once per
+ * code point and opened once per ct_font.  Text DejaVu covers never asks
+ * fontconfig and draws exactly as without it.  If fontconfig finds
+ * nothing, the box as above.
  *
  * Glyphs are rendered once per (pixel size, glyph) with FreeType's
  * grayscale anti-aliasing and kept in a hash table, so drawing a label is
@@ -44,6 +51,11 @@ struct ct_font *ct_font_open(const char *path, struct ct_buf *err);
 void	ct_font_free(struct ct_font *f);
 /* The file the font was loaded from (owned by f). */
 const char *ct_font_file(const struct ct_font *f);
+/*
+ * The font file whose glyph draws code point cp: ct_font_file(f), a
+ * fallback's (owned by f), or NULL when cp is drawn as the .notdef box.
+ */
+const char *ct_font_source(struct ct_font *f, uint32_t cp);
 
 /*
  * Decode s[0..n) (UTF-8; also the WTF-8 surrogates of jstr.h) into code

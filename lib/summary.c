@@ -513,6 +513,7 @@ ct_summary_merge(struct ct_summary *dst, const struct ct_summary *src)
 	if (s->run_timestamp != 0 && (d->run_timestamp == 0 ||
 	    s->run_timestamp > d->run_timestamp))
 		d->run_timestamp = s->run_timestamp;
+	d->has_statistics |= s->has_statistics;
 	d->files_read += s->files_read;
 	d->records_counted += s->records_counted;
 	d->records_skipped += s->records_skipped;
@@ -1249,6 +1250,7 @@ read_meta(struct ct_meta *m, const struct ct_jnode *o, struct ct_buf *err)
 	if ((n = ct_json_get(o, "statistics")) != NULL && n->type != CT_JNULL) {
 		if (n->type != CT_JOBJECT)
 			return rfail(err, "%s is not an object", "statistics");
+		m->has_statistics = 1;
 		for (i = 0; i < sizeof stat_field / sizeof stat_field[0]; i++) {
 			c = ct_json_get(n, stat_field[i].name);
 			if (c == NULL)

@@ -66,7 +66,9 @@ struct ct_meta {
 	struct ct_strmap *failed_other;		/* value: char * error code */
 	struct ct_strmap *regions_failed;	/* value: char * error code */
 	int64_t		 run_timestamp;		/* epoch seconds */
-	/* "statistics": what users need to trust the numbers. */
+	/* "statistics": what users need to trust the numbers.  has_statistics:
+	 * a summary read held them (the Python tool's summaries do not). */
+	int		 has_statistics;
 	uint64_t	 files_read;
 	uint64_t	 records_counted;	/* records that added counts */
 	uint64_t	 records_skipped;	/* not API calls: no eventSource/eventName */

@@ -6,6 +6,8 @@
  * Reads the PNG with libpng (any PNG; converted to RGB) and prints:
  *
  *   size W H
+ *   ink N COLOURS            N pixels that are not white, COLOURS distinct
+ *                            colours (a page that rendered has many)
  *   bar Y0 Y1 X LEN DARK     one line per bar, top to bottom: the rows
  *                            Y0..Y1 where the first run of #e4af00 pixels
  *                            starts at X and is LEN long; DARK counts the
@@ -70,6 +72,25 @@ main(int argc, char **argv)
 		return 1;
 	}
 	printf("size %d %d\n", c->w, c->h);
+	{
+		uint8_t *seen = calloc((size_t)1 << 21, 1);	/* 2^24 bits */
+		long ink = 0, colours = 0;
+		ct_rgb p;
+
+		if (seen == NULL)
+			return 1;
+		for (y = 0; y < c->h; y++)
+			for (x = 0; x < c->w; x++) {
+				p = ct_canvas_get(c, x, y) & 0xffffff;
+				ink += p != 0xffffff;
+				if (!(seen[p >> 3] & (1u << (p & 7)))) {
+					seen[p >> 3] |= (uint8_t)(1u << (p & 7));
+					colours++;
+				}
+			}
+		free(seen);
+		printf("ink %ld %ld\n", ink, colours);
+	}
 	for (y = 0; y <= c->h; y++) {
 		int bx = -1, len = 0;
 

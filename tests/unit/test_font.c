@@ -2,8 +2,56 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <fontconfig/fontconfig.h>
+
 #include "check.h"
 #include "font.h"
+
+/* Does fontconfig know a scalable font with code point cp (other than
+ * the main font file)?  Asked directly, apart from font.c. */
+static int
+system_has(uint32_t cp, const char *main_file)
+{
+	FcPattern *pat = FcPatternCreate();
+	FcCharSet *cs = FcCharSetCreate();
+	FcObjectSet *os = FcObjectSetBuild(FC_FILE, NULL);
+	FcFontSet *fs;
+	FcChar8 *file;
+	int i, n = 0;
+
+	FcCharSetAddChar(cs, cp);
+	FcPatternAddCharSet(pat, FC_CHARSET, cs);
+	FcPatternAddBool(pat, FC_SCALABLE, FcTrue);
+	fs = FcFontList(NULL, pat, os);
+	for (i = 0; fs != NULL && i < fs->nfont; i++)
+		if (FcPatternGetString(fs->fonts[i], FC_FILE, 0, &file) ==
+		    FcResultMatch && strcmp((const char *)file, main_file) != 0)
+			n++;
+	if (fs != NULL)
+		FcFontSetDestroy(fs);
+	FcObjectSetDestroy(os);
+	FcCharSetDestroy(cs);
+	FcPatternDestroy(pat);
+	return n > 0;
+}
+
+/* Draw cp[0..n) at 20 px on a fresh 120x40 canvas; caller frees. */
+static struct ct_canvas *
+drawn(struct ct_font *f, const uint32_t *cp, size_t n)
+{
+	struct ct_canvas *c = ct_canvas_new(120, 40, 0xffffff);
+
+	ct_font_draw(f, c, 5, 28, 20, cp, n, 0x000000);
+	return c;
+}
+
+static int
+same(const struct ct_canvas *a, const struct ct_canvas *b)
+{
+	return a->w == b->w && a->h == b->h && a->bpp == b->bpp &&
+	    memcmp(a->px, b->px, (size_t)a->w * (size_t)a->h * (size_t)a->bpp)
+	    == 0;
+}
 
 static size_t
 dec(const char *s, size_t n, uint32_t *want, size_t wn)
@@ -114,6 +162,46 @@ main(void)
 		free(lots);
 	}
 	ct_canvas_free(c);
+
+	/* Scripts DejaVu lacks: a fallback font from fontconfig. */
+	CHECK(ct_font_source(f, 'A') == ct_font_file(f) &&
+	    ct_font_source(f, 0x416) == ct_font_file(f) &&
+	    ct_font_source(f, 0x627) == ct_font_file(f),
+	    "Latin, Cyrillic and Arabic come from DejaVu Sans");
+	CHECK(ct_font_source(f, 0x10fffd) == NULL &&
+	    ct_font_source(f, 0xd800) == NULL,
+	    "a code point no font has: the box");
+	if (!system_has(0x4e2d, ct_font_file(f))) {
+		CHECK(ct_font_source(f, 0x4e2d) == NULL,
+		    "no CJK font on the system: U+4E2D is the box");
+		CHECK(1, "CJK fallback # SKIP no font with U+4E2D (install "
+		    "fonts-noto-cjk)");
+	} else {
+		uint32_t zh[] = { 0x4e2d, 0x6587 }, boxes[] = { 0x10fffd,
+		    0x10fffd }, mixed[] = { 'a', 0x4e2d, 'b' };
+		struct ct_canvas *a = drawn(f, zh, 2), *b = drawn(f, boxes, 2),
+		    *a2;
+		const char *src = ct_font_source(f, 0x4e2d);
+
+		CHECK(src != NULL && src != ct_font_file(f),
+		    "U+4E2D comes from a fallback: %s", src ? src : "(box)");
+		CHECK(!same(a, b), "CJK text is drawn with real glyphs, not "
+		    "the .notdef boxes");
+		CHECK(dark(a, 0, 0, 120, 40) > 40, "and leaves ink");
+		CHECK(ct_font_width(f, 20, zh, 2) >= 36,
+		    "CJK glyphs are full width: %d px for two at 20 px",
+		    ct_font_width(f, 20, zh, 2));
+		CHECK(ct_font_width(f, 20, mixed, 3) ==
+		    ct_font_width(f, 20, mixed, 1) +
+		    ct_font_width(f, 20, mixed + 1, 1) +
+		    ct_font_width(f, 20, mixed + 2, 1),
+		    "mixed text measures as its parts");
+		a2 = drawn(f, zh, 2);
+		CHECK(same(a, a2), "drawn the same again (from the cache)");
+		ct_canvas_free(a);
+		ct_canvas_free(a2);
+		ct_canvas_free(b);
+	}
 	ct_font_free(f);
 	ct_font_free(NULL);
 	ct_buf_free(&err);
