@@ -337,7 +337,16 @@ ct_ckpt_prepare(const char *path, const struct ct_ckpt *ck,
 		ct_buf_printf(err, "%s: checkpoint too large", path);
 		goto out;
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+	/*
+	 * A new file, never an old one opened for writing: an earlier
+	 * FILE.tmp may be a hard link to someone else's file, which
+	 * O_TRUNC would empty.
+	 */
+	if (unlink(tmp) != 0 && errno != ENOENT) {
+		ct_buf_printf(err, "%s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
 	    0600);
 	if (fd == -1) {
 		ct_buf_printf(err, "%s: %s", tmp, strerror(errno));

@@ -115,8 +115,9 @@ int	ct_ckpt_decode(const char *text, size_t n, struct ct_ckpt *ck,
 int	ct_ckpt_load(const char *path, struct ct_ckpt *ck, struct ct_buf *err);
 
 /*
- * Write ck to "path.tmp" (mode 0600, replacing any such file) and fsync
- * it; nothing is visible at path yet.  0, or -1 with err.
+ * Write ck to "path.tmp" (a new file, mode 0600: any such file or link is
+ * removed first, never written through) and fsync it; nothing is visible
+ * at path yet.  0, or -1 with err.
  */
 int	ct_ckpt_prepare(const char *path, const struct ct_ckpt *ck,
 	    struct ct_buf *err);

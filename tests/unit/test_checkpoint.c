@@ -129,6 +129,31 @@ test_lock(void)
 	CHECK(rc == -1 && strstr(err.data, "not a regular file") != NULL,
 	    "FILE.lock a FIFO: refused, without blocking (%s)", err.data);
 
+	{
+		struct ct_ckpt e;
+		char v[64] = "";
+		FILE *fp;
+
+		snprintf(p, sizeof(p), "%s/victim2", dir);
+		put(p, "precious\n");
+		snprintf(q, sizeof(q), "%s/ck4.tmp", real);
+		if (link(p, q) != 0)
+			CHECK(0, "link");
+		ct_ckpt_init(&e);
+		snprintf(q, sizeof(q), "%s/ck4", real);
+		ct_buf_reset(&err);
+		rc = ct_ckpt_prepare(q, &e, &err);
+		if ((fp = fopen(p, "r")) != NULL) {
+			if (fgets(v, sizeof(v), fp) == NULL)
+				v[0] = '\0';
+			fclose(fp);
+		}
+		CHECK(rc == 0 && strcmp(v, "precious\n") == 0,
+		    "FILE.tmp a hard link to another file: that file is left "
+		    "alone (%s)", err.data ? err.data : "");
+		ct_ckpt_free(&e);
+	}
+
 	snprintf(q, sizeof(q), "%s/nosuch/ck", dir);
 	rc = lock(q, canon, sizeof(canon), &fd, &err);
 	CHECK(rc == -1 && err.len > 0, "a folder that does not exist: "
