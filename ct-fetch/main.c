@@ -23,7 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -191,40 +190,10 @@ outcome(struct fetch *f)
 }
 
 /*
- * Hold FILE.lock (flock, kept open until exit) so that two runs on one
- * checkpoint cannot race on its temporary file.  A run that was just
- * stopped may still be finishing its page, so wait for the lock up to
- * LOCK_WAIT_MS before refusing.  0, or -1 after a message.
+ * A run that was just stopped may still be finishing its page, so a second
+ * run waits this long for the checkpoint's lock before it is refused.
  */
 #define LOCK_WAIT_MS	5000
-static int
-lock_checkpoint(const char *path)
-{
-	char lock[PATH_MAX];
-	int fd, n;
-
-	n = snprintf(lock, sizeof(lock), "%s.lock", path);
-	if (n < 0 || (size_t)n >= sizeof(lock)) {
-		fprintf(stderr, PROG ": checkpoint %s: name too long\n", path);
-		return -1;
-	}
-	if ((fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0) {
-		fprintf(stderr, PROG ": checkpoint %s: %s\n", lock,
-		    strerror(errno));
-		return -1;
-	}
-	for (n = 0; flock(fd, LOCK_EX | LOCK_NB) != 0; n += 100) {
-		if (errno != EWOULDBLOCK || n >= LOCK_WAIT_MS) {
-			fprintf(stderr, PROG ": checkpoint %s is in use by "
-			    "another ct-fetch run (%s)\n", path,
-			    errno == EWOULDBLOCK ? "locked" : strerror(errno));
-			close(fd);
-			return -1;
-		}
-		usleep(100 * 1000);
-	}
-	return 0;	/* fd stays open: the lock lasts as long as we do */
-}
 
 int
 main(int argc, char **argv)
@@ -388,9 +357,18 @@ main(int argc, char **argv)
 	ct_ckpt_init(&f->ck);
 	loaded = 0;
 	if (f->ckpt_path != NULL) {
-		if (lock_checkpoint(f->ckpt_path) != 0)
-			return CT_EXIT_FAILURE;
+		char *canon;
+		int lockfd;
+
 		ct_buf_init(&why, 4096);
+		/* lockfd stays open: the lock lasts as long as the run */
+		if (ct_ckpt_lock(f->ckpt_path, LOCK_WAIT_MS, &canon, &lockfd,
+		    &why) != 0) {
+			fprintf(stderr, PROG ": checkpoint %s\n", why.data);
+			ct_buf_free(&why);
+			return CT_EXIT_FAILURE;
+		}
+		f->ckpt_path = canon;
 		loaded = ct_ckpt_load(f->ckpt_path, &f->ck, &why);
 		if (loaded < 0) {
 			fprintf(stderr, PROG ": checkpoint %s\n", why.data);

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "checkpoint.h"
@@ -262,7 +264,7 @@ ct_ckpt_load(const char *path, struct ct_ckpt *ck, struct ct_buf *err)
 	ssize_t got;
 	int fd, rc = -1;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
 		if (errno == ENOENT)
 			return 0;
 		ct_buf_printf(err, "%s: %s", path, strerror(errno));
@@ -335,7 +337,16 @@ ct_ckpt_prepare(const char *path, const struct ct_ckpt *ck,
 		ct_buf_printf(err, "%s: checkpoint too large", path);
 		goto out;
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+	/*
+	 * A new file, never an old one opened for writing: an earlier
+	 * FILE.tmp may be a hard link to someone else's file, which
+	 * O_TRUNC would empty.
+	 */
+	if (unlink(tmp) != 0 && errno != ENOENT) {
+		ct_buf_printf(err, "%s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
 	    0600);
 	if (fd == -1) {
 		ct_buf_printf(err, "%s: %s", tmp, strerror(errno));
@@ -406,6 +417,127 @@ ct_ckpt_discard(const char *path)
 
 	unlink(tmp);
 	free(tmp);
+}
+
+/* path's folder resolved by realpath, and its last component; NULL with
+ * err when there is no such folder or the last component names none. */
+static char *
+canon_name(const char *path, struct ct_buf *err)
+{
+	const char *slash = strrchr(path, '/'), *base;
+	char *dir, *real, *name;
+	size_t nr, nb;
+
+	if (slash == NULL) {
+		dir = xstrdup(".");
+		base = path;
+	} else {
+		dir = xstrdup(path);
+		dir[slash == path ? 1 : slash - path] = '\0';
+		base = slash + 1;
+	}
+	if (*base == '\0' || strcmp(base, ".") == 0 ||
+	    strcmp(base, "..") == 0) {
+		ct_buf_printf(err, "%s: not a file name", path);
+		free(dir);
+		return NULL;
+	}
+	if ((real = realpath(dir, NULL)) == NULL) {
+		ct_buf_printf(err, "%s: %s", dir, strerror(errno));
+		free(dir);
+		return NULL;
+	}
+	free(dir);
+	nr = strlen(real);
+	nb = strlen(base);
+	name = xmalloc(nr + 1 + nb + 1);
+	memcpy(name, real, nr);
+	if (nr == 0 || real[nr - 1] != '/')
+		name[nr++] = '/';
+	memcpy(name + nr, base, nb + 1);
+	free(real);
+	return name;
+}
+
+int
+ct_ckpt_lock(const char *path, int wait_ms, char **canon, int *lockfd,
+    struct ct_buf *err)
+{
+	struct timespec pause = { 0, 100 * 1000 * 1000 };
+	struct stat st;
+	char *name, *lock = NULL;
+	size_t n;
+	int fd = -1, waited;
+
+	*canon = NULL;
+	*lockfd = -1;
+	if ((name = canon_name(path, err)) == NULL)
+		return -1;
+	if (lstat(name, &st) == 0) {
+		if (S_ISLNK(st.st_mode)) {
+			ct_buf_printf(err, "%s is a symbolic link; give the "
+			    "checkpoint's own name", path);
+			goto fail;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			ct_buf_printf(err, "%s: not a regular file", path);
+			goto fail;
+		}
+		if (st.st_nlink > 1) {
+			ct_buf_printf(err, "%s has other names (hard links); "
+			    "a checkpoint must have one name", path);
+			goto fail;
+		}
+	} else if (errno != ENOENT) {
+		ct_buf_printf(err, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	n = strlen(name);
+	lock = xmalloc(n + 6);
+	memcpy(lock, name, n);
+	memcpy(lock + n, ".lock", 6);
+	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK,
+	    0600);
+	if (fd == -1) {
+		if (errno == ELOOP)
+			ct_buf_printf(err, "%s.lock is a symbolic link; not "
+			    "following it (remove it if it is no lock of "
+			    "yours)", path);
+		else
+			ct_buf_printf(err, "%s.lock: %s", path,
+			    strerror(errno));
+		goto fail;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1) {
+		ct_buf_printf(err, "%s.lock is not a regular file with one "
+		    "name; not using it", path);
+		goto fail;
+	}
+	for (waited = 0; flock(fd, LOCK_EX | LOCK_NB) != 0; waited += 100) {
+		if (errno == EINTR)
+			continue;
+		if (errno != EWOULDBLOCK) {
+			ct_buf_printf(err, "%s.lock: %s", path,
+			    strerror(errno));
+			goto fail;
+		}
+		if (waited >= wait_ms) {
+			ct_buf_printf(err, "%s is in use by another ct-fetch "
+			    "run (locked)", path);
+			goto fail;
+		}
+		nanosleep(&pause, NULL);
+	}
+	free(lock);
+	*canon = name;
+	*lockfd = fd;
+	return 0;
+fail:
+	if (fd != -1)
+		close(fd);
+	free(lock);
+	free(name);
+	return -1;
 }
 
 int

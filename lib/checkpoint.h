@@ -25,6 +25,26 @@
  * the two: only a crash during that write or right after it would make the
  * page count as not emitted (it is then emitted again, never lost).
  *
+ * Two runs must never use one checkpoint at once (both would resume from
+ * the same state and emit the same pages twice), whatever names they reach
+ * it by.  ct_ckpt_lock takes an flock on FILE.lock, a file that sits next
+ * to FILE and is never replaced, so that every run on FILE locks the same
+ * inode; the checkpoint itself cannot carry the lock, as each save
+ * replaces it with a new inode.  Hence the rules:
+ *  - the folder is resolved with realpath and the run then uses that
+ *    name, so every alias of the folder ("./x" and "x", a symlinked
+ *    folder) meets the same FILE.lock and the run writes where it locked;
+ *  - a checkpoint whose last component is a symbolic link is refused: its
+ *    lock would sit next to the link, not next to the file, and each save
+ *    would replace the link with a plain file;
+ *  - a checkpoint with more than one name (hard links) is refused: the
+ *    names would have locks of their own, and the first save breaks the
+ *    link anyway (rename gives FILE a new inode), leaving the other name
+ *    with a stale state.  ct-fetch never makes such a link itself;
+ *  - FILE.lock is opened with O_NOFOLLOW and must be a regular file with
+ *    one name, so a symlink planted there is never followed (no file is
+ *    created or touched at its target); it is never written to.
+ *
  * Nothing here is thread-safe: ct-fetch serialises saves under its output
  * lock.  The library never prints; errors come back as one line in err.
  */
@@ -95,8 +115,9 @@ int	ct_ckpt_decode(const char *text, size_t n, struct ct_ckpt *ck,
 int	ct_ckpt_load(const char *path, struct ct_ckpt *ck, struct ct_buf *err);
 
 /*
- * Write ck to "path.tmp" (mode 0600, replacing any such file) and fsync
- * it; nothing is visible at path yet.  0, or -1 with err.
+ * Write ck to "path.tmp" (a new file, mode 0600: any such file or link is
+ * removed first, never written through) and fsync it; nothing is visible
+ * at path yet.  0, or -1 with err.
  */
 int	ct_ckpt_prepare(const char *path, const struct ct_ckpt *ck,
 	    struct ct_buf *err);
@@ -109,6 +130,18 @@ int	ct_ckpt_load_prepared(const char *path, struct ct_ckpt *ck,
 	    struct ct_buf *err);
 /* Remove "path.tmp" (a prepared state that will not be committed). */
 void	ct_ckpt_discard(const char *path);
+/*
+ * Lock the checkpoint named path for as long as this process lives (see
+ * the top of this file), waiting up to wait_ms for a run that is still
+ * finishing.  On success returns 0, *canon is path with its folder
+ * resolved (malloc'd, the caller's; use it for every later operation on
+ * the checkpoint) and *lockfd holds the lock (closing it releases it).
+ * Otherwise -1 with the reason in err (naming path as given; "path is in
+ * use by another ct-fetch run" when the lock is held), *canon NULL and
+ * *lockfd -1.
+ */
+int	ct_ckpt_lock(const char *path, int wait_ms, char **canon, int *lockfd,
+	    struct ct_buf *err);
 /* prepare then commit. */
 int	ct_ckpt_save(const char *path, const struct ct_ckpt *ck,
 	    struct ct_buf *err);

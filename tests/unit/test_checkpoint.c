@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -29,6 +30,141 @@ load_text(const char *text, struct ct_ckpt *ck, struct ct_buf *err)
 	put(path, text);
 	ct_buf_reset(err);
 	return ct_ckpt_load(path, ck, err);
+}
+
+/* lock: rc, and the name the lock gave (or "") in canon */
+static int
+lock(const char *path, char *canon, size_t size, int *fd, struct ct_buf *err)
+{
+	char *c;
+	int rc;
+
+	ct_buf_reset(err);
+	rc = ct_ckpt_lock(path, 0, &c, fd, err);
+	snprintf(canon, size, "%s", c != NULL ? c : "");
+	free(c);
+	return rc;
+}
+
+/*
+ * ct_ckpt_lock: every name of one checkpoint meets one lock; symbolic
+ * links at FILE or FILE.lock and hard links of FILE are refused.
+ */
+static void
+test_lock(void)
+{
+	char p[512], q[512], real[256], canon[512], want[512];
+	struct ct_buf err;
+	struct stat st;
+	int fd, fd2, rc;
+
+	ct_buf_init(&err, 1024);
+	snprintf(real, sizeof(real), "%s/real", dir);
+	mkdir(real, 0700);
+	snprintf(p, sizeof(p), "%s/link", dir);
+	if (symlink("real", p) != 0)
+		CHECK(0, "symlink");
+	snprintf(p, sizeof(p), "%s/link/ck", dir);
+	rc = lock(p, canon, sizeof(canon), &fd, &err);
+	snprintf(want, sizeof(want), "%s/ck", real);
+	CHECK(rc == 0 && fd >= 0, "a fresh checkpoint is locked (%s)",
+	    err.data ? err.data : "");
+	CHECK_STR(canon, want, "... under its folder's real name");
+	snprintf(q, sizeof(q), "%s/ck.lock", real);
+	CHECK(lstat(q, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (st.st_mode & 0777) == 0600, "... FILE.lock, mode 0600, beside it");
+
+	snprintf(q, sizeof(q), "%s/ck", real);
+	rc = lock(q, canon, sizeof(canon), &fd2, &err);
+	CHECK(rc == -1 && fd2 == -1 && canon[0] == '\0' &&
+	    strstr(err.data, "in use by another ct-fetch run") != NULL,
+	    "the same checkpoint by another folder name: in use (%s)",
+	    err.data);
+	if (chdir(real) == 0) {
+		rc = lock("./ck", canon, sizeof(canon), &fd2, &err);
+		CHECK(rc == -1 && strncmp(err.data, "./ck is in use", 14) == 0,
+		    "... as ./ck: in use, named as given (%s)", err.data);
+		rc = lock("ck", canon, sizeof(canon), &fd2, &err);
+		CHECK(rc == -1, "... as ck: in use");
+		if (chdir("/") != 0)
+			CHECK(0, "chdir /");
+	}
+	close(fd);
+	rc = lock(q, canon, sizeof(canon), &fd2, &err);
+	CHECK(rc == 0, "free again once the first lock is closed");
+	close(fd2);
+
+	put(q, "{}");
+	snprintf(p, sizeof(p), "%s/alias", real);
+	if (symlink("ck", p) != 0)
+		CHECK(0, "symlink");
+	rc = lock(p, canon, sizeof(canon), &fd, &err);
+	CHECK(rc == -1 && strstr(err.data, "is a symbolic link") != NULL,
+	    "FILE a symbolic link: refused (%s)", err.data);
+	snprintf(p, sizeof(p), "%s/alias.lock", real);
+	CHECK(lstat(p, &st) == -1, "... and no lock made beside the link");
+
+	snprintf(p, sizeof(p), "%s/hard", real);
+	if (link(q, p) != 0)
+		CHECK(0, "link");
+	rc = lock(q, canon, sizeof(canon), &fd, &err);
+	CHECK(rc == -1 && strstr(err.data, "hard links") != NULL,
+	    "FILE with a hard link: refused (%s)", err.data);
+	unlink(p);
+
+	snprintf(p, sizeof(p), "%s/victim", dir);
+	snprintf(q, sizeof(q), "%s/ck2.lock", real);
+	if (symlink(p, q) != 0)
+		CHECK(0, "symlink");
+	snprintf(q, sizeof(q), "%s/ck2", real);
+	rc = lock(q, canon, sizeof(canon), &fd, &err);
+	CHECK(rc == -1 && strstr(err.data, "ck2.lock is a symbolic link") !=
+	    NULL, "FILE.lock a symbolic link: refused (%s)", err.data);
+	CHECK(lstat(p, &st) == -1, "... its target is not created");
+
+	snprintf(p, sizeof(p), "%s/ck3.lock", real);
+	mkfifo(p, 0600);
+	snprintf(q, sizeof(q), "%s/ck3", real);
+	rc = lock(q, canon, sizeof(canon), &fd, &err);
+	CHECK(rc == -1 && strstr(err.data, "not a regular file") != NULL,
+	    "FILE.lock a FIFO: refused, without blocking (%s)", err.data);
+
+	{
+		struct ct_ckpt e;
+		char v[64] = "";
+		FILE *fp;
+
+		snprintf(p, sizeof(p), "%s/victim2", dir);
+		put(p, "precious\n");
+		snprintf(q, sizeof(q), "%s/ck4.tmp", real);
+		if (link(p, q) != 0)
+			CHECK(0, "link");
+		ct_ckpt_init(&e);
+		snprintf(q, sizeof(q), "%s/ck4", real);
+		ct_buf_reset(&err);
+		rc = ct_ckpt_prepare(q, &e, &err);
+		if ((fp = fopen(p, "r")) != NULL) {
+			if (fgets(v, sizeof(v), fp) == NULL)
+				v[0] = '\0';
+			fclose(fp);
+		}
+		CHECK(rc == 0 && strcmp(v, "precious\n") == 0,
+		    "FILE.tmp a hard link to another file: that file is left "
+		    "alone (%s)", err.data ? err.data : "");
+		ct_ckpt_free(&e);
+	}
+
+	snprintf(q, sizeof(q), "%s/nosuch/ck", dir);
+	rc = lock(q, canon, sizeof(canon), &fd, &err);
+	CHECK(rc == -1 && err.len > 0, "a folder that does not exist: "
+	    "error (%s)", err.data);
+	rc = lock(real, canon, sizeof(canon), &fd, &err);
+	CHECK(rc == -1 && strstr(err.data, "not a regular file") != NULL,
+	    "a folder as FILE: refused (%s)", err.data);
+	rc = lock("x/", canon, sizeof(canon), &fd, &err);
+	CHECK(rc == -1 && strstr(err.data, "not a file name") != NULL,
+	    "a name ending in /: refused (%s)", err.data);
+	ct_buf_free(&err);
 }
 
 int
@@ -200,6 +336,8 @@ main(void)
 	ct_buf_reset(&err);
 	CHECK(ct_ckpt_save(tmp, &ck, &err) == -1 && err.len > 0,
 	    "unwritable place: error (%s)", err.data);
+
+	test_lock();
 
 	ct_ckpt_free(&ck);
 	ct_buf_free(&a);
