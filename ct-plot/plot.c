@@ -800,7 +800,9 @@ index_meta(struct ct_buf *b, const struct ct_summary *s, const char *name)
  * chart first), each linking to its full-size PNG.  One file, inline CSS,
  * no script and nothing fetched but the PNGs: the Content-Security-Policy
  * says so to the browser, so even a string that escaped escaping could
- * not run or load anything.
+ * not run or load anything.  Images: 'self' when the report is served,
+ * file: as well because browsers differ on what 'self' is for a file://
+ * page.
  */
 static int
 fill_index(FILE *fp, void *arg, struct ct_buf *err)
@@ -818,7 +820,7 @@ fill_index(FILE *fp, void *arg, struct ct_buf *err)
 	    "<meta name=\"viewport\" content=\"width=device-width, "
 	    "initial-scale=1\">\n"
 	    "<meta http-equiv=\"Content-Security-Policy\" content=\""
-	    "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'\">\n"
+	    "default-src 'none'; img-src 'self' file:; style-src 'unsafe-inline'\">\n"
 	    "<meta name=\"referrer\" content=\"no-referrer\">\n"
 	    "<title>Account activity: ");
 	if (m->account_state == CT_AGREE_SET && m->account_id != NULL)

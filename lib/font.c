@@ -6,9 +6,11 @@
  * main font, so text the main font covers takes the same path, and draws
  * the same pixels, whether or not fallbacks exist.  A code point the main
  * font lacks is looked up once (then cached, found or not): first in the
- * fallback faces already open, then through fontconfig (FcFontSort on a
- * pattern holding just that code point), opening the first scalable font
- * that has it.  At most FALLBACK_MAX faces are opened per ct_font.
+ * fallback faces already open, then in fontconfig's list of fonts (sorted
+ * once per ct_font, see fc_load), opening the first scalable font whose
+ * charset has it.  At most FALLBACK_MAX - 1 faces are opened per ct_font.
+ * So text in one script costs one sort and a face or two, and hostile
+ * text with many rare code points costs a charset test per font each.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -23,6 +25,7 @@
 #include "xalloc.h"
 
 #define FALLBACK_MAX	16
+#define CP_CACHE_MAX	65536	/* code points remembered; then looked up */
 
 /*
  * fontconfig's state is the process's: it is started by the first font
@@ -33,7 +36,8 @@ static pthread_mutex_t fc_lock = PTHREAD_MUTEX_INITIALIZER;
 static int fc_users;
 
 struct glyph {
-	uint64_t	 key;		/* face << 48 | px << 32 | glyph index */
+	uint64_t	 key;		/* face << 48 | px << 32 | glyph index;
+					 * px (label sizes) < 65536 */
 	int		 left, top;	/* bitmap offset from the pen */
 	int		 w, h, pitch;
 	long		 adv;		/* advance, 26.6 */
@@ -65,6 +69,7 @@ struct ct_font {
 	int		 nfb;
 	struct cpmap	*cps;		/* open addressing, power of two */
 	size_t		 cpsize, cpcount;
+	struct cpmap	 cp_spare;	/* the answer when cps is full */
 	struct cand {			/* fontconfig's fonts, see fc_load */
 		FcCharSet	*cs;
 		char		*file;
@@ -397,7 +402,8 @@ fallback_for(struct ct_font *f, uint32_t cp)
 	unsigned gi = 0;
 	int k;
 
-	if (f->cpsize == 0 || (f->cpcount + 1) * 2 > f->cpsize)
+	if (f->cpsize == 0 || ((f->cpcount + 1) * 2 > f->cpsize &&
+	    f->cpcount < CP_CACHE_MAX))
 		cp_grow(f);
 	j = slot_of(cp, f->cpsize - 1);
 	while (f->cps[j].cp != 0) {
@@ -410,11 +416,16 @@ fallback_for(struct ct_font *f, uint32_t cp)
 			break;
 	if (k > f->nfb)
 		k = fc_find(f, cp, &gi);
-	e = &f->cps[j];
+	/* Past CP_CACHE_MAX (hostile text), answers are not kept. */
+	if (f->cpcount >= CP_CACHE_MAX)
+		e = &f->cp_spare;
+	else {
+		e = &f->cps[j];
+		f->cpcount++;
+	}
 	e->cp = cp;
 	e->fb = k;
 	e->gi = k ? gi : 0;
-	f->cpcount++;
 	return e;
 }
 
