@@ -1,6 +1,7 @@
 /* awserr.c - see awserr.h */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "awserr.h"
@@ -8,6 +9,7 @@
 #include "exitcodes.h"
 #include "json.h"
 #include "jstr.h"
+#include "xalloc.h"
 #include "xml.h"
 
 /* The SDKs' throttling codes (botocore retryhandler / standard mode). */
@@ -254,7 +256,7 @@ static const char *const secret_names[] = {
 };
 
 #define REDACTED	"[redacted]"
-#define ECHO_CUT	"[the canonical request and string-to-sign are not shown]"
+#define ECHO_CUT	"[the signed request AWS echoed is not shown]"
 
 /* Is c one of the bytes that end a secret value? */
 static int
@@ -326,15 +328,27 @@ redact(const char *s, size_t n, struct ct_buf *out)
 	}
 }
 
-/* copy_line for a message from outside: redact, then clean. */
+/*
+ * copy_line for a message from outside: cleaned whole, redacted, then cut
+ * to dst.  Cleaning first means no control byte or invalid UTF-8 between
+ * a name and its value can hide the value from redact (and line breaks are
+ * spaces, which end a value).  Both steps are idempotent, so a message
+ * built from another (ct_awserr_set with an earlier line) comes out the
+ * same.
+ */
 static void
 copy_msg(char *dst, size_t dstsz, const char *s, size_t n)
 {
 	struct ct_buf b;
+	size_t csz = n * 3 + 1, cn;	/* each byte: at most U+FFFD */
+	char *c = xmalloc(csz);
 
+	cn = ct_awserr_clean(c, csz, s, n);
 	ct_buf_init(&b, 0);
-	redact(s, n, &b);
+	redact(c, cn, &b);
 	copy_line(dst, dstsz, b.data ? b.data : "", b.len);
+	explicit_bzero(c, csz);
+	free(c);
 	ct_buf_wipe(&b);
 }
 

@@ -291,7 +291,7 @@ main(void)
 	CHECK_STR(e.message, "The request signature we calculated does not "
 	    "match the signature you provided. Check your AWS Secret Access Key "
 	    "and signing method. Consult the service documentation for details."
-	    " [the canonical request and string-to-sign are not shown]",
+	    " [the signed request AWS echoed is not shown]",
 	    "signature (JSON): the canonical request and string to sign are cut");
 	CHECK(strstr(e.line, "IQoJb3Jp") == NULL &&
 	    strstr(e.line, "x-amz-security-token") == NULL &&
@@ -313,8 +313,8 @@ main(void)
 	    "</Error>\n  <RequestId>r-1</RequestId>\n</ErrorResponse>\n";
 	ct_awserr_from_http(&e, "sts", 403, sig_xml, strlen(sig_xml));
 	CHECK_STR(e.code, "SignatureDoesNotMatch", "signature: XML code");
-	CHECK(strstr(e.message, "Consult the service documentation for details."
-	    " [the canonical request") != NULL &&
+	CHECK(strstr(e.line, "details. [the signed request AWS echoed is not "
+	    "shown] (HTTP 403)") != NULL &&
 	    strstr(e.line, "FwoGZXIv") == NULL &&
 	    strstr(e.line, "x-amz-date") == NULL,
 	    "signature (XML): the echo is cut: %s", e.line);
@@ -324,8 +324,8 @@ main(void)
 	    "\"message\":\"Bad signature. the string-to-sign should have been "
 	    "'AWS4-HMAC-SHA256 x'\"}";
 	ct_awserr_from_http(&e, "x", 400, sts_only, strlen(sts_only));
-	CHECK_STR(e.message, "Bad signature. [the canonical request and "
-	    "string-to-sign are not shown]", "string-to-sign alone is cut");
+	CHECK_STR(e.message, "Bad signature. [the signed request AWS echoed "
+	    "is not shown]", "string-to-sign alone is cut");
 
 	/* Secret values anywhere in a message, in every shape. */
 	const char *leaky = "{\"__type\":\"AccessDenied\",\"message\":\"url "
@@ -350,9 +350,26 @@ main(void)
 	    "x-amz-security-token:SeCrEt1234");
 	CHECK_STR(e.line, "sts: x-amz-security-token:[redacted]",
 	    "ct_awserr_set redacts too");
-	ct_awserr_set(&e, CT_AWS_OTHER, "X", "%s", "an empty token= is kept");
-	CHECK_STR(e.message, "an empty token= is kept",
-	    "words around the names are untouched");
+	ct_awserr_set(&e, CT_AWS_OTHER, "X", "%s", "?Signature=&b=1 kept");
+	CHECK_STR(e.message, "?Signature=&b=1 kept",
+	    "a name without a value is left as it is");
+
+	/* A control byte between a name and its value hides nothing. */
+	const char *hidden = "{\"__type\":\"X\",\"message\":\"h "
+	    "x-amz-security-token\\u0001:\\u0002SeCrEt99\\r\\nnext\"}";
+	ct_awserr_from_http(&e, "x", 400, hidden, strlen(hidden));
+	CHECK_STR(e.message, "h x-amz-security-token : [redacted] next",
+	    "controls around the separator: still redacted");
+
+	/* A line made from an earlier one comes out the same. */
+	ct_awserr_from_http(&e, "sts", 403, sig_xml, strlen(sig_xml));
+	{
+		char again[sizeof(e.line)];
+
+		snprintf(again, sizeof(again), "%s", e.line);
+		ct_awserr_set(&e, CT_AWS_CREDENTIALS, "X", "%s", again);
+		CHECK_STR(e.line, again, "redacting twice changes nothing");
+	}
 
 	ct_buf_free(&err);
 	return check_done();
