@@ -163,11 +163,14 @@ main(void)
 	/*
 	 * Large files are read in time linear in their size: 120,000 keys in
 	 * one section, 120,000 sections, a value of 60,000 lines (each read
-	 * in well under 2 s; compared key by key with those before, they took
-	 * about 26 s).  Every key and section is then looked up.
+	 * in well under 2 s; compared key by key with those before, the keys
+	 * took minutes to read and look up).  Every key and section is then looked up.
 	 */
 	{
 		enum { N = 120000 };
+		/* 2 s; 6 s in the sanitizer build, several times slower */
+		const char *variant = getenv("CT_VARIANT");
+		double lim = variant && strcmp(variant, "asan") == 0 ? 6 : 2;
 		struct ct_buf t;
 		char k[16], v[24];
 		const char *got;
@@ -194,7 +197,7 @@ main(void)
 		    "120,000 keys (%zu bytes) read and found: %s", t.len,
 		    err.data ? err.data : "");
 		CHECK(ct_ini_get(s, "zzzzzz") == NULL, "an absent key");
-		CHECK(dt < 2.0, "120,000 keys: read and looked up in %.3f s", dt);
+		CHECK(dt < lim, "120,000 keys: read and looked up in %.3f s", dt);
 		ct_ini_free(ini);
 
 		ct_buf_reset(&t);
@@ -207,7 +210,7 @@ main(void)
 		CHECK(ini == NULL && strstr(err.data, "cfg:120001: section [0] "
 		    "given twice (first on line 1)") != NULL,
 		    "120,000 sections: the repeated one found: %s", err.data);
-		CHECK(dt < 2.0, "120,000 sections: read in %.3f s", dt);
+		CHECK(dt < lim, "120,000 sections: read in %.3f s", dt);
 		t.len -= 4;
 		t.data[t.len] = '\0';
 		t0 = now_s();
@@ -217,7 +220,7 @@ main(void)
 		dt = now_s() - t0;
 		CHECK(ini != NULL && ct_ini_nsections(ini) == N && bad == 0,
 		    "120,000 sections read and found");
-		CHECK(dt < 2.0, "120,000 sections: read and looked up in %.3f s",
+		CHECK(dt < lim, "120,000 sections: read and looked up in %.3f s",
 		    dt);
 		ct_ini_free(ini);
 
@@ -232,7 +235,7 @@ main(void)
 		    "k59999");
 		CHECK(got != NULL && strcmp(got, "v") == 0,
 		    "a nested block of 60,000 lines");
-		CHECK(dt < 2.0, "a value of 60,000 lines: read in %.3f s", dt);
+		CHECK(dt < lim, "a value of 60,000 lines: read in %.3f s", dt);
 		ct_ini_free(ini);
 		ct_buf_free(&t);
 	}
