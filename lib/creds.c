@@ -1048,7 +1048,7 @@ fetch_process(struct ct_creds_provider *p, struct src *s, struct ct_creds *out,
 	char chunk[4096], what[300], **cenv;
 	ssize_t r;
 	int over = 0, eof = 0, exited = 0, rc;
-	long deadline, left;
+	long deadline, left, nap = 50, enap = 0;
 	struct pollfd pfd;
 	siginfo_t si;
 	struct ct_buf jerr;
@@ -1127,12 +1127,16 @@ fetch_process(struct ct_creds_provider *p, struct src *s, struct ct_creds *out,
 		left = deadline - mono_ms();
 		if (left <= 0)
 			break;
-		/* Wait for output, or poll for its exit: every 50 ms while it
-		 * holds the pipe, every 2 ms once the pipe is closed. */
+		/* Wait for output, or look for its exit again: every 50 ms
+		 * while it holds the pipe; once the pipe is closed, after 1 ms
+		 * (it is usually exiting), then 2, 4, ... up to 50. */
+		if (eof) {
+			enap = enap == 0 ? 1 : enap < 25 ? enap * 2 : 50;
+			nap = enap;
+		}
 		pfd.fd = fds[0];
 		pfd.events = POLLIN;
-		(void)poll(&pfd, eof ? 0 : 1, left < (eof ? 2 : 50) ? (int)left :
-		    eof ? 2 : 50);
+		(void)poll(&pfd, eof ? 0 : 1, (int)(left < nap ? left : nap));
 	}
 	explicit_bzero(chunk, sizeof(chunk));
 	close(fds[0]);
