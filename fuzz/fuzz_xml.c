@@ -7,9 +7,11 @@
  * XML error documents) with a status picked by the first byte.
  * Properties: the element walk moves forward and stays inside the input;
  * decoded text respects its cap; the error line, code and message are
- * NUL-terminated one-liners that fit their fields.
+ * NUL-terminated one-liners that fit their fields; the message holds no
+ * echo of a signed request and no unredacted secret value.
  */
 #include <string.h>
+#include <strings.h>
 
 #include "awserr.h"
 #include "buf.h"
@@ -31,6 +33,47 @@ oneline(const char *s, size_t sz)
 	for (i = 0; i < n; i++)
 		FZ_CHECK((unsigned char)s[i] >= 0x20 &&
 		    (unsigned char)s[i] != 0x7f);
+}
+
+/*
+ * s, an error message, holds nothing AWS echoes of a signed request: no
+ * canonical request or string to sign, and after each secret's name and
+ * separator either no value or "[redacted]".
+ */
+static void
+redacted(const char *s)
+{
+	static const char *const marks[] = { "canonical string",
+	    "canonical request", "string-to-sign", "string to sign", NULL };
+	static const char *const names[] = { "security-token",
+	    "sessiontoken", "credential", "signature", NULL };
+	size_t n = strlen(s), i, j, l, k;
+
+	for (k = 0; marks[k] != NULL; k++)
+		FZ_CHECK(strcasestr(s, marks[k]) == NULL);
+	for (k = 0; names[k] != NULL; k++) {
+		l = strlen(names[k]);
+		for (i = 0; i + l <= n; i++) {
+			if (strncasecmp(s + i, names[k], l) != 0)
+				continue;
+			j = i + l;
+			if (s[j] == '"' || s[j] == '\'')
+				j++;
+			while (s[j] == ' ' || s[j] == '\t')
+				j++;
+			if (s[j] != ':' && s[j] != '=')
+				continue;
+			j++;
+			while (s[j] == ' ' || s[j] == '\t')
+				j++;
+			if (s[j] == '"' || s[j] == '\'')
+				j++;
+			FZ_CHECK(s[j] == '\0' || strchr(" &\"'<>,;\\)", s[j]) ||
+			    strncmp(s + j, "[redacted]", 10) == 0 ||
+			    /* a value cut at the field's end */
+			    strlen(s + j) < 10);
+		}
+	}
 }
 
 int
@@ -73,6 +116,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	oneline(e.code, sizeof(e.code));
 	oneline(e.message, sizeof(e.message));
 	oneline(e.line, sizeof(e.line));
+	redacted(e.message);
 	FZ_CHECK(e.cls != CT_AWS_OK || (statuses[opt % 8] >= 200 &&
 	    statuses[opt % 8] < 300));
 	FZ_CHECK(ct_awserr_class_name(e.cls) != NULL);

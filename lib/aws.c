@@ -589,6 +589,9 @@ ct_aws_ctx_new(const struct ct_aws_opts *o, struct ct_aws_error *err)
 	cc.config_path = ctx->config_path;
 	cc.credentials_path = ctx->cred_path;
 	cc.region = ctx->region;
+	if (timeout_env("CT_CREDENTIAL_PROCESS_TIMEOUT", 60000,
+	    &cc.process_timeout_ms, err) != 0)
+		goto fail;
 	io.arg = ctx;
 	io.sts = io_sts;
 	io.http = io_http;

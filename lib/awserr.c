@@ -1,6 +1,7 @@
 /* awserr.c - see awserr.h */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "awserr.h"
@@ -8,6 +9,7 @@
 #include "exitcodes.h"
 #include "json.h"
 #include "jstr.h"
+#include "xalloc.h"
 #include "xml.h"
 
 /* The SDKs' throttling codes (botocore retryhandler / standard mode). */
@@ -203,6 +205,153 @@ copy_line(char *dst, size_t dstsz, const char *s, size_t n)
 	(void)ct_awserr_clean(dst, dstsz, s, n);
 }
 
+static char
+ascii_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* Offset of the first case-insensitive match of lit in s[from..n), or n. */
+static size_t
+ci_find(const char *s, size_t n, size_t from, const char *lit)
+{
+	size_t l = strlen(lit), i, j;
+
+	for (i = from; i + l <= n; i++) {
+		for (j = 0; j < l; j++)
+			if (ascii_lower(s[i + j]) != lit[j])
+				break;
+		if (j == l)
+			return i;
+	}
+	return n;
+}
+
+/*
+ * Where a signature error's echo of the request starts: AWS answers a bad
+ * SigV4 signature with "... Consult the service documentation for
+ * details.\n\nThe Canonical String for this request should have been\n'POST
+ * ...x-amz-security-token:TOKEN...'\n\nThe String-to-Sign should have
+ * been\n'AWS4-HMAC-SHA256...'" (S3 puts them in <CanonicalRequest> and
+ * <StringToSign>).  Everything from the first of these on is cut, with the
+ * "The " before it.
+ */
+static const char *const echo_marks[] = {
+	"canonical string", "canonical request", "canonicalrequest",
+	"string-to-sign", "string to sign", "stringtosign", NULL
+};
+
+/*
+ * Names whose value is a secret or part of a signature, as they appear in
+ * headers ("x-amz-security-token:V"), query strings ("X-Amz-Security-Token=V",
+ * "X-Amz-Credential=V", "X-Amz-Signature=V"), Authorization headers
+ * ("Credential=V, SignedHeaders=..., Signature=V") and JSON ("SessionToken":
+ * "V").  Matched case-insensitively anywhere (so "x-amz-signature" is found
+ * through "signature").
+ */
+static const char *const secret_names[] = {
+	"security-token", "securitytoken", "security_token", "sessiontoken",
+	"session_token", "session-token", "secretaccesskey",
+	"secret_access_key", "credential", "signature", NULL
+};
+
+#define REDACTED	"[redacted]"
+#define ECHO_CUT	"[the signed request AWS echoed is not shown]"
+
+/* Is c one of the bytes that end a secret value? */
+static int
+value_end(unsigned char c)
+{
+	return c <= ' ' || c == 0x7f || strchr("&\"'<>,;\\)", c) != NULL;
+}
+
+/*
+ * Put s[0..n), a message from AWS, into out without what it echoes of the
+ * request (echo_marks) and with the value of each secret_names entry
+ * replaced by REDACTED.  The message of every ct_aws_error passes through
+ * here before ct_awserr_clean, so no tool shows or stores these parts.
+ */
+static void
+redact(const char *s, size_t n, struct ct_buf *out)
+{
+	size_t cut = n, at, i, j, k, v, best;
+	const char *const *m;
+	int cutting;
+
+	for (m = echo_marks; *m != NULL; m++)
+		if ((at = ci_find(s, cut, 0, *m)) < cut)
+			cut = at;
+	cutting = cut < n;
+	if (cutting && cut >= 4 && ci_find(s, cut, cut - 4, "the ") == cut - 4)
+		cut -= 4;
+	for (i = 0; i < cut;) {
+		best = cut;
+		k = 0;
+		for (m = secret_names; *m != NULL; m++)
+			if ((at = ci_find(s, best, i, *m)) < best) {
+				best = at;
+				k = strlen(*m);
+			}
+		if (best == cut) {
+			(void)ct_buf_add(out, s + i, cut - i);
+			break;
+		}
+		/* name ["'] [ \t]* [:=] [ \t]* ["'] value */
+		j = best + k;
+		if (j < cut && (s[j] == '"' || s[j] == '\''))
+			j++;
+		while (j < cut && (s[j] == ' ' || s[j] == '\t'))
+			j++;
+		if (j < cut && (s[j] == ':' || s[j] == '=')) {
+			j++;
+			while (j < cut && (s[j] == ' ' || s[j] == '\t'))
+				j++;
+			if (j < cut && (s[j] == '"' || s[j] == '\''))
+				j++;
+			for (v = j; v < cut && !value_end((unsigned char)s[v]);
+			    v++)
+				;
+			(void)ct_buf_add(out, s + i, j - i);
+			if (v > j)
+				(void)ct_buf_adds(out, REDACTED);
+			i = v;
+		} else {
+			(void)ct_buf_add(out, s + i, j - i);
+			i = j;
+		}
+	}
+	if (cutting) {
+		while (out->len > 0 && (unsigned char)out->data[out->len - 1] <=
+		    ' ')
+			out->len--;
+		(void)ct_buf_adds(out, out->len > 0 ? " " ECHO_CUT : ECHO_CUT);
+	}
+}
+
+/*
+ * copy_line for a message from outside: cleaned whole, redacted, then cut
+ * to dst.  Cleaning first means no control byte or invalid UTF-8 between
+ * a name and its value can hide the value from redact (and line breaks are
+ * spaces, which end a value).  Both steps are idempotent, so a message
+ * built from another (ct_awserr_set with an earlier line) comes out the
+ * same.
+ */
+static void
+copy_msg(char *dst, size_t dstsz, const char *s, size_t n)
+{
+	struct ct_buf b;
+	size_t csz = n * 3 + 1, cn;	/* each byte: at most U+FFFD */
+	char *c = xmalloc(csz);
+
+	cn = ct_awserr_clean(c, csz, s, n);
+	ct_buf_init(&b, 0);
+	redact(c, cn, &b);
+	copy_line(dst, dstsz, b.data ? b.data : "", b.len);
+	explicit_bzero(c, csz);
+	free(c);
+	ct_buf_wipe(&b);
+}
+
 /* Cut a UTF-8 sequence that snprintf truncated at the end of s. */
 static void
 trim_partial(char *s)
@@ -245,7 +394,7 @@ ct_awserr_set(struct ct_aws_error *e, enum ct_aws_class cls,
 	va_start(ap, fmt);
 	vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
-	copy_line(e->message, sizeof(e->message), tmp, strlen(tmp));
+	copy_msg(e->message, sizeof(e->message), tmp, strlen(tmp));
 	snprintf(e->line, sizeof(e->line), "%s", e->message);
 }
 
@@ -284,7 +433,7 @@ from_json(struct ct_aws_error *e, const char *body, size_t n)
 		    h ? (size_t)(h - t) : strlen(t));
 	}
 	if (m != NULL)
-		copy_line(e->message, sizeof(e->message), m, strlen(m));
+		copy_msg(e->message, sizeof(e->message), m, strlen(m));
 	ct_json_free(d);
 	return t != NULL || m != NULL ? 0 : -1;
 }
@@ -303,7 +452,7 @@ from_xml(struct ct_aws_error *e, const char *body, size_t n)
 	}
 	ct_buf_reset(&v);
 	if (ct_xml_get(body, n, "Message", &v) == 1) {
-		copy_line(e->message, sizeof(e->message), v.data, v.len);
+		copy_msg(e->message, sizeof(e->message), v.data, v.len);
 		found = 1;
 	}
 	ct_buf_free(&v);

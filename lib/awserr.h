@@ -9,6 +9,13 @@
  * So every failure becomes a ct_aws_error: a class that drives the policy,
  * the AWS error code and message as AWS sent them, and a ready-made line.
  *
+ * AWS's message can hold secrets: the answer to a bad signature echoes the
+ * canonical request (with the x-amz-security-token header) and the string
+ * to sign.  Every message is redacted as it enters here (from_http and
+ * set): that echo is cut, and the value of a security token, session
+ * token, Credential= or Signature= is replaced, so no tool can show or
+ * store them whatever path the error takes.
+ *
  * The struct has fixed-size fields so it can live on a thread's stack and
  * needs no freeing.
  */
@@ -34,7 +41,7 @@ struct ct_aws_error {
 	long	http_status;	/* 0 when no HTTP answer was received */
 	char	code[96];	/* AWS error code ("ThrottlingException"), or
 				   a transport code ("ConnectionError"), or "" */
-	char	message[512];	/* AWS's message, one line, secrets never */
+	char	message[512];	/* AWS's message, one line, redacted */
 	char	line[768];	/* the one line for the user, e.g.
 				   "sts.us-east-1: SignatureDoesNotMatch: ..." */
 };

@@ -17,7 +17,10 @@
  *            ~/.aws/sso/cache/SHA1.json, then the portal's
  *            GetRoleCredentials),
  *        aws_access_key_id in the credentials file,
- *        credential_process (run with sh -c, its JSON read from stdout),
+ *        credential_process (run with sh -c in its own process group, its
+ *            JSON read from stdout: at most 64 KiB and process_timeout_ms,
+ *            past which the group is killed; the group is killed too when
+ *            the process exits while something it started holds stdout),
  *        aws_access_key_id in the config file;
  *   4. container credentials (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI on
  *      169.254.170.2, or _FULL_URI when https or a loopback/ECS/EKS
@@ -90,6 +93,8 @@ struct ct_creds_cfg {
 	const char		*config_path;	/* for messages */
 	const char		*credentials_path;
 	const char		*region;	/* for STS calls */
+	long			 process_timeout_ms;	/* credential_process's
+				   whole run; 0: 60 s */
 };
 
 struct ct_creds_provider;

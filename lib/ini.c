@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "ini.h"
+#include "strmap.h"
 #include "xalloc.h"
 
 #define INI_MAX_FILE	((size_t)1 << 20)
@@ -14,6 +15,7 @@
 struct kv {
 	char		*key;
 	char		*value;		/* continuation lines joined by '\n' */
+	size_t		 vlen, vcap;	/* strlen(value), its allocation */
 	unsigned	 line;
 	struct kv	*sub;		/* nested block: parsed lazily */
 	size_t		 nsub;
@@ -22,17 +24,29 @@ struct kv {
 
 struct ct_ini_section {
 	char		*name;
+	struct ct_ini	*ini;		/* the file, for its key index */
+	size_t		 idx;		/* in ini->sec */
 	unsigned	 line;
 	struct kv	*kv;
 	size_t		 nkv;
 	size_t		 capkv;
 };
 
+/*
+ * Lookups go through two hash maps for the whole file, so reading a file
+ * of n keys or sections takes time in n, not n squared (each new key is
+ * checked against those before it): section name -> index in sec, and
+ * "SECTION-INDEX:key" -> index in that section's kv (a key holds no ':').
+ * One map for all keys rather than one per section: a map's keys live in
+ * 64 KiB chunks, too much for each of thousands of small sections.
+ */
 struct ct_ini {
 	char			*path;
 	struct ct_ini_section	*sec;
 	size_t			 nsec;
 	size_t			 capsec;
+	struct ct_strmap	*secmap;
+	struct ct_strmap	*keymap;
 };
 
 static char *
@@ -104,6 +118,8 @@ ct_ini_free(struct ct_ini *ini)
 	}
 	free(ini->sec);
 	free(ini->path);
+	ct_strmap_free(ini->secmap);
+	ct_strmap_free(ini->keymap);
 	free(ini);
 }
 
@@ -124,6 +140,33 @@ fail(struct ct_buf *err, const char *name, unsigned line, const char *why)
 	return -1;
 }
 
+/*
+ * The keymap entry of section idx's key k[0..kn) (lower case), created
+ * when add is set (*added tells), else NULL when absent.
+ */
+static struct ct_strmap_entry *
+key_entry(const struct ct_ini *ini, size_t idx, const char *k, size_t kn,
+    int add, int *added)
+{
+	char small[256], *ck = small;
+	size_t pl, n;
+	struct ct_strmap_entry *e;
+
+	pl = (size_t)snprintf(small, 32, "%zu:", idx);
+	n = pl + kn;
+	if (n >= sizeof(small)) {
+		ck = xmalloc(n + 1);
+		memcpy(ck, small, pl);
+	}
+	memcpy(ck + pl, k, kn);
+	ck[n] = '\0';
+	e = add ? ct_strmap_insert(ini->keymap, ck, n, added) :
+	    ct_strmap_find(ini->keymap, ck, n);
+	if (ck != small)
+		free(ck);
+	return e;
+}
+
 int
 ct_ini_parse(const char *name, const char *text, size_t n,
     struct ct_ini **out, struct ct_buf *err)
@@ -136,6 +179,8 @@ ct_ini_parse(const char *name, const char *text, size_t n,
 	size_t i, indent, last_indent = 0, blanks = 0;
 	int rc = 0;
 
+	ini->secmap = ct_strmap_new(NULL);
+	ini->keymap = ct_strmap_new(NULL);
 	memcpy(copy, text, n);
 	copy[n] = '\0';
 	if (memchr(copy, '\0', n) != NULL) {
@@ -166,14 +211,26 @@ ct_ini_parse(const char *name, const char *text, size_t n,
 		}
 		/* Continuation of the value above. */
 		if (last != NULL && indent > last_indent) {
-			size_t ol = strlen(last->value), tl = strlen(t);
-			char *nv = xmalloc(ol + blanks + tl + 2);
+			size_t ol = last->vlen, tl = strlen(t);
+			size_t need = ol + blanks + tl + 2;
 
-			memcpy(nv, last->value, ol);
-			memset(nv + ol, '\n', blanks + 1);
-			memcpy(nv + ol + blanks + 1, t, tl + 1);
-			wipe_str(last->value);
-			last->value = nv;
+			/* Doubling, so a value of many lines costs time in its
+			 * length; the old copy is wiped (values may be
+			 * secrets), hence no realloc. */
+			if (need > last->vcap) {
+				size_t cap = last->vcap * 2 > need ?
+				    last->vcap * 2 : need;
+				char *nv = xmalloc(cap);
+
+				memcpy(nv, last->value, ol + 1);
+				explicit_bzero(last->value, last->vcap);
+				free(last->value);
+				last->value = nv;
+				last->vcap = cap;
+			}
+			memset(last->value + ol, '\n', blanks + 1);
+			memcpy(last->value + ol + blanks + 1, t, tl + 1);
+			last->vlen = ol + blanks + 1 + tl;
 			blanks = 0;
 			continue;
 		}
@@ -193,9 +250,15 @@ ct_ini_parse(const char *name, const char *text, size_t n,
 				rc = fail(err, name, lineno, "empty section name");
 				goto out;
 			}
-			for (i = 0; i < ini->nsec; i++)
-				if (strcmp(ini->sec[i].name, nm) == 0)
-					break;
+			{
+				int added;
+				struct ct_strmap_entry *se = ct_strmap_insert(
+				    ini->secmap, nm, strlen(nm), &added);
+
+				if (added)
+					se->val.u64 = ini->nsec;
+				i = added ? ini->nsec : (size_t)se->val.u64;
+			}
 			if (i < ini->nsec) {
 				char why[300];
 
@@ -214,6 +277,8 @@ ct_ini_parse(const char *name, const char *text, size_t n,
 			cur = &ini->sec[ini->nsec++];
 			memset(cur, 0, sizeof(*cur));
 			cur->name = nm;
+			cur->ini = ini;
+			cur->idx = ini->nsec - 1;
 			cur->line = lineno;
 			last = NULL;
 			continue;
@@ -239,9 +304,15 @@ ct_ini_parse(const char *name, const char *text, size_t n,
 			}
 			k = xstrdup(k);
 			lower(k);
-			for (i = 0; i < cur->nkv; i++)
-				if (strcmp(cur->kv[i].key, k) == 0)
-					break;
+			{
+				int added;
+				struct ct_strmap_entry *ke = key_entry(ini,
+				    cur->idx, k, strlen(k), 1, &added);
+
+				if (added)
+					ke->val.u64 = cur->nkv;
+				i = added ? cur->nkv : (size_t)ke->val.u64;
+			}
 			if (i < cur->nkv) {
 				char why[300];
 
@@ -261,6 +332,8 @@ ct_ini_parse(const char *name, const char *text, size_t n,
 			memset(last, 0, sizeof(*last));
 			last->key = k;
 			last->value = xstrdup(v);
+			last->vlen = strlen(v);
+			last->vcap = last->vlen + 1;
 			last->line = lineno;
 			last_indent = indent;
 		}
@@ -334,18 +407,16 @@ ct_ini_path(const struct ct_ini *ini)
 const struct ct_ini_section *
 ct_ini_section(const struct ct_ini *ini, const char *name)
 {
-	size_t i;
+	struct ct_strmap_entry *e;
 	char *nm;
 	const struct ct_ini_section *r = NULL;
 
 	if (ini == NULL)
 		return NULL;
 	nm = collapse(name);
-	for (i = 0; i < ini->nsec; i++)
-		if (strcmp(ini->sec[i].name, nm) == 0) {
-			r = &ini->sec[i];
-			break;
-		}
+	e = ct_strmap_find(ini->secmap, nm, strlen(nm));
+	if (e != NULL)
+		r = &ini->sec[e->val.u64];
 	free(nm);
 	return r;
 }
@@ -365,14 +436,21 @@ ct_ini_section_name(const struct ct_ini *ini, size_t i)
 static struct kv *
 find(const struct ct_ini_section *s, const char *key)
 {
-	size_t i;
+	char small[128], *lk = small;
+	size_t n;
+	struct ct_strmap_entry *e;
 
 	if (s == NULL)
 		return NULL;
-	for (i = 0; i < s->nkv; i++)
-		if (strcasecmp(s->kv[i].key, key) == 0)
-			return &s->kv[i];
-	return NULL;
+	n = strlen(key);
+	if (n >= sizeof(small))
+		lk = xmalloc(n + 1);
+	memcpy(lk, key, n + 1);
+	lower(lk);
+	e = key_entry(s->ini, s->idx, lk, n, 0, NULL);
+	if (lk != small)
+		free(lk);
+	return e != NULL ? &s->kv[e->val.u64] : NULL;
 }
 
 const char *

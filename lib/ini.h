@@ -13,8 +13,11 @@
  * Errors carry file:line, and the parser is strict where botocore is
  * (text before the first section, a line that is no "key = value", a key
  * or section given twice), so a file the CLI rejects is rejected here with
- * a message that points at the line.  Values may be secrets: everything
- * is wiped when freed.
+ * a message that points at the line.  Values may be secrets: they are
+ * wiped when freed (names are not secrets; the lookup maps keep copies).  Sections and keys are found through hash maps, so
+ * reading a file (duplicate checks included) and each lookup take time
+ * linear in the file's size and the name's length, whatever the number of
+ * sections or keys.
  */
 #ifndef CT_INI_H
 #define CT_INI_H

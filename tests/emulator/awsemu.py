@@ -113,7 +113,7 @@ PATCH_KEYS = ("add_keys", "events", "expire_key", "reload", "token_secret")
 
 FAULT_KINDS = ("http500", "http503", "throttle", "reset", "reset_mid",
                "truncate", "slow", "stall", "garbage", "expired",
-               "endless_empty", "endless_repeat", "endless_loop")
+               "bad_signature", "endless_empty", "endless_repeat", "endless_loop")
 # LookupEvents answers that are well-formed but never let a walk end: the
 # page (empty, or the one asked for) with a NextToken for the position
 # asked, so the next request asks the same again.  A fresh token each time
@@ -1024,6 +1024,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                             "Request limit exceeded.")
             raise Abort(400, "ThrottlingException" if service == "cloudtrail"
                         else "Throttling", "Rate exceeded")
+        if kind == "bad_signature":
+            raise self.signature_abort(service)
         if kind == "expired":
             raise Abort(400, "ExpiredTokenException"
                         if service == "cloudtrail" else "ExpiredToken",
@@ -1137,32 +1139,49 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if service == "ec2":
                 raise Abort(400, "RequestExpired", "Request has expired.")
             raise Abort(403, "SignatureDoesNotMatch", msg)
-        if not self.signature_ok(method, body, scope, key, amzdate):
+        ok, creq, sts = self.signature_ok(method, body, scope, key, amzdate)
+        self.sig_echo = (creq, sts)
+        if not ok:
             with st.lock:
                 st.auth_errors["bad_signature"] += 1
-            if service == "cloudtrail":
-                raise Abort(400, "InvalidSignatureException", MSG_SIG)
-            raise Abort(403, "SignatureDoesNotMatch", MSG_SIG)
+            raise self.signature_abort(service)
         if key.get("expires_at") is not None and \
                 time.time() >= key["expires_at"]:
             raise self.auth_fail(service, "expired")
         return key
 
+    def signature_abort(self, service):
+        """The answer to a signature that does not match.  As AWS's, the
+        message of the JSON and query (STS) services echoes the canonical
+        request (the x-amz-security-token header included) and the string
+        to sign that were expected; EC2's does not."""
+        creq, sts = getattr(self, "sig_echo", (None, None))
+        msg = MSG_SIG
+        if creq is not None and service != "ec2":
+            msg += ("\n\nThe Canonical String for this request should "
+                    "have been\n'%s'\n\nThe String-to-Sign should have "
+                    "been\n'%s'\n" % (creq, sts))
+        if service == "cloudtrail":
+            return Abort(400, "InvalidSignatureException", msg)
+        return Abort(403, "SignatureDoesNotMatch", msg)
+
     def signature_ok(self, method, body, scope, key, amzdate):
+        """(ok, canonical request, string to sign); the last two None when
+        the request is refused before they are built."""
         bc = botocore_auth()
         if scope["date"] != amzdate[:8]:
-            return False
+            return False, None, None
         signed = scope["signed_headers"]
         hdrs = bc.awsrequest.HTTPHeaders()
         for name in signed:
             vals = self.headers.get_all(name)
             if vals is None:
-                return False
+                return False, None, None
             for v in vals:
                 hdrs[name] = v
         sha = self.headers.get("X-Amz-Content-SHA256")
         if sha is not None and sha != hashlib.sha256(body).hexdigest():
-            return False
+            return False, None, None
         host = self.headers.get("Host", "localhost")
         req = bc.awsrequest.AWSRequest(method=method,
                                        url="http://%s%s" % (host, self.path),
@@ -1186,7 +1205,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         want = signer.signature(sts, req)
         if self.server.verbose:
             sys.stderr.write("awsemu: canonical request:\n%s\n" % creq)
-        return hmac.compare_digest(want, scope["signature"])
+        return hmac.compare_digest(want, scope["signature"]), creq, sts
 
     def check_region(self, service, region, op):
         st = self.st

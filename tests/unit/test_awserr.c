@@ -267,6 +267,110 @@ main(void)
 	for (i = 0; i < 1000 && ct_retry_delay_ms(30) <= 20000; i++)
 		;
 	CHECK(i == 1000, "delay capped at 20 s");
+	/*
+	 * A bad signature: AWS echoes the canonical request (with the session
+	 * token's header) and the string to sign.  Neither reaches the error.
+	 */
+	const char *sig_json = "{\"__type\":\"InvalidSignatureException\","
+	    "\"message\":\"The request signature we calculated does not match "
+	    "the signature you provided. Check your AWS Secret Access Key and "
+	    "signing method. Consult the service documentation for details.\\n"
+	    "\\nThe Canonical String for this request should have been\\n'POST"
+	    "\\n/\\n\\ncontent-type:application/x-amz-json-1.1\\nhost:cloudtrail"
+	    ".eu-west-1.amazonaws.com\\nx-amz-date:20261207T120000Z\\n"
+	    "x-amz-security-token:IQoJb3JpZ2luX2VjEXAMPLETOKENPART1/abc+def=\\n"
+	    "x-amz-target:com.amazonaws.cloudtrail.v20131101.CloudTrail_"
+	    "20131101.LookupEvents\\n\\ncontent-type;host;x-amz-date;"
+	    "x-amz-security-token;x-amz-target\\ne3b0c44298fc1c149afbf4c8996fb9"
+	    "2427ae41e4649b934ca495991b7852b855'\\n\\nThe String-to-Sign should "
+	    "have been\\n'AWS4-HMAC-SHA256\\n20261207T120000Z\\n20261207/"
+	    "eu-west-1/cloudtrail/aws4_request\\n7d1c0e5d0f...'\\n\"}";
+	ct_awserr_from_http(&e, "cloudtrail", 400, sig_json, strlen(sig_json));
+	CHECK_STR(e.code, "InvalidSignatureException", "signature: JSON code");
+	CHECK(e.cls == CT_AWS_CREDENTIALS, "signature: credentials class");
+	CHECK_STR(e.message, "The request signature we calculated does not "
+	    "match the signature you provided. Check your AWS Secret Access Key "
+	    "and signing method. Consult the service documentation for details."
+	    " [the signed request AWS echoed is not shown]",
+	    "signature (JSON): the canonical request and string to sign are cut");
+	CHECK(strstr(e.line, "IQoJb3Jp") == NULL &&
+	    strstr(e.line, "x-amz-security-token") == NULL &&
+	    strstr(e.line, "AWS4-HMAC") == NULL,
+	    "signature (JSON): no token, header or string to sign in the line");
+
+	const char *sig_xml = "<ErrorResponse xmlns=\"https://sts.amazonaws.com/"
+	    "doc/2011-06-15/\">\n  <Error>\n    <Type>Sender</Type>\n    <Code>"
+	    "SignatureDoesNotMatch</Code>\n    <Message>The request signature we "
+	    "calculated does not match the signature you provided. Check your "
+	    "AWS Secret Access Key and signing method. Consult the service "
+	    "documentation for details.\n\nThe Canonical String for this request "
+	    "should have been\n'POST\n/\n\ncontent-type:application/x-www-form-"
+	    "urlencoded; charset=utf-8\nhost:sts.amazonaws.com\nx-amz-date:"
+	    "20261207T120000Z\nx-amz-security-token:FwoGZXIvYXdzEXAMPLE2\n\n"
+	    "content-type;host;x-amz-date;x-amz-security-token\nabc'\n\nThe "
+	    "String-to-Sign should have been\n'AWS4-HMAC-SHA256\n20261207T1200"
+	    "00Z\n20261207/us-east-1/sts/aws4_request\ndef'\n</Message>\n  "
+	    "</Error>\n  <RequestId>r-1</RequestId>\n</ErrorResponse>\n";
+	ct_awserr_from_http(&e, "sts", 403, sig_xml, strlen(sig_xml));
+	CHECK_STR(e.code, "SignatureDoesNotMatch", "signature: XML code");
+	CHECK(strstr(e.line, "details. [the signed request AWS echoed is not "
+	    "shown] (HTTP 403)") != NULL &&
+	    strstr(e.line, "FwoGZXIv") == NULL &&
+	    strstr(e.line, "x-amz-date") == NULL,
+	    "signature (XML): the echo is cut: %s", e.line);
+
+	/* Only the string to sign (some services), lower case. */
+	const char *sts_only = "{\"__type\":\"InvalidSignatureException\","
+	    "\"message\":\"Bad signature. the string-to-sign should have been "
+	    "'AWS4-HMAC-SHA256 x'\"}";
+	ct_awserr_from_http(&e, "x", 400, sts_only, strlen(sts_only));
+	CHECK_STR(e.message, "Bad signature. [the signed request AWS echoed "
+	    "is not shown]", "string-to-sign alone is cut");
+
+	/* Secret values anywhere in a message, in every shape. */
+	const char *leaky = "{\"__type\":\"AccessDenied\",\"message\":\"url "
+	    "https://h/?Action=X&X-Amz-Security-Token=FwoG%2Fzz%3D&X-Amz-"
+	    "Credential=ASIAEXAMPLE%2F20261207&X-Amz-Signature=abcdef0123 hdr "
+	    "x-amz-security-token: IQoJtok/+= auth AWS4-HMAC-SHA256 Credential="
+	    "ASIAEXAMPLE/20261207/us-east-1/sts/aws4_request, SignedHeaders="
+	    "host, Signature=0123abcd; json {\\\"SessionToken\\\": \\\"Sess"
+	    "Tok123\\\"} Signature expired: 20261207T120000Z is now earlier\"}";
+	ct_awserr_from_http(&e, "x", 403, leaky, strlen(leaky));
+	CHECK_STR(e.message, "url https://h/?Action=X&X-Amz-Security-Token="
+	    "[redacted]&X-Amz-Credential=[redacted]&X-Amz-Signature=[redacted] "
+	    "hdr x-amz-security-token: [redacted] auth AWS4-HMAC-SHA256 "
+	    "Credential=[redacted], SignedHeaders=host, Signature=[redacted]; "
+	    "json {\"SessionToken\": \"[redacted]\"} Signature expired: "
+	    "20261207T120000Z is now earlier",
+	    "token, credential and signature values are redacted");
+	CHECK(e.cls == CT_AWS_DENIED, "redacting keeps the class");
+
+	/* ct_awserr_set takes the same path (messages built from AWS text). */
+	ct_awserr_set(&e, CT_AWS_CREDENTIALS, "X", "sts: %s",
+	    "x-amz-security-token:SeCrEt1234");
+	CHECK_STR(e.line, "sts: x-amz-security-token:[redacted]",
+	    "ct_awserr_set redacts too");
+	ct_awserr_set(&e, CT_AWS_OTHER, "X", "%s", "?Signature=&b=1 kept");
+	CHECK_STR(e.message, "?Signature=&b=1 kept",
+	    "a name without a value is left as it is");
+
+	/* A control byte between a name and its value hides nothing. */
+	const char *hidden = "{\"__type\":\"X\",\"message\":\"h "
+	    "x-amz-security-token\\u0001:\\u0002SeCrEt99\\r\\nnext\"}";
+	ct_awserr_from_http(&e, "x", 400, hidden, strlen(hidden));
+	CHECK_STR(e.message, "h x-amz-security-token : [redacted] next",
+	    "controls around the separator: still redacted");
+
+	/* A line made from an earlier one comes out the same. */
+	ct_awserr_from_http(&e, "sts", 403, sig_xml, strlen(sig_xml));
+	{
+		char again[sizeof(e.line)];
+
+		snprintf(again, sizeof(again), "%s", e.line);
+		ct_awserr_set(&e, CT_AWS_CREDENTIALS, "X", "%s", again);
+		CHECK_STR(e.line, again, "redacting twice changes nothing");
+	}
+
 	ct_buf_free(&err);
 	return check_done();
 }

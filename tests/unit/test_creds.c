@@ -4,6 +4,8 @@
  * when temporary credentials are refreshed.  (tests/aws/t_* run the same
  * sources against the emulator.)
  */
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +31,7 @@ struct fake {
 };
 
 static struct fake F;
+static long proc_timeout_ms;	/* cfg.process_timeout_ms of run() */
 
 static int
 fake_sts(void *arg, const char *region, const struct ct_creds *signer,
@@ -144,6 +147,7 @@ run(const char *profile, struct ct_creds *c, struct ct_aws_error *e,
 	cfg.config_path = "CONFIG";
 	cfg.credentials_path = "CREDS";
 	cfg.region = "eu-west-1";
+	cfg.process_timeout_ms = proc_timeout_ms;
 	memset(c, 0, sizeof(*c));
 	p = ct_creds_new(&cfg, &IO, e);
 	if (p == NULL)
@@ -157,6 +161,55 @@ run(const char *profile, struct ct_creds *c, struct ct_aws_error *e,
 }
 
 static char tmpdir[] = "/tmp/ct-test-creds.XXXXXX";
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * 1 when the process whose pid is in path is gone (or a zombie waiting
+ * for init), within 2 s of the call; 0 if it still runs (it is then
+ * killed, so no test leaves it behind), -1 if path holds no pid.
+ */
+static int
+gone(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char proc[64], st[512], *p;
+	long pid = 0;
+	int i, rc = 0;
+
+	if (f == NULL)
+		return -1;
+	if (fscanf(f, "%ld", &pid) != 1 || pid <= 1) {
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	snprintf(proc, sizeof(proc), "/proc/%ld/stat", pid);
+	for (i = 0; i < 200 && rc == 0; i++) {
+		if ((f = fopen(proc, "r")) == NULL) {
+			rc = 1;
+			break;
+		}
+		p = fgets(st, sizeof(st), f);
+		fclose(f);
+		p = p ? strrchr(st, ')') : NULL;
+		if (p == NULL || (p[1] == ' ' && p[2] == 'Z')) {
+			rc = 1;
+			break;
+		}
+		usleep(10000);
+	}
+	if (rc == 0)
+		kill((pid_t)pid, SIGKILL);
+	return rc;
+}
 
 static void
 writefile(const char *path, const char *text)
@@ -364,6 +417,82 @@ main(void)
 	    "credential_process does not see AWS_SECRET_ACCESS_KEY");
 	ct_creds_wipe(&c);
 	unsetenv("AWS_SECRET_ACCESS_KEY");
+
+	/* A process that misbehaves ends within the timeout, killed with
+	 * what it started; nothing of it is left. */
+	{
+		char cfg[2048], pf[300], gf[300];
+		double t0, dt;
+
+		snprintf(pf, sizeof(pf), "%s/proc.pid", tmpdir);
+		snprintf(gf, sizeof(gf), "%s/proc.child", tmpdir);
+		snprintf(cfg, sizeof(cfg),
+		    "[profile pyes]\ncredential_process = echo $$ >%s; "
+		    "while :; do echo 0123456789abcdef0123456789abcdef; done\n"
+		    "[profile psleep]\ncredential_process = sleep 600 & "
+		    "echo $! >%s; echo $$ >%s; sleep 600\n"
+		    "[profile pfork]\ncredential_process = sleep 600 & "
+		    "echo $! >%s; echo '{\"Version\": 1, \"AccessKeyId\": "
+		    "\"AKFORK\", \"SecretAccessKey\": \"SKFORK\"}'\n"
+		    "[profile pquiet]\ncredential_process = exec >&-; "
+		    "echo $$ >%s; sleep 600\n", pf, gf, pf, gf, pf);
+		files(cfg, NULL);
+		proc_timeout_ms = 3000;
+		t0 = now_s();
+		CHECK(run("pyes", &c, &e, NULL) == -1 &&
+		    e.cls == CT_AWS_CREDENTIALS &&
+		    strstr(e.line, "credential_process of profile pyes wrote "
+		    "more than 64 KiB; it was killed"),
+		    "endless output: stopped at 64 KiB: %s", e.line);
+		dt = now_s() - t0;
+		CHECK(dt < 2.5, "endless output: not read to the end (%.2f s)",
+		    dt);
+		CHECK(gone(pf) == 1, "endless output: the process is gone");
+
+		proc_timeout_ms = 300;
+		unlink(pf);
+		unlink(gf);
+		t0 = now_s();
+		CHECK(run("psleep", &c, &e, NULL) == -1 &&
+		    e.cls == CT_AWS_CREDENTIALS &&
+		    strcmp(e.code, "ProcessTimeout") == 0 &&
+		    strstr(e.line, "credential_process of profile psleep did "
+		    "not finish within 0.3 s; it was killed "
+		    "(CT_CREDENTIAL_PROCESS_TIMEOUT sets the limit)"),
+		    "sleeping for ever: the timeout: %s", e.line);
+		dt = now_s() - t0;
+		CHECK(dt >= 0.3 && dt < 2.0, "sleeping for ever: ends after "
+		    "the 0.3 s timeout (%.2f s)", dt);
+		CHECK(gone(pf) == 1 && gone(gf) == 1,
+		    "sleeping for ever: it and its child are gone");
+
+		unlink(gf);
+		proc_timeout_ms = 5000;
+		t0 = now_s();
+		CHECK(run("pfork", &c, &e, NULL) == 0 && c.access_key &&
+		    strcmp(c.access_key, "AKFORK") == 0,
+		    "a child left holding stdout: the JSON written before "
+		    "the exit is read: %s", e.line);
+		ct_creds_wipe(&c);
+		dt = now_s() - t0;
+		CHECK(dt < 2.5, "a child left holding stdout: no wait for it "
+		    "(%.2f s)", dt);
+		CHECK(gone(gf) == 1, "a child left holding stdout is killed");
+		proc_timeout_ms = 300;
+
+		unlink(pf);
+		t0 = now_s();
+		CHECK(run("pquiet", &c, &e, NULL) == -1 &&
+		    strcmp(e.code, "ProcessTimeout") == 0,
+		    "stdout closed, still running: the timeout: %s", e.line);
+		dt = now_s() - t0;
+		CHECK(dt >= 0.3 && dt < 2.0, "stdout closed, still running: "
+		    "ends after the timeout (%.2f s)", dt);
+		CHECK(gone(pf) == 1, "stdout closed, still running: gone");
+		proc_timeout_ms = 0;
+		unlink(pf);
+		unlink(gf);
+	}
 
 	/* 6. SSO. */
 	snprintf(dir, sizeof(dir), "%s/.aws", tmpdir);

@@ -2,14 +2,41 @@
  * test_ini.c - the AWS config/credentials file reader on the edge cases
  * the AWS CLI accepts or rejects.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check.h"
 #include "buf.h"
 #include "ini.h"
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* i in base 36 (lower case) into s, NUL-terminated; returns s. */
+static char *
+b36(char *s, unsigned i)
+{
+	char t[16];
+	int n = 0, j = 0;
+
+	do
+		t[n++] = "0123456789abcdefghijklmnopqrstuvwxyz"[i % 36];
+	while ((i /= 36) != 0);
+	while (n > 0)
+		s[j++] = t[--n];
+	s[j] = '\0';
+	return s;
+}
 
 static struct ct_ini *
 parse(const char *text, struct ct_buf *err)
@@ -133,6 +160,86 @@ main(void)
 		ct_ini_free(ini);
 		unlink(path);
 	}
+	/*
+	 * Large files are read in time linear in their size: 120,000 keys in
+	 * one section, 120,000 sections, a value of 60,000 lines (each read
+	 * in well under 2 s; compared key by key with those before, the keys
+	 * took minutes to read and look up).  Every key and section is then looked up.
+	 */
+	{
+		enum { N = 120000 };
+		/* 2 s; 6 s in the sanitizer build, several times slower */
+		const char *variant = getenv("CT_VARIANT");
+		double lim = variant && strcmp(variant, "asan") == 0 ? 6 : 2;
+		struct ct_buf t;
+		char k[16], v[24];
+		const char *got;
+		double t0, dt;
+		unsigned i, bad = 0;
+
+		ct_buf_init(&t, 0);
+		ct_buf_adds(&t, "[default]\n");
+		for (i = 0; i < N; i++)
+			ct_buf_printf(&t, "%s=%u\n", b36(k, i), i % 10);
+		t0 = now_s();
+		ini = parse(t.data, &err);
+		s = ct_ini_section(ini, "default");
+		for (i = 0; i < N && s != NULL; i++) {
+			b36(k, i);
+			if (i % 7 == 0)		/* keys match in any case */
+				k[0] = (char)toupper((unsigned char)k[0]);
+			snprintf(v, sizeof(v), "%u", i % 10);
+			got = ct_ini_get(s, k);
+			bad += got == NULL || strcmp(got, v) != 0;
+		}
+		dt = now_s() - t0;
+		CHECK(ini != NULL && s != NULL && bad == 0 && t.len < (1 << 20),
+		    "120,000 keys (%zu bytes) read and found: %s", t.len,
+		    err.data ? err.data : "");
+		CHECK(ct_ini_get(s, "zzzzzz") == NULL, "an absent key");
+		CHECK(dt < lim, "120,000 keys: read and looked up in %.3f s", dt);
+		ct_ini_free(ini);
+
+		ct_buf_reset(&t);
+		for (i = 0; i < N; i++)
+			ct_buf_printf(&t, "[%s]\n", b36(k, i));
+		ct_buf_adds(&t, "[0]\n");	/* the first one again */
+		t0 = now_s();
+		ini = parse(t.data, &err);
+		dt = now_s() - t0;
+		CHECK(ini == NULL && strstr(err.data, "cfg:120001: section [0] "
+		    "given twice (first on line 1)") != NULL,
+		    "120,000 sections: the repeated one found: %s", err.data);
+		CHECK(dt < lim, "120,000 sections: read in %.3f s", dt);
+		t.len -= 4;
+		t.data[t.len] = '\0';
+		t0 = now_s();
+		ini = parse(t.data, &err);
+		for (i = 0, bad = 0; i < N && ini != NULL; i++)
+			bad += ct_ini_section(ini, b36(k, i)) == NULL;
+		dt = now_s() - t0;
+		CHECK(ini != NULL && ct_ini_nsections(ini) == N && bad == 0,
+		    "120,000 sections read and found");
+		CHECK(dt < lim, "120,000 sections: read and looked up in %.3f s",
+		    dt);
+		ct_ini_free(ini);
+
+		ct_buf_reset(&t);
+		ct_buf_adds(&t, "[p]\nblock =\n");
+		for (i = 0; i < N / 2; i++)
+			ct_buf_printf(&t, "  k%u = v\n", i);
+		t0 = now_s();
+		ini = parse(t.data, &err);
+		dt = now_s() - t0;
+		got = ct_ini_get_sub(ct_ini_section(ini, "p"), "block",
+		    "k59999");
+		CHECK(got != NULL && strcmp(got, "v") == 0,
+		    "a nested block of 60,000 lines");
+		CHECK(dt < lim, "a value of 60,000 lines: read in %.3f s", dt);
+		ct_ini_free(ini);
+		ct_buf_free(&t);
+	}
+
 	ct_buf_free(&err);
 	return check_done();
 }
