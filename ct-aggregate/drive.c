@@ -628,7 +628,7 @@ too_long(struct ctx *cx, size_t start)
 static int
 seq_value(struct seq *q)
 {
-	size_t next, lim, cap = q->cx.o->max_value;
+	size_t next, lim, seen, cap = q->cx.o->max_value;
 	int rc;
 
 	for (;;) {
@@ -655,7 +655,14 @@ seq_value(struct seq *q)
 				q->discard = 1;
 				return 0;
 			}
-			seq_more(q);
+			/* read until the value's part in hand doubles: each
+			 * rescan from its start then costs as much as all the
+			 * ones before, so a long value costs linear time */
+			seen = lim - q->pos;
+			do
+				seq_more(q);
+			while (!q->eof && q->len - q->pos < 2 * seen &&
+			    q->len - q->pos < cap);
 			continue;
 		case CT_SCAN_BAD:
 			bad_value(&q->cx, ct_scan_start(q->sc), next,
@@ -1421,9 +1428,13 @@ stream_run(const struct agg_opts *o, const char *name, struct ct_fold *out,
 				seq = 0;
 				break;
 			}
+			/* back to the speculative results at the next chunk,
+			 * unless this reader read through it (its bytes are
+			 * freed: only this reader's copy is left) */
 			if (at >= target) {
 				if (q.last_end <= target && k + 1 < s.nc &&
 				    s.c[k + 1] != NULL &&
+				    s.c[k + 1]->data != NULL &&
 				    (uint64_t)s.c[k + 1]->u.start == target) {
 					clean_at = target;
 					line = line_at(&q.cx,
