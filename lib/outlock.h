@@ -13,9 +13,10 @@
  * here: the writers inherit one open file description from the shell, and
  * those locks belong to the description, so every writer would hold the
  * lock at once.  Record locks belong to the process, work on pipes, FIFOs,
- * sockets and regular files alike on Linux and the BSDs, and vanish when
- * the process dies, even by SIGKILL, so a killed writer never blocks the
- * others.  They do not order the threads of one process: the caller keeps
+ * sockets and regular files alike on Linux, and vanish when the process
+ * dies, even by SIGKILL, so a killed writer never blocks the others.  An
+ * output that refuses them (a filesystem without locks, a system without
+ * record locks on pipes) is written unlocked, after a warning.  They do not order the threads of one process: the caller keeps
  * its own mutex around acquire/release.  Two caveats of record locks, both
  * harmless here: closing any descriptor of the same file drops them (the
  * tools never open their stdout a second time), and they only exclude
