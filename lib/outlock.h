@@ -29,13 +29,15 @@
  * written last.  Whether other writers exist is learnt from the lock table
  * too: every process holds, for its whole life, a marker lock on one byte
  * of its own (past 2^30 + its pid), and a writer that ever sees another's
- * marker marks the output shared for good.  A process alone on its output
- * therefore never writes an empty line; one sharing it writes at most one
- * per write (on a regular file only when the file's size shows that
- * someone else wrote since).  The one case this cannot see: a writer that
- * starts and is killed mid-line entirely between two writes of a process
- * that has never seen another writer (record locks die with their owner,
- * and a pipe cannot be read back).
+ * marker marks the output shared for good.  A regular file tells more:
+ * when its size is not what this process's last write left, someone else
+ * wrote since, seen or not, and only then does a write into it lead with
+ * a newline.  A process alone on its output therefore never writes an
+ * empty line; one sharing it writes at most one per write.  The one case
+ * this cannot see: on a pipe (or before a process's first write into a
+ * file), a writer that starts and is killed mid-line entirely between two
+ * writes of a process that has never seen another writer (record locks
+ * die with their owner, and a pipe cannot be read back).
  *
  * Ownership: a ct_outlock is a plain struct owned by the caller; there is
  * nothing to free (the kernel drops the locks at exit).
