@@ -93,13 +93,15 @@ ct_outlock_acquire(struct ct_outlock *lk, int *lead_nl, struct ct_buf *err)
 	lk->held = 1;
 	if (!lk->shared && others_seen(lk))
 		lk->shared = 1;
-	if (!lk->shared)
+	if (!lk->is_file || fstat(lk->fd, &st) != 0) {
+		*lead_nl = lk->shared;
 		return 0;
-	if (!lk->is_file)
-		*lead_nl = 1;
-	else if (fstat(lk->fd, &st) != 0 ||
-	    (st.st_size > 0 && (int64_t)st.st_size != lk->last_end))
-		*lead_nl = 1;
+	}
+	/* A file that grew or shrank since our last write: another wrote. */
+	if (lk->last_end >= 0 && (int64_t)st.st_size != lk->last_end)
+		lk->shared = 1;
+	*lead_nl = lk->shared && st.st_size > 0 &&
+	    (int64_t)st.st_size != lk->last_end;
 	return 0;
 }
 

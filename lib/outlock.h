@@ -13,9 +13,10 @@
  * here: the writers inherit one open file description from the shell, and
  * those locks belong to the description, so every writer would hold the
  * lock at once.  Record locks belong to the process, work on pipes, FIFOs,
- * sockets and regular files alike on Linux and the BSDs, and vanish when
- * the process dies, even by SIGKILL, so a killed writer never blocks the
- * others.  They do not order the threads of one process: the caller keeps
+ * sockets and regular files alike on Linux, and vanish when the process
+ * dies, even by SIGKILL, so a killed writer never blocks the others.  An
+ * output that refuses them (a filesystem without locks, a system without
+ * record locks on pipes) is written unlocked, after a warning.  They do not order the threads of one process: the caller keeps
  * its own mutex around acquire/release.  Two caveats of record locks, both
  * harmless here: closing any descriptor of the same file drops them (the
  * tools never open their stdout a second time), and they only exclude
@@ -28,13 +29,15 @@
  * written last.  Whether other writers exist is learnt from the lock table
  * too: every process holds, for its whole life, a marker lock on one byte
  * of its own (past 2^30 + its pid), and a writer that ever sees another's
- * marker marks the output shared for good.  A process alone on its output
- * therefore never writes an empty line; one sharing it writes at most one
- * per write (on a regular file only when the file's size shows that
- * someone else wrote since).  The one case this cannot see: a writer that
- * starts and is killed mid-line entirely between two writes of a process
- * that has never seen another writer (record locks die with their owner,
- * and a pipe cannot be read back).
+ * marker marks the output shared for good.  A regular file tells more:
+ * when its size is not what this process's last write left, someone else
+ * wrote since, seen or not, and only then does a write into it lead with
+ * a newline.  A process alone on its output therefore never writes an
+ * empty line; one sharing it writes at most one per write.  The one case
+ * this cannot see: on a pipe (or before a process's first write into a
+ * file), a writer that starts and is killed mid-line entirely between two
+ * writes of a process that has never seen another writer (record locks
+ * die with their owner, and a pipe cannot be read back).
  *
  * Ownership: a ct_outlock is a plain struct owned by the caller; there is
  * nothing to free (the kernel drops the locks at exit).

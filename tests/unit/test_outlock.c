@@ -232,6 +232,32 @@ file(void)
 	close(fd);
 }
 
+/* A file written by a process that takes no lock: seen by its size. */
+static void
+file_unseen(void)
+{
+	struct ct_outlock lk;
+	char path[] = "/tmp/test_outlock.XXXXXX";
+	int fd, st;
+	pid_t pid;
+
+	if ((fd = mkstemp(path)) < 0)
+		return;
+	unlink(path);
+	CHECK(init_ok(&lk, fd), "unseen: init");
+	CHECK(take(&lk) == 0, "unseen: alone: no newline");
+	(void)!write(fd, "x\n", 2);
+	ct_outlock_release(&lk);
+	if ((pid = fork()) == 0) {
+		(void)!write(fd, "{\"half", 6);
+		_exit(0);
+	}
+	waitpid(pid, &st, 0);
+	CHECK(take(&lk) == 1, "unseen: the file grew since our write: newline");
+	ct_outlock_release(&lk);
+	close(fd);
+}
+
 int
 main(void)
 {
@@ -240,5 +266,6 @@ main(void)
 	exclusion();
 	killed();
 	file();
+	file_unseen();
 	return check_done();
 }
