@@ -171,14 +171,16 @@ run(struct fetch *f, struct region *r, struct ct_aws *c)
 		 * server may have seen this attempt twice.  A new connection
 		 * where the last attempt left one open is counted as a second
 		 * start, so that such resends never push the region over its
-		 * limit.  (After a reset or a cut-short answer the connection
-		 * is gone and a new one is no resend.)
+		 * limit.  (A failure of the transport, reset, timeout or
+		 * cut-short answer, closes the connection: a new one after it
+		 * is no resend.  An HTTP answer, or a whole answer that does
+		 * not parse, leaves it open.)
 		 */
 		resent = ct_aws_connects(c) > conns && !conn_gone;
 		if (resent)
 			ct_ratelimit_start(&rl, fetch_now());
-		conn_gone = rc != 0 && (err.http_status == 0 ||
-		    strcmp(err.code, "TruncatedBody") == 0);
+		conn_gone = rc != 0 && err.http_status == 0 &&
+		    strcmp(err.code, "InvalidResponse") != 0;
 		if (rc == 0) {
 			v = ct_walkguard_page(&g, &page, &w);
 			if (!f->quiet)
