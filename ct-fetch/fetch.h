@@ -57,6 +57,9 @@ struct fetch {
 	char			 run_ts[32];	/* "2026-11-28T19:00:00Z" */
 	double			 rate;		/* requests/s per region */
 	double			 margin;	/* pacing margin, seconds */
+	double			 busy_until;	/* > 0: another run may have
+						   paced the regions until
+						   then (fetch_now() time) */
 	double			 throttle_deadline;	/* seconds */
 	int			 max_retries;	/* consecutive failures */
 	int			 page_size;	/* MaxResults */

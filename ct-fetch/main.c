@@ -223,7 +223,7 @@ main(int argc, char **argv)
 	struct ct_buf why;
 	const char *hook;
 	const char *opt_start = NULL, *opt_end = NULL;
-	double hours = 336;
+	double hours = 336, t_lock = 0;
 	int64_t now, start = 0, end = 0;
 	int ch, have_hours = 0, want_progress = 0, rc, loaded;
 	size_t i;
@@ -369,6 +369,7 @@ main(int argc, char **argv)
 			return CT_EXIT_FAILURE;
 		}
 		f->ckpt_path = canon;
+		t_lock = fetch_now();
 		loaded = ct_ckpt_load(f->ckpt_path, &f->ck, &why);
 		if (loaded < 0) {
 			fprintf(stderr, PROG ": checkpoint %s\n", why.data);
@@ -379,6 +380,12 @@ main(int argc, char **argv)
 	}
 	if (loaded) {
 		char a[32], b[32];
+
+		/* The run that saved this checkpoint (killed, or stopped)
+		 * held the lock until t_lock at the latest, and may have
+		 * used the quota until then: the workers start paced as if
+		 * it had sent its last requests at that moment. */
+		f->busy_until = t_lock;
 
 		fetch_fmt_time(f->ck.start, a, sizeof(a));
 		fetch_fmt_time(f->ck.end, b, sizeof(b));

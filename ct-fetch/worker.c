@@ -11,8 +11,12 @@
  *     give up only after --throttle-deadline seconds without a page;
  *   - 5xx, reset, timeout, truncated or unparseable answer, expired
  *     credentials (aws.c marks them stale, so the resend signs with fresh
- *     ones), no connection: back off, resend the same request; give up
- *     after --retries failures in a row;
+ *     ones), no connection: resend the same request; give up after
+ *     --retries failures in a row.  The first resend waits only for the
+ *     pace (the failed attempt took its place in the limiter, so the
+ *     resend is at least a window's share later; these are not throttles
+ *     and do not slow the pace); a second failure in a row backs off
+ *     (randomly, up to 1 s, 2 s, 4 s, ...) as well;
  *   - denied, rejected credentials, anything else: give up the region.
  * Every page is also judged by lib/walkguard.h: a NextToken already used
  * in this walk, or CT_WALKGUARD_IDLE_PAGES pages in a row without a new
@@ -22,6 +26,9 @@
  * order are written, but not counted as progress, with one warning.
  * A page is emitted only once it was received and parsed in full, so a
  * failed attempt never emits anything and a resend never duplicates.
+ * A run that resumes a checkpoint counts the region's window as full when
+ * it took the checkpoint's lock (ct_ratelimit_busy): the run before it may
+ * have paced the same quota until then.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -133,9 +140,11 @@ run(struct fetch *f, struct region *r, struct ct_aws *c)
 	char *token;
 	double t, throttled_since = 0;
 	unsigned long conns;
-	int fails = 0, throttles = 0, warned = 0, rc;
+	int fails = 0, throttles = 0, warned = 0, rc, conn_gone = 1, resent;
 
 	ct_ratelimit_init(&rl, f->rate, f->margin);
+	if (f->busy_until > 0)
+		ct_ratelimit_busy(&rl, f->busy_until);
 	ct_lookup_page_init(&page);
 	pthread_mutex_lock(&f->lock);
 	token = r->ck->next_token != NULL ? xstrdup(r->ck->next_token) : NULL;
@@ -160,11 +169,18 @@ run(struct fetch *f, struct region *r, struct ct_aws *c)
 		 * libcurl resends a request by itself, on a new connection,
 		 * when the reused one turns out dead before any answer: the
 		 * server may have seen this attempt twice.  A new connection
-		 * other than the first is counted as a second start, so that
-		 * such resends never push the region over its limit.
+		 * where the last attempt left one open is counted as a second
+		 * start, so that such resends never push the region over its
+		 * limit.  (A failure of the transport, reset, timeout or
+		 * cut-short answer, closes the connection: a new one after it
+		 * is no resend.  An HTTP answer, or a whole answer that does
+		 * not parse, leaves it open.)
 		 */
-		if (ct_aws_connects(c) > conns && conns > 0)
+		resent = ct_aws_connects(c) > conns && !conn_gone;
+		if (resent)
 			ct_ratelimit_start(&rl, fetch_now());
+		conn_gone = rc != 0 && err.http_status == 0 &&
+		    strcmp(err.code, "InvalidResponse") != 0;
 		if (rc == 0) {
 			v = ct_walkguard_page(&g, &page, &w);
 			if (!f->quiet)
@@ -220,8 +236,16 @@ run(struct fetch *f, struct region *r, struct ct_aws *c)
 				fail(f, r, &err);
 				goto out;
 			}
-			ct_ratelimit_throttled(&rl, t);
 			fails = 0;
+			/*
+			 * A resend by libcurl right after the first try died
+			 * is a second request in the window: its throttle
+			 * says nothing about the server's quota.  Resend at
+			 * the pace, without slowing down.
+			 */
+			if (resent)
+				break;
+			ct_ratelimit_throttled(&rl, t);
 			if (throttles < 10)
 				throttles++;
 			fetch_sleep_until(t + ct_retry_delay_ms(throttles) /
@@ -238,8 +262,9 @@ run(struct fetch *f, struct region *r, struct ct_aws *c)
 			if (!f->quiet && f->progress)
 				msg(f, PROG ": %s: %s; retrying", r->name,
 				    err.line);
-			fetch_sleep_until(fetch_now() +
-			    ct_retry_delay_ms(fails) / 1000.0);
+			if (fails > 1)
+				fetch_sleep_until(fetch_now() +
+				    ct_retry_delay_ms(fails - 1) / 1000.0);
 			break;
 		case CT_AWS_CREDENTIALS:
 			/*

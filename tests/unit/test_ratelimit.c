@@ -63,7 +63,7 @@ int
 main(void)
 {
 	struct ct_ratelimit rl;
-	double ratio, t;
+	double ratio, t, p;
 	int mw, i;
 	unsigned s;
 
@@ -111,28 +111,104 @@ main(void)
 	CHECK(fabs(t - 11.025) < 1e-9, "third start: a window after the "
 	    "first (%.3f)", t);
 
-	/* Throttled once: a wider margin; twice: slower for a while, then
-	 * normal again. */
-	ct_ratelimit_throttled(&rl, 10.2);
-	CHECK(ct_ratelimit_factor(&rl, 10.2) == 1, "one throttle: same pace");
-	t = ct_ratelimit_next(&rl, 10.2);
-	CHECK(fabs(t - 11.065) < 1e-9, "... with a wider margin (%.3f)", t);
-	ct_ratelimit_throttled(&rl, 10.3);
-	CHECK(ct_ratelimit_factor(&rl, 10.3) == 2, "another: half pace");
-	t = ct_ratelimit_next(&rl, 10.3);
-	CHECK(fabs(t - 12.105) < 1e-9, "... the window doubles (%.3f)", t);
-	for (i = 0; i < 5; i++)
-		ct_ratelimit_throttled(&rl, 11);
-	CHECK(ct_ratelimit_factor(&rl, 11) == 8, "many throttles: at most "
-	    "an eighth of the pace");
-	CHECK(ct_ratelimit_factor(&rl, 11 + CT_RATELIMIT_SLOW_FOR - 1) == 8,
-	    "still slow just before the slow spell ends");
-	CHECK(ct_ratelimit_factor(&rl, 11 + CT_RATELIMIT_SLOW_FOR) == 1,
-	    "normal pace after it");
+	/* A throttle at the edge of the window (timing noise?): a wider
+	 * margin, and the pace drops to 0.7 of the rate. */
+	ct_ratelimit_start(&rl, 11.025);	/* 1.025 after 10 */
+	ct_ratelimit_throttled(&rl, 11.1);
+	p = ct_ratelimit_pace(&rl, 11.1);
+	CHECK(fabs(p - CT_RATELIMIT_BETA) < 1e-9, "one throttle: 0.7 of the "
+	    "pace (%.3f)", p);
+	CHECK(fabs(rl.margin - 0.065) < 1e-9, "... and a wider margin "
+	    "(%.3f)", rl.margin);
+	t = ct_ratelimit_next(&rl, 11.1);
+	CHECK(fabs(t - (10.1 + 1 / CT_RATELIMIT_BETA + 0.065)) < 1e-9,
+	    "... the window stretched to 1/0.7 s (%.3f)", t);
+	/* The cubic: fast at first, flat near the old pace, back to the
+	 * full rate CT_RATELIMIT_RECOVER seconds after the throttle. */
+	p = ct_ratelimit_pace(&rl, 11.1 + 1);
+	CHECK(p > 0.87 && p < 0.88, "1 s later: most of the way back "
+	    "(%.3f)", p);
+	p = ct_ratelimit_pace(&rl, 11.1 + 3);
+	CHECK(p > 0.995 && p < 1, "3 s later: nearly there (%.4f)", p);
+	p = ct_ratelimit_pace(&rl, 11.1 + CT_RATELIMIT_RECOVER);
+	CHECK(p == 1, "%.0f s later: the full rate (%.4f)",
+	    CT_RATELIMIT_RECOVER, p);
+	CHECK(fabs(rl.margin - 0.065) < 1e-9, "the margin stays a while");
+	ct_ratelimit_next(&rl, 11.1 + CT_RATELIMIT_MARGIN_HOLD);
+	CHECK(fabs(rl.margin - 0.025) < 1e-9, "... and shrinks back after "
+	    "%.0f s (%.3f)", CT_RATELIMIT_MARGIN_HOLD, rl.margin);
+
+	/* Throttles that keep coming: 0.7 each, down to 1/8 at most; the
+	 * way back from a low pace is shorter. */
+	ct_ratelimit_init(&rl, 2, 0.025);
+	ct_ratelimit_throttled(&rl, 50);
+	ct_ratelimit_throttled(&rl, 50);
+	p = ct_ratelimit_pace(&rl, 50);
+	CHECK(fabs(p - 0.49) < 1e-9, "two throttles: 0.49 of the pace "
+	    "(%.3f)", p);
+	p = ct_ratelimit_pace(&rl, 50 + CT_RATELIMIT_RECOVER * cbrt(0.7));
+	CHECK(fabs(p - 0.7) < 1e-9, "back to the pace of the last throttle "
+	    "in %.2f s (%.3f)", CT_RATELIMIT_RECOVER * cbrt(0.7), p);
+	CHECK(rl.margin == 0.025, "throttles with no start near the window: "
+	    "the margin stays (%.3f)", rl.margin);
+	for (i = 0; i < 20; i++)
+		ct_ratelimit_throttled(&rl, 60);
+	p = ct_ratelimit_pace(&rl, 60);
+	CHECK(p == CT_RATELIMIT_MIN_PACE, "many throttles: 1/8 of the pace "
+	    "at most (%.3f)", p);
+	p = ct_ratelimit_pace(&rl, 60 + CT_RATELIMIT_RECOVER);
+	CHECK(p < 0.2, "... flat for a while (%.3f)", p);
+	p = ct_ratelimit_pace(&rl, 60 + 2 * CT_RATELIMIT_RECOVER);
+	CHECK(p == 1, "... and back to the full rate %.0f s later (%.3f)",
+	    2 * CT_RATELIMIT_RECOVER, p);
+
+	/* Margin steps to at most CT_RATELIMIT_MARGIN_MAX, on throttles at
+	 * the window's edge. */
+	ct_ratelimit_init(&rl, 2, 0.025);
+	t = 100;
+	for (i = 0; i < 120; i++) {
+		t = ct_ratelimit_next(&rl, t);
+		ct_ratelimit_start(&rl, t);
+		if (i % 12 == 11)	/* after the pace recovered */
+			ct_ratelimit_throttled(&rl, t + 0.01);
+	}
 	CHECK(rl.margin == CT_RATELIMIT_MARGIN_MAX, "the margin grows to "
 	    "at most %.3f s (%.3f)", CT_RATELIMIT_MARGIN_MAX, rl.margin);
-	ct_ratelimit_throttled(&rl, 200);
-	CHECK(ct_ratelimit_factor(&rl, 200) == 1, "a throttle long after: "
-	    "the same pace again");
+
+	/* Isolated throttles, 5% of the requests at random, at the
+	 * edge of the window: still near the full rate on the whole. */
+	for (s = 1; s <= 3; s++) {
+		srand(s);
+		ct_ratelimit_init(&rl, 2, 0.025);
+		t = 100;
+		for (i = 0; i < N; i++) {
+			t = ct_ratelimit_next(&rl, t);
+			ct_ratelimit_start(&rl, t);
+			if (rand() % 20 == 0)
+				ct_ratelimit_throttled(&rl, t + 0.01);
+			t += 0.01;
+		}
+		ratio = N / (2 * (t - 100));
+		CHECK(ratio >= 0.8, "5%% random throttles: >= 80%% of the rate "
+		    "(seed %u: %.3f)", s, ratio);
+	}
+
+	/* A run that may follow another: the first start waits a window. */
+	ct_ratelimit_init(&rl, 2, 0.025);
+	ct_ratelimit_busy(&rl, 20);
+	t = ct_ratelimit_next(&rl, 20.2);
+	CHECK(fabs(t - 21.025) < 1e-9, "busy at 20: the first start at "
+	    "21.025 (%.3f)", t);
+	ct_ratelimit_start(&rl, t);
+	t = ct_ratelimit_next(&rl, t);
+	CHECK(fabs(t - 21.025) < 1e-9, "... the second with it (%.3f)", t);
+	ct_ratelimit_start(&rl, t);
+	t = ct_ratelimit_next(&rl, t);
+	CHECK(fabs(t - 22.05) < 1e-9, "... then the pace (%.3f)", t);
+	ct_ratelimit_init(&rl, 0.5, 0.025);
+	ct_ratelimit_busy(&rl, 20);
+	t = ct_ratelimit_next(&rl, 20);
+	CHECK(fabs(t - 22.025) < 1e-9, "rate 0.5, busy at 20: the first "
+	    "start at 22.025 (%.3f)", t);
 	return check_done();
 }
