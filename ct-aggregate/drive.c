@@ -50,7 +50,7 @@
 #define READ_SIZE	((size_t)1 << 20)
 #define MSG_KEEP	SHOW_MAX
 
-enum { K_MAL, K_SKIP, K_WARN, NK };
+enum { K_MAL, K_SKIP, K_WARN, K_PASS, NK };
 
 struct msg {
 	const char	*name;	/* the input, when a unit has several */
@@ -84,8 +84,11 @@ struct ctx {
 struct unit {
 	int		 is_chunk;
 	int		 is_stream;	/* read by the main thread, in chunks */
-	int		 bad_dir;	/* a folder that cannot be read: its
-					   message in msgs */
+	int		 bad_dir;	/* an entry not read (a folder that
+					   cannot be, a FIFO...): its message
+					   in msgs */
+	int		 passed;	/* bad_dir counted in inputs_skipped,
+					   not values_malformed */
 	const char	**path;		/* the unit's files (borrowed names) */
 	size_t		 nfiles;	/* whole units: several; else 1 */
 	size_t		 k, nchunks;
@@ -1576,19 +1579,22 @@ plan_ahead(struct pool *p, size_t want)
 	const char *path, *why;
 	size_t nu = p->nu;
 	struct unit *u;
+	int kind;
 
 	if (p->all)
 		return;
 	while (nu < want && !p->listed) {
-		if (!agg_inputs_next(p->in, &path, &why))
+		if ((kind = agg_inputs_next(p->in, &path, &why)) == 0)
 			p->listed = 1;
-		else if (why != NULL) {
+		else if (kind != AGG_IN_FILE) {
 			/* said at its turn, like the files around it */
 			p->group = NULL;
 			u = unit_of(p, path, 1);
 			u->bad_dir = 1;
-			u->strict_hit = p->o->strict;
-			msg_add(&u->msgs, K_MAL, 0, "%s", why);
+			u->passed = kind == AGG_IN_SKIP;
+			u->strict_hit = p->o->strict && !u->passed;
+			msg_add(&u->msgs, u->passed ? K_PASS : K_MAL, 0, "%s",
+			    why);
 		} else
 			plan_input(p, path);
 		nu = p->made - (p->group != NULL);
@@ -1666,7 +1672,9 @@ agg_run(const struct agg_opts *o, struct agg_inputs *in,
 			/* whole files, or a folder that cannot be read */
 			msg_print(o, u->path[0], &u->msgs, 0);
 			files_read += (uint64_t)u->files_read;
-			out->sum->meta.values_malformed += (uint64_t)u->bad_dir;
+			out->sum->meta.values_malformed +=
+			    (uint64_t)(u->bad_dir && !u->passed);
+			out->sum->meta.inputs_skipped += (uint64_t)u->passed;
 			stop = u->strict_hit;
 		}
 		unit_free(u);
@@ -1708,7 +1716,11 @@ agg_run(const struct agg_opts *o, struct agg_inputs *in,
 	if (m->records_skipped > shown[K_SKIP] && !o->quiet)
 		fprintf(stderr, "%s: %" PRIu64 " more skipped values not shown\n",
 		    PROG, m->records_skipped - shown[K_SKIP]);
-	if (m->values_malformed > 0 || m->records_skipped > 0)
+	if (m->inputs_skipped > shown[K_PASS])
+		fprintf(stderr, "%s: %" PRIu64 " more passed-over inputs not "
+		    "shown\n", PROG, m->inputs_skipped - shown[K_PASS]);
+	if (m->values_malformed > 0 || m->records_skipped > 0 ||
+	    m->inputs_skipped > 0)
 		return CT_EXIT_PARTIAL;
 	return CT_EXIT_OK;
 }
