@@ -48,6 +48,8 @@
 #include "xalloc.h"
 
 #define READ_SIZE	((size_t)1 << 20)
+/* Bytes of a mapped file read between two ct_input_release calls. */
+#define RELEASE_STEP	((size_t)16 << 20)
 #define MSG_KEEP	SHOW_MAX
 
 enum { K_MAL, K_SKIP, K_WARN, K_PASS, NK };
@@ -504,8 +506,12 @@ seq_more(struct seq *q)
 	else if (q->use_pread) {
 		r = ct_input_pread(q->in, q->win.data + q->win.len, READ_SIZE,
 		    q->poff, &q->err);
-		if (r > 0)
+		if (r > 0) {
 			q->poff += r;
+			/* read forward only: a mapped file's pages behind
+			 * leave the resident set */
+			ct_input_release(q->in, (size_t)q->poff);
+		}
 	} else
 		r = ct_input_read(q->in, q->win.data + q->win.len, READ_SIZE,
 		    &q->err);
@@ -661,6 +667,7 @@ read_whole(const struct agg_opts *o, const char *path, struct ct_fold *f,
 	struct ct_buf err;
 	struct seq q;
 	uint64_t at;
+	size_t released = 0;
 	int stop = 0;
 
 	ct_buf_init(&err, 4096);
@@ -675,8 +682,17 @@ read_whole(const struct agg_opts *o, const char *path, struct ct_fold *f,
 	ct_fold_stream_init(&st, 1);
 	seq_init(&q, o, f, &st, mv, sc, in, 0, 0, 0, 1);
 	seq_bom(&q);
-	while (!stop && seq_peek(&q, &at))
+	while (!stop && seq_peek(&q, &at)) {
 		stop = seq_value(&q);
+		/* a mapped file: what is read leaves the resident set (the
+		 * line cursor first moves past it, as seq_more does) */
+		if (q.whole && q.pos - released >= RELEASE_STEP) {
+			if (q.cx.cur_off < q.pos)
+				line_at(&q.cx, q.pos);
+			ct_input_release(in, q.pos);
+			released = q.pos;
+		}
+	}
 	if (!stop)
 		seq_read_error(&q);
 	stop = stop || q.cx.strict_hit;
@@ -972,10 +988,16 @@ fstate_line(struct fstate *fs, const char *name, off_t at)
 		return fs->line;
 	ct_buf_init(&err, 4096);
 	if ((in = ct_input_open(name, &err)) != NULL) {
-		if (ct_input_whole(in, &wp, &wn, &we) && (size_t)at <= wn)
-			fs->line += count_nl(wp + fs->line_off,
-			    (size_t)(at - fs->line_off));
-		else {
+		if (ct_input_whole(in, &wp, &wn, &we) && (size_t)at <= wn) {
+			/* in steps, each given back once counted */
+			while (fs->line_off < at) {
+				len = (size_t)(at - fs->line_off) < RELEASE_STEP ?
+				    (size_t)(at - fs->line_off) : RELEASE_STEP;
+				fs->line += count_nl(wp + fs->line_off, len);
+				fs->line_off += (off_t)len;
+				ct_input_release(in, (size_t)fs->line_off);
+			}
+		} else {
 			b = xmalloc(1 << 16);
 			while (fs->line_off < at) {
 				len = (size_t)(at - fs->line_off) < (1 << 16) ?

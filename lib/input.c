@@ -45,6 +45,7 @@ struct ct_input {
 	/* a plain regular file mapped whole (whole points into it) */
 	void		*map;
 	size_t		 mapn;
+	size_t		 released;	/* map bytes given back (a page multiple) */
 	/* streaming zlib */
 	int		 zinit;
 	z_stream	 z;
@@ -323,6 +324,28 @@ ct_input_whole(struct ct_input *in, const char **p, size_t *n,
 	*n = in->wholen;
 	*errp = NULL;
 	return 1;
+}
+
+void
+ct_input_release(struct ct_input *in, size_t off)
+{
+	static size_t page;
+	size_t end;
+
+	if (in->map == NULL)
+		return;
+	if (page == 0) {
+		long ps = sysconf(_SC_PAGESIZE);
+
+		page = ps > 0 ? (size_t)ps : 4096;
+	}
+	end = (off < in->mapn ? off : in->mapn) / page * page;
+	if (end <= in->released)
+		return;
+	/* read-only and private: a later touch maps the file's page again */
+	(void)madvise((char *)in->map + in->released, end - in->released,
+	    MADV_DONTNEED);
+	in->released = end;
 }
 
 /* More compressed bytes for zlib (keeping what it has not used). */

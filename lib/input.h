@@ -87,6 +87,15 @@ int	ct_input_whole(struct ct_input *in, const char **p, size_t *n,
 	    const char **errp);
 
 /*
+ * Done with the whole text before off: a mapped file's pages there leave
+ * this process's resident set (the page cache keeps them; reading them
+ * again maps them again).  Without it a mapped file read from start to
+ * end is resident whole by its end, however large.  Nothing for other
+ * inputs.
+ */
+void	ct_input_release(struct ct_input *in, size_t off);
+
+/*
  * Read up to n bytes of text (decompressed) into dst.  Returns the count,
  * 0 at the end, or -1 with a reason in err (I/O error, truncated or
  * corrupt gzip); after -1, reads return 0.
