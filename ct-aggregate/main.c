@@ -69,8 +69,9 @@ usage(int status)
 "  -q, --quiet           no warnings about skipped records\n"
 "  --help, --version\n"
 "\n"
-"Exit status: 0 done, 1 failure, 2 usage, 3 summary written but some\n"
-"input was bad or skipped.\n");
+"Exit status: 0 done, 1 failure (or no input could be read: nothing\n"
+"written), 2 usage, 3 summary written but some input was bad or skipped\n"
+"(or a count held at 2^53); 128+N ended by signal N.\n");
 	if (status == 0 && (fflush(f) != 0 || ferror(f)))
 		status = CT_EXIT_FAILURE;
 	exit(status);
@@ -379,8 +380,8 @@ bad:
 		return CT_EXIT_FAILURE;
 	}
 	if (ct_summary_saturated(dst) > 0)
-		fprintf(stderr, "%s: %" PRIu64 " sums above 2^53 held at 2^53 "
-		    "(the largest count a summary keeps exactly)\n", PROG,
+		fprintf(stderr, "%s: %" PRIu64 " sums went above 2^53 and are held "
+		    "there (the largest count a summary keeps exactly)\n", PROG,
 		    ct_summary_saturated(dst));
 	return bad || passed || ct_summary_saturated(dst) > 0 ?
 	    CT_EXIT_PARTIAL : CT_EXIT_OK;
