@@ -163,8 +163,10 @@ write_special(const struct ct_summary *s, const char *path)
  * once, not after an hour of reading), then written, fsynced and renamed
  * over FILE.  SIGINT, SIGTERM and SIGHUP remove it and exit 128+N; the
  * handler only calls unlink and _exit (async-signal-safe) on a name set
- * before it is installed.  The name is cleared with those signals blocked,
- * so the handler never removes a name after the rename made it FILE.
+ * before it is installed (and exit() does the same, through atexit).  The
+ * name is cleared with those signals blocked, so the handler never
+ * removes a name after the rename made it FILE.  (Out of memory ends
+ * with _exit in xalloc.c: the file stays, as after SIGKILL.)
  */
 static char *volatile out_tmp;
 static int out_fd = -1;
@@ -209,6 +211,16 @@ out_discard(void)
 	free(t);
 }
 
+/* exit() on the way (a thread that cannot start): no file left either. */
+static void
+out_atexit(void)
+{
+	char *t = out_tmp;
+
+	if (t != NULL)
+		(void)unlink(t);
+}
+
 /* Make path's temporary file; -1 with a message if it cannot be made.  A
  * path that is not a regular file (/dev/null, a FIFO) needs none. */
 static int
@@ -242,6 +254,7 @@ out_prepare(const char *path)
 	out_tmp = tmp;
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		(void)sigaction(sigs[i], &sa, NULL);
+	(void)atexit(out_atexit);
 	block_signals(SIG_UNBLOCK);
 	um = umask(0);
 	umask(um);
