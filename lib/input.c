@@ -329,16 +329,13 @@ ct_input_whole(struct ct_input *in, const char **p, size_t *n,
 void
 ct_input_release(struct ct_input *in, size_t off)
 {
-	static size_t page;
-	size_t end;
+	long ps;
+	size_t end, page;
 
 	if (in->map == NULL)
 		return;
-	if (page == 0) {
-		long ps = sysconf(_SC_PAGESIZE);
-
-		page = ps > 0 ? (size_t)ps : 4096;
-	}
+	ps = sysconf(_SC_PAGESIZE);	/* per call: threads share no state */
+	page = ps > 0 ? (size_t)ps : 4096;
 	end = (off < in->mapn ? off : in->mapn) / page * page;
 	if (end <= in->released)
 		return;
