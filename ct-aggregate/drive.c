@@ -80,6 +80,9 @@ struct ctx {
 	uint64_t	 cur_line;
 	int		 need_state;
 	int		 strict_hit;
+	/* a mapped file read whole: buf[0..rel_done) given back (read_whole) */
+	struct ct_input	*rel_in;
+	size_t		 rel_done;
 	struct ct_buf	 err;
 };
 
@@ -262,12 +265,20 @@ count_nl(const char *p, size_t n)
 static uint64_t
 line_at(struct ctx *cx, size_t off)
 {
-	if (off >= cx->cur_off) {
-		cx->cur_line += count_nl(cx->buf + cx->cur_off, off - cx->cur_off);
-		cx->cur_off = off;
-		return cx->cur_line;
+	if (off < cx->cur_off)
+		return cx->cur_line - count_nl(cx->buf + off, cx->cur_off - off);
+	/* through a mapped file's part given back: in steps, each given
+	 * back again once counted (the resident set stays bounded) */
+	while (cx->rel_in != NULL && cx->cur_off < cx->rel_done &&
+	    off - cx->cur_off > RELEASE_STEP) {
+		cx->cur_line += count_nl(cx->buf + cx->cur_off, RELEASE_STEP);
+		ct_input_release(cx->rel_in, cx->cur_off,
+		    cx->cur_off + RELEASE_STEP);
+		cx->cur_off += RELEASE_STEP;
 	}
-	return cx->cur_line - count_nl(cx->buf + off, cx->cur_off - off);
+	cx->cur_line += count_nl(cx->buf + cx->cur_off, off - cx->cur_off);
+	cx->cur_off = off;
+	return cx->cur_line;
 }
 
 /*
@@ -510,7 +521,8 @@ seq_more(struct seq *q)
 			q->poff += r;
 			/* read forward only: a mapped file's pages behind
 			 * leave the resident set */
-			ct_input_release(q->in, (size_t)q->poff);
+			ct_input_release(q->in, (size_t)(q->poff - r),
+			    (size_t)q->poff);
 		}
 	} else
 		r = ct_input_read(q->in, q->win.data + q->win.len, READ_SIZE,
@@ -667,7 +679,6 @@ read_whole(const struct agg_opts *o, const char *path, struct ct_fold *f,
 	struct ct_buf err;
 	struct seq q;
 	uint64_t at;
-	size_t released = 0;
 	int stop = 0;
 
 	ct_buf_init(&err, 4096);
@@ -682,15 +693,13 @@ read_whole(const struct agg_opts *o, const char *path, struct ct_fold *f,
 	ct_fold_stream_init(&st, 1);
 	seq_init(&q, o, f, &st, mv, sc, in, 0, 0, 0, 1);
 	seq_bom(&q);
+	q.cx.rel_in = in;
 	while (!stop && seq_peek(&q, &at)) {
 		stop = seq_value(&q);
-		/* a mapped file: what is read leaves the resident set (the
-		 * line cursor first moves past it, as seq_more does) */
-		if (q.whole && q.pos - released >= RELEASE_STEP) {
-			if (q.cx.cur_off < q.pos)
-				line_at(&q.cx, q.pos);
-			ct_input_release(in, q.pos);
-			released = q.pos;
+		/* a mapped file: what is read leaves the resident set */
+		if (q.whole && q.pos - q.cx.rel_done >= RELEASE_STEP) {
+			ct_input_release(in, q.cx.rel_done, q.pos);
+			q.cx.rel_done = q.pos;
 		}
 	}
 	if (!stop)
@@ -994,8 +1003,9 @@ fstate_line(struct fstate *fs, const char *name, off_t at)
 				len = (size_t)(at - fs->line_off) < RELEASE_STEP ?
 				    (size_t)(at - fs->line_off) : RELEASE_STEP;
 				fs->line += count_nl(wp + fs->line_off, len);
+				ct_input_release(in, (size_t)fs->line_off,
+				    (size_t)fs->line_off + len);
 				fs->line_off += (off_t)len;
-				ct_input_release(in, (size_t)fs->line_off);
 			}
 		} else {
 			b = xmalloc(1 << 16);

@@ -45,7 +45,6 @@ struct ct_input {
 	/* a plain regular file mapped whole (whole points into it) */
 	void		*map;
 	size_t		 mapn;
-	size_t		 released;	/* map bytes given back (a page multiple) */
 	/* streaming zlib */
 	int		 zinit;
 	z_stream	 z;
@@ -327,22 +326,23 @@ ct_input_whole(struct ct_input *in, const char **p, size_t *n,
 }
 
 void
-ct_input_release(struct ct_input *in, size_t off)
+ct_input_release(struct ct_input *in, size_t from, size_t to)
 {
 	long ps;
-	size_t end, page;
+	size_t page;
 
 	if (in->map == NULL)
 		return;
 	ps = sysconf(_SC_PAGESIZE);	/* per call: threads share no state */
 	page = ps > 0 ? (size_t)ps : 4096;
-	end = (off < in->mapn ? off : in->mapn) / page * page;
-	if (end <= in->released)
+	if (to > in->mapn)
+		to = in->mapn;
+	from = from / page * page;
+	to = to / page * page;
+	if (to <= from)
 		return;
 	/* read-only and private: a later touch maps the file's page again */
-	(void)madvise((char *)in->map + in->released, end - in->released,
-	    MADV_DONTNEED);
-	in->released = end;
+	(void)madvise((char *)in->map + from, to - from, MADV_DONTNEED);
 }
 
 /* More compressed bytes for zlib (keeping what it has not used). */

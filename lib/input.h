@@ -87,13 +87,14 @@ int	ct_input_whole(struct ct_input *in, const char **p, size_t *n,
 	    const char **errp);
 
 /*
- * Done with the whole text before off: a mapped file's pages there leave
- * this process's resident set (the page cache keeps them; reading them
- * again maps them again).  Without it a mapped file read from start to
- * end is resident whole by its end, however large.  Nothing for other
- * inputs.
+ * Done with the text [from, to), and with all before from: a mapped
+ * file's pages there (from and to rounded down to pages) leave this
+ * process's resident set.  The page cache keeps them, and reading them
+ * again maps them again, so this is about memory only, never about what
+ * is read.  Without it a mapped file read from start to end is resident
+ * whole by its end, however large.  Nothing for other inputs.
  */
-void	ct_input_release(struct ct_input *in, size_t off);
+void	ct_input_release(struct ct_input *in, size_t from, size_t to);
 
 /*
  * Read up to n bytes of text (decompressed) into dst.  Returns the count,

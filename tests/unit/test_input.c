@@ -145,9 +145,10 @@ main(void)
 	CHECK(in != NULL && ct_input_whole(in, &w, &wn, &werr) == 1 &&
 	    wn == 300000, "plain file mapped whole");
 	if (in != NULL && wn == 300000) {
-		ct_input_release(in, 100000);
-		ct_input_release(in, 50000);	/* behind: nothing */
-		ct_input_release(in, 400000);	/* past the end: the end */
+		ct_input_release(in, 0, 100000);
+		ct_input_release(in, 50000, 60000);	/* again */
+		ct_input_release(in, 100000, 400000);	/* past the end */
+		ct_input_release(in, 7, 3);		/* empty */
 		CHECK(memcmp(w, t1, wn) == 0,
 		    "released pages read back the same text");
 	}
