@@ -14,7 +14,8 @@
 # the issue's figures to this machine: tools/jsmnfloor, jsmn tokenizing
 # every line of the NDJSON file, which issue #2 timed at 0.96 s a GB on
 # the machine where it set the targets.
-# Best of three runs for ct-aggregate, one for the others.  Keep it under
+# Best of three runs for ct-aggregate, one for the others; each
+# ct-aggregate line also gives its peak resident set (RSS).  Keep it under
 # ~3 minutes: BENCH_MB (default 300) sets the corpus size.
 set -eu
 : "${CT_TOP:=$(cd "$(dirname "$0")/.." && pwd)}"
@@ -55,17 +56,22 @@ ratio2() { echo "$1 $2" | awk '{ printf "%.2f", $1 / $2 }'; }
 
 # best-of-3 wall time of a command (stdout to /dev/null); the CPU time
 # (user + system) of the best run goes to $CPU: on a busy machine the wall
-# time says more about the neighbours than about the program.
+# time says more about the neighbours than about the program.  The peak
+# resident set (time(1)'s %M, the largest of the three, in MiB) goes to
+# $RSS: what the command needs in memory, whatever the input's size.
 best3() {
 	b=""
+	RSS=0
 	for i in 1 2 3; do
 		# wall time from the clock in ns (time(1) rounds to 10 ms,
 		# a third of a run here); CPU time from time(1)
 		b0=$(now)
-		/usr/bin/time -f "%e %U %S" -o "$BENCH_DIR/.time" "$@" \
+		/usr/bin/time -f "%e %U %S %M" -o "$BENCH_DIR/.time" "$@" \
 		    >/dev/null 2>/dev/null || true
 		b1=$(now)
-		read -r w u sy <"$BENCH_DIR/.time"
+		read -r w u sy m <"$BENCH_DIR/.time"
+		m=$(echo "$m" | awk '{ printf "%.0f", $1 / 1024 }')
+		[ "$m" -gt "$RSS" ] && RSS=$m
 		w=$(secs "$b0" "$b1")
 		c=$(echo "$u $sy" | awk '{ printf "%.3f", $1 + $2 }')
 		if [ -z "$b" ] || [ "$(echo "$w $b" | awk '{ print ($1 < $2) }')" = 1 ]; then
@@ -73,7 +79,7 @@ best3() {
 			CPU=$c
 		fi
 	done
-	echo "$b $CPU" >"$BENCH_DIR/.best"
+	echo "$b $CPU $RSS" >"$BENCH_DIR/.best"
 }
 once() {
 	t0=$(now); "$@" >/dev/null 2>&1 || true; t1=$(now)
@@ -84,13 +90,13 @@ bytes=$(wc -c <"$ND")
 recs=$("$AGG" -q "$ND" | $PY -c 'import json,sys; print(json.load(sys.stdin)["_metadata"]["statistics"]["records_counted"])')
 cat "$ND" >/dev/null	# warm the page cache
 echo "NDJSON: $(echo "$bytes" | awk '{ printf "%.0f", $1 / 1e6 }') MB, $recs records (warm page cache, $(nproc) CPUs)"
-best3 "$AGG" -j1 "$ND"; read -r t1 c1 <"$BENCH_DIR/.best"
-best3 "$AGG" -j2 "$ND"; read -r t2 c2 <"$BENCH_DIR/.best"
-best3 sh -c "cat '$ND' | '$AGG' -j2"; read -r tin cin <"$BENCH_DIR/.best"
+best3 "$AGG" -j1 "$ND"; read -r t1 c1 m1 <"$BENCH_DIR/.best"
+best3 "$AGG" -j2 "$ND"; read -r t2 c2 m2 <"$BENCH_DIR/.best"
+best3 sh -c "cat '$ND' | '$AGG' -j2"; read -r tin cin min <"$BENCH_DIR/.best"
 r1=$(rate "$bytes" "$t1"); r2=$(rate "$bytes" "$t2"); rin=$(rate "$bytes" "$tin")
-echo "  ct-aggregate -j1        ${t1} s  ${r1} MB/s  $(echo "$recs $t1" | awk '{ printf "%.0f", $1 / $2 }') records/s  (CPU ${c1} s: $(rate "$bytes" "$c1") MB/s per CPU-second)"
-echo "  ct-aggregate -j2        ${t2} s  ${r2} MB/s  $(echo "$recs $t2" | awk '{ printf "%.0f", $1 / $2 }') records/s  (CPU ${c2} s; 1 GB at this rate: $(echo "$bytes $t2" | awk '{ printf "%.2f", 1e9 * $2 / $1 }') s)"
-echo "  cat | ct-aggregate -j2  ${tin} s  ${rin} MB/s  (standard input, in chunks; CPU ${cin} s)"
+echo "  ct-aggregate -j1        ${t1} s  ${r1} MB/s  $(echo "$recs $t1" | awk '{ printf "%.0f", $1 / $2 }') records/s  (CPU ${c1} s: $(rate "$bytes" "$c1") MB/s per CPU-second; peak RSS ${m1} MiB)"
+echo "  ct-aggregate -j2        ${t2} s  ${r2} MB/s  $(echo "$recs $t2" | awk '{ printf "%.0f", $1 / $2 }') records/s  (CPU ${c2} s; 1 GB at this rate: $(echo "$bytes $t2" | awk '{ printf "%.2f", 1e9 * $2 / $1 }') s; peak RSS ${m2} MiB)"
+echo "  cat | ct-aggregate -j2  ${tin} s  ${rin} MB/s  (standard input, in chunks; CPU ${cin} s; peak RSS ${min} MiB)"
 # the issue's yardstick, timed here: jsmn tokenizing every line (best of 3)
 JS=""
 for i in 1 2 3; do
@@ -133,12 +139,12 @@ floor3() {
 floor3 1; tf1=$FL
 floor3 2; tf2=$FL
 tz=$(once sh -c "find '$TREE' -name '*.json.gz' -path '*/CloudTrail/*' -exec cat {} + | gzip -dc")
-best3 "$AGG" -j1 "$TREE"; read -r tg1 cg1 <"$BENCH_DIR/.best"
-best3 "$AGG" -j2 "$TREE"; read -r tg2 cg2 <"$BENCH_DIR/.best"
+best3 "$AGG" -j1 "$TREE"; read -r tg1 cg1 mg1 <"$BENCH_DIR/.best"
+best3 "$AGG" -j2 "$TREE"; read -r tg2 cg2 mg2 <"$BENCH_DIR/.best"
 echo "  floor: libdeflate, 1 thread   ${tf1} s  $(rate "$rawbytes" "$tf1") MB/s  (tools/gzfloor: read + gunzip each file)"
 echo "  floor: libdeflate, 2 threads  ${tf2} s  $(rate "$rawbytes" "$tf2") MB/s"
 echo "  zcat (one run, for scale)     ${tz} s  $(rate "$rawbytes" "$tz") MB/s"
-echo "  ct-aggregate -j1        ${tg1} s  $(rate "$rawbytes" "$tg1") MB/s  ($(ratio2 "$tg1" "$tf1")x the 1-thread floor; CPU ${cg1} s)"
-echo "  ct-aggregate -j2        ${tg2} s  $(rate "$rawbytes" "$tg2") MB/s  ($(ratio2 "$tg2" "$tf2")x the 2-thread floor, $(ratio2 "$tg2" "$tf1")x the 1-thread one; CPU ${cg2} s)"
+echo "  ct-aggregate -j1        ${tg1} s  $(rate "$rawbytes" "$tg1") MB/s  ($(ratio2 "$tg1" "$tf1")x the 1-thread floor; CPU ${cg1} s; peak RSS ${mg1} MiB)"
+echo "  ct-aggregate -j2        ${tg2} s  $(rate "$rawbytes" "$tg2") MB/s  ($(ratio2 "$tg2" "$tf2")x the 2-thread floor, $(ratio2 "$tg2" "$tf1")x the 1-thread one; CPU ${cg2} s; peak RSS ${mg2} MiB)"
 echo "    issue #2 set its floor at libdeflate's 0.71 s a GB on one core: at that pace, -j2 takes $(echo "$tg2 $tf1" | awk '{ printf "%.2f", 0.71 * $1 / $2 }') s a GB"
 echo "    (target: within 1.3x of the floor: $(echo 0.71 | awk '{ printf "%.2f", 1.3 * $1 }') s; DuckDB there: 3.4 s)"

@@ -35,10 +35,15 @@ struct agg_inputs;
 
 struct agg_inputs *agg_inputs_new(int argc, char **argv);
 /*
- * The next input: 1 and *path (kept by in until agg_inputs_free).  *err is
- * NULL, or for a directory that could not be read, why (valid until the
- * next call).  0 when there are no more.
+ * The next input, *path kept by in until agg_inputs_free:
+ *   AGG_IN_FILE: a file to read (*err NULL);
+ *   AGG_IN_BAD: a folder that cannot be read or a link to nothing: bad
+ *     input (counted in values_malformed), *err says why;
+ *   AGG_IN_SKIP: an entry passed over (counted in inputs_skipped), *err
+ *     says what it is;
+ * *err valid until the next call.  0 when there are no more.
  */
+enum { AGG_IN_FILE = 1, AGG_IN_BAD, AGG_IN_SKIP };
 int	agg_inputs_next(struct agg_inputs *in, const char **path,
 	    const char **err);
 void	agg_inputs_free(struct agg_inputs *in);

@@ -49,11 +49,14 @@
 #include "xalloc.h"
 
 #define READ_SIZE	((size_t)1 << 20)
+/* Bytes of a mapped file read between two ct_input_release calls. */
+#define RELEASE_STEP	((size_t)16 << 20)
 #define MSG_KEEP	SHOW_MAX
 
 /* Message kinds: malformed input, skipped records, the one warning about
- * unknown control records, and ct-fetch streams cut short (each shown). */
-enum { K_MAL, K_SKIP, K_WARN, K_CUT, NK };
+ * unknown control records, inputs passed over, and ct-fetch streams cut
+ * short (each shown). */
+enum { K_MAL, K_SKIP, K_WARN, K_PASS, K_CUT, NK };
 
 struct msg {
 	const char	*name;	/* the input, when a unit has several */
@@ -81,14 +84,20 @@ struct ctx {
 	uint64_t	 cur_line;
 	int		 need_state;
 	int		 strict_hit;
+	/* a mapped file read whole: buf[0..rel_done) given back (read_whole) */
+	struct ct_input	*rel_in;
+	size_t		 rel_done;
 	struct ct_buf	 err;
 };
 
 struct unit {
 	int		 is_chunk;
 	int		 is_stream;	/* read by the main thread, in chunks */
-	int		 bad_dir;	/* a folder that cannot be read: its
-					   message in msgs */
+	int		 bad_dir;	/* an entry not read (a folder that
+					   cannot be, a FIFO...): its message
+					   in msgs */
+	int		 passed;	/* bad_dir counted in inputs_skipped,
+					   not values_malformed */
 	const char	**path;		/* the unit's files (borrowed names) */
 	size_t		 nfiles;	/* whole units: several; else 1 */
 	size_t		 k, nchunks;
@@ -261,12 +270,20 @@ count_nl(const char *p, size_t n)
 static uint64_t
 line_at(struct ctx *cx, size_t off)
 {
-	if (off >= cx->cur_off) {
-		cx->cur_line += count_nl(cx->buf + cx->cur_off, off - cx->cur_off);
-		cx->cur_off = off;
-		return cx->cur_line;
+	if (off < cx->cur_off)
+		return cx->cur_line - count_nl(cx->buf + off, cx->cur_off - off);
+	/* through a mapped file's part given back: in steps, each given
+	 * back again once counted (the resident set stays bounded) */
+	while (cx->rel_in != NULL && cx->cur_off < cx->rel_done &&
+	    off - cx->cur_off > RELEASE_STEP) {
+		cx->cur_line += count_nl(cx->buf + cx->cur_off, RELEASE_STEP);
+		ct_input_release(cx->rel_in, cx->cur_off,
+		    cx->cur_off + RELEASE_STEP);
+		cx->cur_off += RELEASE_STEP;
 	}
-	return cx->cur_line - count_nl(cx->buf + off, cx->cur_off - off);
+	cx->cur_line += count_nl(cx->buf + cx->cur_off, off - cx->cur_off);
+	cx->cur_off = off;
+	return cx->cur_line;
 }
 
 /*
@@ -536,8 +553,13 @@ seq_more(struct seq *q)
 	else if (q->use_pread) {
 		r = ct_input_pread(q->in, q->win.data + q->win.len, READ_SIZE,
 		    q->poff, &q->err);
-		if (r > 0)
+		if (r > 0) {
 			q->poff += r;
+			/* read forward only: a mapped file's pages behind
+			 * leave the resident set */
+			ct_input_release(q->in, (size_t)(q->poff - r),
+			    (size_t)q->poff);
+		}
 	} else
 		r = ct_input_read(q->in, q->win.data + q->win.len, READ_SIZE,
 		    &q->err);
@@ -703,8 +725,15 @@ read_whole(const struct agg_opts *o, const char *path, struct ct_fold *f,
 	*files_read = 1;
 	ct_fold_stream_init(&st, 1);
 	seq_init(&q, o, f, &st, mv, sc, in, 0, 0, 0, 1);
-	while (!stop && seq_peek(&q, &at))
+	q.cx.rel_in = in;
+	while (!stop && seq_peek(&q, &at)) {
 		stop = seq_value(&q);
+		/* a mapped file: what is read leaves the resident set */
+		if (q.whole && q.pos - q.cx.rel_done >= RELEASE_STEP) {
+			ct_input_release(in, q.cx.rel_done, q.pos);
+			q.cx.rel_done = q.pos;
+		}
+	}
 	if (!stop)
 		seq_read_error(&q);
 	stop = stop || q.cx.strict_hit;
@@ -998,10 +1027,17 @@ fstate_line(struct fstate *fs, const char *name, off_t at)
 		return fs->line;
 	ct_buf_init(&err, 4096);
 	if ((in = ct_input_open(name, &err)) != NULL) {
-		if (ct_input_whole(in, &wp, &wn, &we) && (size_t)at <= wn)
-			fs->line += count_nl(wp + fs->line_off,
-			    (size_t)(at - fs->line_off));
-		else {
+		if (ct_input_whole(in, &wp, &wn, &we) && (size_t)at <= wn) {
+			/* in steps, each given back once counted */
+			while (fs->line_off < at) {
+				len = (size_t)(at - fs->line_off) < RELEASE_STEP ?
+				    (size_t)(at - fs->line_off) : RELEASE_STEP;
+				fs->line += count_nl(wp + fs->line_off, len);
+				ct_input_release(in, (size_t)fs->line_off,
+				    (size_t)fs->line_off + len);
+				fs->line_off += (off_t)len;
+			}
+		} else {
 			b = xmalloc(1 << 16);
 			while (fs->line_off < at) {
 				len = (size_t)(at - fs->line_off) < (1 << 16) ?
@@ -1614,19 +1650,22 @@ plan_ahead(struct pool *p, size_t want)
 	const char *path, *why;
 	size_t nu = p->nu;
 	struct unit *u;
+	int kind;
 
 	if (p->all)
 		return;
 	while (nu < want && !p->listed) {
-		if (!agg_inputs_next(p->in, &path, &why))
+		if ((kind = agg_inputs_next(p->in, &path, &why)) == 0)
 			p->listed = 1;
-		else if (why != NULL) {
+		else if (kind != AGG_IN_FILE) {
 			/* said at its turn, like the files around it */
 			p->group = NULL;
 			u = unit_of(p, path, 1);
 			u->bad_dir = 1;
-			u->strict_hit = p->o->strict;
-			msg_add(&u->msgs, K_MAL, 0, "%s", why);
+			u->passed = kind == AGG_IN_SKIP;
+			u->strict_hit = p->o->strict && !u->passed;
+			msg_add(&u->msgs, u->passed ? K_PASS : K_MAL, 0, "%s",
+			    why);
 		} else
 			plan_input(p, path);
 		nu = p->made - (p->group != NULL);
@@ -1704,7 +1743,9 @@ agg_run(const struct agg_opts *o, struct agg_inputs *in,
 			/* whole files, or a folder that cannot be read */
 			msg_print(o, u->path[0], &u->msgs, 0);
 			files_read += (uint64_t)u->files_read;
-			out->sum->meta.values_malformed += (uint64_t)u->bad_dir;
+			out->sum->meta.values_malformed +=
+			    (uint64_t)(u->bad_dir && !u->passed);
+			out->sum->meta.inputs_skipped += (uint64_t)u->passed;
 			stop = u->strict_hit;
 		}
 		unit_free(u);
@@ -1746,7 +1787,11 @@ agg_run(const struct agg_opts *o, struct agg_inputs *in,
 	if (m->records_skipped > shown[K_SKIP] && !o->quiet)
 		fprintf(stderr, "%s: %" PRIu64 " more skipped values not shown\n",
 		    PROG, m->records_skipped - shown[K_SKIP]);
-	if (m->values_malformed > 0 || m->records_skipped > 0)
+	if (m->inputs_skipped > shown[K_PASS])
+		fprintf(stderr, "%s: %" PRIu64 " more passed-over inputs not "
+		    "shown\n", PROG, m->inputs_skipped - shown[K_PASS]);
+	if (m->values_malformed > 0 || m->records_skipped > 0 ||
+	    m->inputs_skipped > 0)
 		return CT_EXIT_PARTIAL;
 	return CT_EXIT_OK;
 }

@@ -8,6 +8,14 @@
  * front: listing a month of an S3 archive (24,000 files) takes tens of
  * milliseconds, and the threads read the first files meanwhile.
  *
+ * Entries that are no input are said, not dropped: a folder given whose
+ * tree holds no log file, a FIFO, socket or device met in a tree (never
+ * opened: a FIFO would block the walk) or given by name (a FIFO given by
+ * name is read: <(zcat ...) is one), and a link to nothing with a log
+ * file's name (unreadable, as a file that cannot be opened).  Empty
+ * folders inside a tree are normal (an archive's quiet days) and said
+ * only through their tree.
+ *
  * Each directory is read whole and sorted when the walk enters it; a
  * stack of them is the walk's state, so depth costs heap, not C stack.
  */
@@ -39,6 +47,7 @@ struct agg_inputs {
 	char		**kept;		/* every path given out, to free */
 	size_t		  nkept, capkept;
 	char		 *err;		/* reason of the last error entry */
+	size_t		  said;		/* entries given out of this tree */
 };
 
 struct agg_inputs *
@@ -146,14 +155,39 @@ leave(struct agg_inputs *in)
 	free(f->dir);
 }
 
+/* What an entry that is neither a folder nor a regular file is. */
+static const char *
+special(mode_t m)
+{
+	if (S_ISFIFO(m))
+		return "a FIFO (named pipe): skipped";
+	if (S_ISSOCK(m))
+		return "a socket: skipped";
+	if (S_ISCHR(m) || S_ISBLK(m))
+		return "a device: skipped";
+	return NULL;
+}
+
+/* Give out p with why (or none) as kind. */
+static int
+give(struct agg_inputs *in, char *p, const char *why, int kind,
+    const char **path, const char **err)
+{
+	*path = keep(in, p);
+	*err = why;
+	in->said++;
+	return kind;
+}
+
 int
 agg_inputs_next(struct agg_inputs *in, const char **path, const char **err)
 {
 	struct stat st;
 	struct frame *f;
+	const char *why;
 	char *name, *p;
 	size_t len;
-	int type;
+	int type, e;
 
 	*err = NULL;
 	for (;;) {
@@ -161,22 +195,32 @@ agg_inputs_next(struct agg_inputs *in, const char **path, const char **err)
 			if (in->argi == in->argc)
 				return 0;
 			name = in->argv[in->argi++];
-			if (strcmp(name, "-") == 0 || stat(name, &st) != 0 ||
-			    !S_ISDIR(st.st_mode)) {
-				*path = keep(in, xstrdup(name));
-				return 1;
-			}
+			if (strcmp(name, "-") == 0 || stat(name, &st) != 0)
+				return give(in, xstrdup(name), NULL,
+				    AGG_IN_FILE, path, err);
+			/* a FIFO given by name is read (<(zcat ...)) */
+			if (!S_ISFIFO(st.st_mode) &&
+			    (why = special(st.st_mode)) != NULL)
+				return give(in, xstrdup(name), why,
+				    AGG_IN_SKIP, path, err);
+			if (!S_ISDIR(st.st_mode))
+				return give(in, xstrdup(name), NULL,
+				    AGG_IN_FILE, path, err);
 			p = xstrdup(name);
-			if (enter(in, p) < 0) {
-				*path = keep(in, p);
-				*err = in->err;
-				return 1;
-			}
+			if (enter(in, p) < 0)
+				return give(in, p, in->err, AGG_IN_BAD, path,
+				    err);
+			in->said = 0;
 			continue;
 		}
 		f = &in->fr[in->depth - 1];
 		if (f->i == f->n) {
 			leave(in);
+			/* a folder given whose tree holds no log file */
+			if (in->depth == 0 && in->said == 0)
+				return give(in, xstrdup(in->argv[in->argi - 1]),
+				    "no log files in this folder: skipped",
+				    AGG_IN_SKIP, path, err);
 			continue;
 		}
 		name = f->names[f->i++];
@@ -191,16 +235,37 @@ agg_inputs_next(struct agg_inputs *in, const char **path, const char **err)
 			if (strcmp(name, "CloudTrail-Digest") == 0)
 				free(p);
 			else if (enter(in, p) < 0) {
-				*path = keep(in, p);
-				*err = in->err;
 				free(name);
-				return 1;
+				return give(in, p, in->err, AGG_IN_BAD, path,
+				    err);
 			}
-		} else if (wanted(name) && (type == DT_REG ||
-		    (stat(p, &st) == 0 && S_ISREG(st.st_mode)))) {
-			*path = keep(in, p);
+		} else if (type == DT_REG) {
+			if (wanted(name)) {
+				free(name);
+				return give(in, p, NULL, AGG_IN_FILE, path,
+				    err);
+			}
+			free(p);
+		} else if (stat(p, &st) != 0) {
+			/* a link to nothing: unreadable, if a log file's name */
+			e = errno;
+			if (wanted(name) && lstat(p, &st) == 0 &&
+			    S_ISLNK(st.st_mode)) {
+				free(name);
+				free(in->err);
+				in->err = xstrdup(e == ENOENT ?
+				    "dangling symbolic link" : strerror(e));
+				return give(in, p, in->err, AGG_IN_BAD, path,
+				    err);
+			}
+			free(p);
+		} else if (S_ISREG(st.st_mode) && wanted(name)) {
 			free(name);
-			return 1;
+			return give(in, p, NULL, AGG_IN_FILE, path, err);
+		} else if ((why = special(st.st_mode)) != NULL) {
+			/* never opened: a FIFO could block the walk */
+			free(name);
+			return give(in, p, why, AGG_IN_SKIP, path, err);
 		} else
 			free(p);
 		free(name);

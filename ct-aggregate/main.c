@@ -12,6 +12,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,8 +69,9 @@ usage(int status)
 "  -q, --quiet           no warnings about skipped records\n"
 "  --help, --version\n"
 "\n"
-"Exit status: 0 done, 1 failure, 2 usage, 3 summary written but some\n"
-"input was bad or skipped.\n");
+"Exit status: 0 done, 1 failure (or no input could be read: nothing\n"
+"written), 2 usage, 3 summary written but some input was bad or skipped\n"
+"(or a count held at 2^53); 128+N ended by signal N.\n");
 	if (status == 0 && (fflush(f) != 0 || ferror(f)))
 		status = CT_EXIT_FAILURE;
 	exit(status);
@@ -155,36 +157,126 @@ write_special(const struct ct_summary *s, const char *path)
 	return 0;
 }
 
-/* Write s to path atomically: temp file beside it, fsync, rename. */
-static int
-write_file(const struct ct_summary *s, const char *path)
+/*
+ * -o FILE is written atomically: a temporary file beside it (FILE.XXXXXX),
+ * made before any input is read (a place that cannot be written fails at
+ * once, not after an hour of reading), then written, fsynced and renamed
+ * over FILE.  SIGINT, SIGTERM and SIGHUP remove it and exit 128+N; the
+ * handler only calls unlink and _exit (async-signal-safe) on a name set
+ * before it is installed (and exit() does the same, through atexit).  The
+ * name is cleared with those signals blocked, so the handler never
+ * removes a name after the rename made it FILE.  (Out of memory ends
+ * with _exit in xalloc.c: the file stays, as after SIGKILL.)
+ */
+static char *volatile out_tmp;
+static int out_fd = -1;
+
+static void
+on_signal(int sig)
 {
-	char *tmp;
-	size_t n = strlen(path) + 16;
+	char *t = out_tmp;
+
+	if (t != NULL)
+		(void)unlink(t);
+	_exit(128 + sig);
+}
+
+static void
+block_signals(int how)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	(void)pthread_sigmask(how, &set, NULL);
+}
+
+/* Remove the temporary file (nothing to write, or a failure). */
+static void
+out_discard(void)
+{
+	char *t = out_tmp;
+
+	if (out_fd >= 0)
+		close(out_fd);
+	out_fd = -1;
+	if (t == NULL)
+		return;
+	(void)unlink(t);
+	block_signals(SIG_BLOCK);
+	out_tmp = NULL;
+	block_signals(SIG_UNBLOCK);
+	free(t);
+}
+
+/* exit() on the way (a thread that cannot start): no file left either. */
+static void
+out_atexit(void)
+{
+	char *t = out_tmp;
+
+	if (t != NULL)
+		(void)unlink(t);
+}
+
+/* Make path's temporary file; -1 with a message if it cannot be made.  A
+ * path that is not a regular file (/dev/null, a FIFO) needs none. */
+static int
+out_prepare(const char *path)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa;
+	size_t n = strlen(path) + 16, i;
 	struct stat st;
+	char *tmp;
 	mode_t um;
-	FILE *f;
-	int fd, e;
+	int fd;
 
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
 	    !S_ISDIR(st.st_mode))
-		return write_special(s, path);
+		return 0;
 	tmp = xmalloc(n);
 	snprintf(tmp, n, "%s.XXXXXX", path);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	block_signals(SIG_BLOCK);
 	if ((fd = mkstemp(tmp)) < 0) {
+		block_signals(SIG_UNBLOCK);
 		fprintf(stderr, "%s: %s: %s\n", PROG,
 		    agg_show_name(path), strerror(errno));
 		free(tmp);
 		return -1;
 	}
+	out_fd = fd;
+	out_tmp = tmp;
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		(void)sigaction(sigs[i], &sa, NULL);
+	(void)atexit(out_atexit);
+	block_signals(SIG_UNBLOCK);
 	um = umask(0);
 	umask(um);
 	(void)fchmod(fd, 0666 & ~um);
-	if ((f = fdopen(fd, "w")) == NULL) {
+	return 0;
+}
+
+/* Write s to path through the temporary file out_prepare made. */
+static int
+write_file(const struct ct_summary *s, const char *path)
+{
+	char *tmp = out_tmp;
+	FILE *f;
+	int e;
+
+	if (tmp == NULL)
+		return write_special(s, path);
+	if ((f = fdopen(out_fd, "w")) == NULL) {
 		e = errno;
-		close(fd);
 		goto fail;
 	}
+	out_fd = -1;
 	if (ct_summary_write(s, f) < 0 || fflush(f) != 0 ||
 	    fsync(fileno(f)) != 0) {
 		e = errno;
@@ -195,17 +287,20 @@ write_file(const struct ct_summary *s, const char *path)
 		e = errno;
 		goto fail;
 	}
+	block_signals(SIG_BLOCK);
 	if (rename(tmp, path) != 0) {
 		e = errno;
+		block_signals(SIG_UNBLOCK);
 		goto fail;
 	}
+	out_tmp = NULL;
+	block_signals(SIG_UNBLOCK);
 	free(tmp);
 	return 0;
 fail:
-	unlink(tmp);
+	out_discard();
 	fprintf(stderr, "%s: %s: %s\n", PROG, agg_show_name(path),
 	    strerror(e));
-	free(tmp);
 	return -1;
 }
 
@@ -234,17 +329,22 @@ merge_inputs(const struct agg_opts *o, struct agg_inputs *in,
 	struct ct_input *inp;
 	const char *path, *why;
 	ssize_t r;
-	int bad = 0;
+	int bad = 0, kind, read = 0, passed = 0;
 
 	ct_buf_init(&text, MERGE_MAX);
 	ct_buf_init(&err, 4096);
-	while (agg_inputs_next(in, &path, &why)) {
+	while ((kind = agg_inputs_next(in, &path, &why)) != 0) {
 		const char *name = agg_show_name(path);
 
-		if (why != NULL) {
+		if (kind != AGG_IN_FILE)
 			fprintf(stderr, "%s: %s: %s\n", PROG, name, why);
-			goto bad;
+		if (kind == AGG_IN_SKIP) {
+			passed++;
+			dst->meta.inputs_skipped++;
+			continue;
 		}
+		if (kind == AGG_IN_BAD)
+			goto bad;
 		ct_buf_reset(&text);
 		if ((inp = ct_input_open(path, &err)) == NULL) {
 			fprintf(stderr, "%s: %s: %s\n", PROG, name, err.data);
@@ -275,6 +375,7 @@ merge_inputs(const struct agg_opts *o, struct agg_inputs *in,
 			goto bad;
 		}
 		dst->meta.files_read++;
+		read++;
 		continue;
 bad:
 		bad++;
@@ -286,7 +387,17 @@ bad:
 	ct_buf_free(&err);
 	if (bad && o->strict)
 		return CT_EXIT_FAILURE;
-	return bad ? CT_EXIT_PARTIAL : CT_EXIT_OK;
+	if (read == 0 && bad > 0) {
+		fprintf(stderr, "%s: no summary could be read: nothing "
+		    "written\n", PROG);
+		return CT_EXIT_FAILURE;
+	}
+	if (ct_summary_saturated(dst) > 0)
+		fprintf(stderr, "%s: %" PRIu64 " sums went above 2^53 and are held "
+		    "there (the largest count a summary keeps exactly)\n", PROG,
+		    ct_summary_saturated(dst));
+	return bad || passed || ct_summary_saturated(dst) > 0 ?
+	    CT_EXIT_PARTIAL : CT_EXIT_OK;
 }
 
 /* ---- main ---------------------------------------------------------------- */
@@ -434,6 +545,8 @@ main(int argc, char **argv)
 	    o.fold.activity != CT_ACTIVITY_ALL))
 		usage_error("%s", "--merge takes no record options");
 
+	if (outpath != NULL && out_prepare(outpath) < 0)
+		return CT_EXIT_FAILURE;
 	in = agg_inputs_new(argc, argv);
 	ct_fold_init(&fold, &o.fold);
 	if (merge) {
@@ -446,6 +559,13 @@ main(int argc, char **argv)
 		rc = agg_run(&o, in, &fold);
 		ct_fold_finish(&fold, now);
 		sum = fold.sum;
+		/* every input missing or unreadable: keep -o FILE as it is */
+		if (rc != CT_EXIT_FAILURE && sum->meta.files_read == 0 &&
+		    sum->meta.values_malformed > 0) {
+			fprintf(stderr, "%s: no input could be read: nothing "
+			    "written\n", PROG);
+			rc = CT_EXIT_FAILURE;
+		}
 	}
 	if (ct_summary_size(sum) > KEYS_WARN)
 		fprintf(stderr, "%s: warning: the summary holds %zu distinct "
@@ -460,6 +580,7 @@ main(int argc, char **argv)
 		    ct_strmap_count(sum->meta.regions_failed) > 0)
 			rc = CT_EXIT_PARTIAL;
 	}
+	out_discard();
 	ct_fold_free(&fold);
 	agg_inputs_free(in);
 	if (fclose(stdout) != 0 && rc != CT_EXIT_FAILURE && outpath == NULL) {

@@ -325,6 +325,26 @@ ct_input_whole(struct ct_input *in, const char **p, size_t *n,
 	return 1;
 }
 
+void
+ct_input_release(struct ct_input *in, size_t from, size_t to)
+{
+	long ps;
+	size_t page;
+
+	if (in->map == NULL)
+		return;
+	ps = sysconf(_SC_PAGESIZE);	/* per call: threads share no state */
+	page = ps > 0 ? (size_t)ps : 4096;
+	if (to > in->mapn)
+		to = in->mapn;
+	from = from / page * page;
+	to = to / page * page;
+	if (to <= from)
+		return;
+	/* read-only and private: a later touch maps the file's page again */
+	(void)madvise((char *)in->map + from, to - from, MADV_DONTNEED);
+}
+
 /* More compressed bytes for zlib (keeping what it has not used). */
 static int
 zfill(struct ct_input *in, struct ct_buf *err)

@@ -87,6 +87,16 @@ int	ct_input_whole(struct ct_input *in, const char **p, size_t *n,
 	    const char **errp);
 
 /*
+ * Done with the text [from, to), and with all before from: a mapped
+ * file's pages there (from and to rounded down to pages) leave this
+ * process's resident set.  The page cache keeps them, and reading them
+ * again maps them again, so this is about memory only, never about what
+ * is read.  Without it a mapped file read from start to end is resident
+ * whole by its end, however large.  Nothing for other inputs.
+ */
+void	ct_input_release(struct ct_input *in, size_t from, size_t to);
+
+/*
  * Read up to n bytes of text (decompressed) into dst.  Returns the count,
  * 0 at the end, or -1 with a reason in err (I/O error, truncated or
  * corrupt gzip); after -1, reads return 0.

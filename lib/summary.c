@@ -68,6 +68,7 @@ struct ct_sumtab {
 	size_t		 mask;		/* slots - 1 */
 	size_t		 triples;
 	struct lastname	 lastcat, lastcat2, lastkey;
+	uint64_t	 saturated;	/* sums held at CT_SUMMARY_COUNT_MAX */
 };
 
 static const struct ct_strmap_type owned_str_type = { free };
@@ -173,6 +174,11 @@ table_add(struct ct_sumtab *t, uint32_t sec, uint32_t cat, uint32_t key,
 		e = &t->slot[i];
 		if (e->cat == cat && e->key == key && e->sec == sec) {
 			e->count += count;
+			if (e->count > CT_SUMMARY_COUNT_MAX ||
+			    e->count < count) {
+				e->count = CT_SUMMARY_COUNT_MAX;
+				t->saturated++;
+			}
 			return;
 		}
 		if (e->cat == NO_ID)
@@ -182,6 +188,10 @@ table_add(struct ct_sumtab *t, uint32_t sec, uint32_t cat, uint32_t key,
 	e->key = key;
 	e->sec = sec;
 	e->count = count;
+	if (count > CT_SUMMARY_COUNT_MAX) {
+		e->count = CT_SUMMARY_COUNT_MAX;
+		t->saturated++;
+	}
 	t->triples++;
 	t->name[cat].catmask |= 1u << sec;
 }
@@ -464,6 +474,24 @@ merge_table(struct ct_sumtab *d, const struct ct_sumtab *s)
 		}
 	}
 	free(map);
+	d->saturated += s->saturated;
+}
+
+/* *d += s, held at CT_SUMMARY_COUNT_MAX (counted in *sat). */
+static void
+sat_add(uint64_t *d, uint64_t s, uint64_t *sat)
+{
+	*d += s;
+	if (*d > CT_SUMMARY_COUNT_MAX || *d < s) {
+		*d = CT_SUMMARY_COUNT_MAX;
+		(*sat)++;
+	}
+}
+
+uint64_t
+ct_summary_saturated(const struct ct_summary *s)
+{
+	return s->tab->saturated;
 }
 
 void
@@ -472,6 +500,7 @@ ct_summary_merge(struct ct_summary *dst, const struct ct_summary *src)
 	struct ct_meta *d = &dst->meta;
 	const struct ct_meta *s = &src->meta;
 	struct ct_strmap_entry *ce;
+	uint64_t *sat;
 	size_t ci;
 
 	merge_table(dst->tab, src->tab);
@@ -514,16 +543,18 @@ ct_summary_merge(struct ct_summary *dst, const struct ct_summary *src)
 	    s->run_timestamp > d->run_timestamp))
 		d->run_timestamp = s->run_timestamp;
 	d->has_statistics |= s->has_statistics;
-	d->files_read += s->files_read;
-	d->records_counted += s->records_counted;
-	d->records_skipped += s->records_skipped;
-	d->records_filtered += s->records_filtered;
-	d->records_duplicate += s->records_duplicate;
-	d->values_malformed += s->values_malformed;
-	d->strings_repaired += s->strings_repaired;
-	d->principal_fallbacks += s->principal_fallbacks;
-	d->digest_files += s->digest_files;
-	d->summaries_merged += s->summaries_merged;
+	sat = &dst->tab->saturated;
+	sat_add(&d->files_read, s->files_read, sat);
+	sat_add(&d->records_counted, s->records_counted, sat);
+	sat_add(&d->records_skipped, s->records_skipped, sat);
+	sat_add(&d->records_filtered, s->records_filtered, sat);
+	sat_add(&d->records_duplicate, s->records_duplicate, sat);
+	sat_add(&d->values_malformed, s->values_malformed, sat);
+	sat_add(&d->strings_repaired, s->strings_repaired, sat);
+	sat_add(&d->principal_fallbacks, s->principal_fallbacks, sat);
+	sat_add(&d->digest_files, s->digest_files, sat);
+	sat_add(&d->inputs_skipped, s->inputs_skipped, sat);
+	sat_add(&d->summaries_merged, s->summaries_merged, sat);
 }
 
 /* ---- sorted views ------------------------------------------------------- */
@@ -882,6 +913,7 @@ wmeta(struct writer *w, const struct ct_meta *m)
 	ct_buf_addc(&w->b, '{');
 	wstat(w, 1, "digest_files", m->digest_files);
 	wstat(w, 0, "files_read", m->files_read);
+	wstat(w, 0, "inputs_skipped", m->inputs_skipped);
 	wstat(w, 0, "principal_fallbacks", m->principal_fallbacks);
 	wstat(w, 0, "records_counted", m->records_counted);
 	wstat(w, 0, "records_duplicate", m->records_duplicate);
@@ -968,7 +1000,7 @@ ct_summary_visit(const struct ct_summary *s, enum ct_section sec,
 
 /* ---- read --------------------------------------------------------------- */
 
-#define MAX_COUNT	((int64_t)1 << 53)
+#define MAX_COUNT	((int64_t)CT_SUMMARY_COUNT_MAX)
 
 static int
 rfail(struct ct_buf *err, const char *fmt, const char *what)
@@ -1124,6 +1156,7 @@ static const struct {
 	{ "strings_repaired", offsetof(struct ct_meta, strings_repaired) },
 	{ "principal_fallbacks", offsetof(struct ct_meta, principal_fallbacks) },
 	{ "digest_files", offsetof(struct ct_meta, digest_files) },
+	{ "inputs_skipped", offsetof(struct ct_meta, inputs_skipped) },
 	{ "summaries_merged", offsetof(struct ct_meta, summaries_merged) },
 };
 

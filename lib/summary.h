@@ -78,6 +78,7 @@ struct ct_meta {
 	uint64_t	 strings_repaired;	/* invalid UTF-8 replaced by U+FFFD */
 	uint64_t	 principal_fallbacks;	/* identities the type rule could not name */
 	uint64_t	 digest_files;		/* CloudTrail digest objects ignored */
+	uint64_t	 inputs_skipped;	/* FIFOs, devices, sockets, folders without logs */
 	uint64_t	 summaries_merged;	/* --merge inputs */
 	/*
 	 * Added by summary.c.  Every account_id / account_principal value
@@ -100,6 +101,15 @@ struct ct_summary {
 	struct ct_sumtab *tab;		/* the five maps (private) */
 };
 
+/*
+ * The largest count or statistic a summary holds: 2^53, the largest
+ * integer every JSON reader (Python's float fallback, JavaScript) keeps
+ * exactly, and the most ct_summary_read takes.  A sum that would pass it
+ * is held there (saturated) rather than written as a number that this
+ * reader, and others, would refuse or round.
+ */
+#define CT_SUMMARY_COUNT_MAX	((uint64_t)1 << 53)
+
 /* A new, empty summary (counters 0, states unset).  Never NULL. */
 struct ct_summary *ct_summary_new(void);
 /* Free s and all it owns; NULL is fine. */
@@ -119,6 +129,10 @@ size_t	ct_summary_size(const struct ct_summary *s);
  * conflict.  src is unchanged.
  */
 void	ct_summary_merge(struct ct_summary *dst, const struct ct_summary *src);
+
+/* How many sums of s (counts, statistics) were held at
+ * CT_SUMMARY_COUNT_MAX since it was made. */
+uint64_t ct_summary_saturated(const struct ct_summary *s);
 
 /* Record one value of the account / caller ARN (agree-or-conflict). */
 void	ct_meta_set_account(struct ct_meta *m, const char *s, size_t n);

@@ -400,6 +400,40 @@ main(void)
 		ct_summary_free(src);
 	}
 
+	/* Sums held at 2^53: a count and a statistic, counted; what is
+	 * written reads back. */
+	{
+		struct ct_summary *big = ct_summary_new(), *m = ct_summary_new();
+		struct ct_summary *back;
+		char *text;
+		size_t tn;
+		FILE *f;
+
+		ct_summary_add(big, CT_API_CALLS_BY_PRINCIPAL, "p", 1, "k", 1,
+		    CT_SUMMARY_COUNT_MAX - 5);
+		big->meta.records_counted = CT_SUMMARY_COUNT_MAX;
+		ct_summary_merge(m, big);
+		CHECK(ct_summary_saturated(m) == 0, "one summary: nothing held");
+		ct_summary_merge(m, big);
+		CHECK(ct_summary_saturated(m) == 2, "two: a count and a "
+		    "statistic held (%llu)",
+		    (unsigned long long)ct_summary_saturated(m));
+		CHECK(m->meta.records_counted == CT_SUMMARY_COUNT_MAX,
+		    "statistic at 2^53");
+		f = open_memstream(&text, &tn);
+		CHECK(f != NULL && ct_summary_write(m, f) == 0 && fclose(f) == 0,
+		    "saturated summary written");
+		CHECK(strstr(text, "\"k\": 9007199254740992") != NULL,
+		    "count written as 2^53");
+		back = ct_summary_new();
+		CHECK(ct_summary_read(back, text, tn, &err) == 0,
+		    "and read back");
+		ct_summary_free(back);
+		free(text);
+		ct_summary_free(big);
+		ct_summary_free(m);
+	}
+
 	/* Write errors. */
 	if ((full = fopen("/dev/full", "w")) != NULL) {
 		s = ct_summary_new();
