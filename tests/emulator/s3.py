@@ -159,11 +159,13 @@ def s3cfg(st):
 def buckets(st):
     """name -> Bucket, built once per configuration and data generation."""
     cfg = s3cfg(st)
-    sig = (id(st.cfg.get("s3")), st.data_gen)
+    raw, gen = st.cfg.get("s3"), st.data_gen
     with _lock:
+        # The configuration object itself is kept (not its id, which a new
+        # one could reuse): a patch replaces it, and that rebuilds.
         cache = getattr(st, "_s3_buckets", None)
-        if cache is not None and cache[0] == sig:
-            return cache[1]
+        if cache is not None and cache[0] is raw and cache[1] == gen:
+            return cache[2]
     out = {}
     for name, b in (cfg.get("buckets") or {}).items():
         objs = []
@@ -185,7 +187,7 @@ def buckets(st):
         objs = trail.bucket_objects(st, t, Obj)
         out[t["bucket"]] = Bucket(t["bucket"], t["bucket_region"], objs, t)
     with _lock:
-        st._s3_buckets = (sig, out)
+        st._s3_buckets = (raw, gen, out)
     return out
 
 
