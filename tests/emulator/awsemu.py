@@ -454,6 +454,7 @@ class State:
             if d not in ("AccessDenied", "UnrecognizedClient"):
                 raise ValueError("deny %s: %r is neither AccessDenied nor "
                                  "UnrecognizedClient" % (r, d))
+        s3mod.validate(patch.get("s3"))
         th = patch.get("throttle") or {}
         if th.get("mode", "window") not in ("window", "bucket", "off"):
             raise ValueError("throttle mode %r unknown" % th["mode"])

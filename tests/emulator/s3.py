@@ -933,3 +933,43 @@ def apply_args(a, cfg):
         s3["deny"] = list(s3.get("deny") or []) + a.s3_deny
     if s3:
         cfg["s3"] = s3
+
+
+S3_KEYS = ("buckets", "trail", "trails", "latency", "deny", "kms_denied")
+BUCKET_KEYS = ("region", "objects", "dir", "wrong_region", "created")
+OBJECT_KEYS = ("body", "body_b64", "meta", "content_type", "kms_key",
+               "mtime")
+
+
+def validate(cfg):
+    """ValueError on an unknown key anywhere in the s3 configuration (a
+    typo must not pass silently)."""
+    if cfg is None:
+        return
+    if not isinstance(cfg, dict):
+        raise ValueError("s3 must be a JSON object")
+    for k in cfg:
+        if k not in S3_KEYS:
+            raise ValueError("unknown s3 key %r (known: %s)" % (
+                k, ", ".join(S3_KEYS)))
+    for name, b in (cfg.get("buckets") or {}).items():
+        for k in b:
+            if k not in BUCKET_KEYS:
+                raise ValueError("s3 bucket %s: unknown key %r" % (name, k))
+        if b.get("wrong_region") not in (None, "PermanentRedirect",
+                                         "AuthorizationHeaderMalformed"):
+            raise ValueError("s3 bucket %s: wrong_region is neither "
+                             "PermanentRedirect nor "
+                             "AuthorizationHeaderMalformed" % name)
+        for key, o in (b.get("objects") or {}).items():
+            for k in (o if isinstance(o, dict) else {}):
+                if k not in OBJECT_KEYS:
+                    raise ValueError("s3 object %s/%s: unknown key %r" % (
+                        name, key, k))
+    ts = list(cfg.get("trails") or []) + (
+        [cfg["trail"]] if cfg.get("trail") else [])
+    for t in ts:
+        for k in (t if isinstance(t, dict) else {}):
+            if k not in trail.DEFAULT:
+                raise ValueError("s3 trail: unknown key %r (known: %s)" % (
+                    k, ", ".join(trail.DEFAULT)))
