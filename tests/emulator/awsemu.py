@@ -617,6 +617,7 @@ class State:
         for a in sorted(acc):
             for r in self.regions():
                 self.data(a, r["name"])
+        s3mod.buckets(self)
 
     # -- throttling
     def admit(self, account, region, t):
