@@ -269,7 +269,7 @@ def wants(handler, method, scope):
     unsigned GETs, credentials endpoints and control, are routed before)."""
     if scope is not None:
         return scope["service"] == "s3"
-    q = urllib.parse.urlsplit(handler.path).query
+    q = split_target(handler.path)[1]
     if "X-Amz-Credential=" in q:
         return "%2Fs3%2F" in q or "/s3/" in q
     host = handler.headers.get("Host", "")
@@ -278,8 +278,14 @@ def wants(handler, method, scope):
         return True
     if method == "HEAD":
         return True
-    return method == "GET" and urllib.parse.urlsplit(handler.path).path \
-        not in ("", "/")
+    return method == "GET" and split_target(handler.path)[0] != "/"
+
+
+def split_target(target):
+    """(path, query) of a request target as sent: a path that starts with
+    // is a path, not an authority (urlsplit would take it for one)."""
+    path, _, query = target.partition("?")
+    return path.split("#", 1)[0] or "/", query
 
 
 def canonical_path(raw):
@@ -358,17 +364,17 @@ def handle(h, method, body):
     lat = float(cfg.get("latency") or 0)
     if lat > 0:
         time.sleep(lat)
-    u = urllib.parse.urlsplit(h.path)
-    q = urllib.parse.parse_qs(u.query, keep_blank_values=True)
+    raw_path, query = split_target(h.path)
+    q = urllib.parse.parse_qs(query, keep_blank_values=True)
     q = {k: v[0] for k, v in q.items()}
     host = h.headers.get("Host", "")
     vbucket, _ = parse_host(host)
-    raw_path = u.path or "/"
     if vbucket is not None:
         bucket, rawkey = vbucket, raw_path[1:]
     else:
         bucket, _, rawkey = raw_path[1:].partition("/")
-        bucket = urllib.parse.unquote(bucket) or None
+        bucket = urllib.parse.unquote(bucket) or (
+            None if not rawkey else "")
     key = urllib.parse.unquote(rawkey)
     if bucket is None:
         op = "ListBuckets"
@@ -445,7 +451,7 @@ def handle(h, method, body):
 def h_scope(h):
     scope = core.parse_auth(h.headers.get("Authorization", ""))
     if scope is None:
-        q = urllib.parse.parse_qs(urllib.parse.urlsplit(h.path).query)
+        q = urllib.parse.parse_qs(split_target(h.path)[1])
         if "X-Amz-Credential" in q:
             cred = q["X-Amz-Credential"][0].split("/")
             if len(cred) == 5:
@@ -606,10 +612,10 @@ def signature_ok(h, body, scope, key, amzdate):
             hdrs[name] = v
     if "x-amz-content-sha256" not in signed:
         hdrs["X-Amz-Content-SHA256"] = h.headers.get("X-Amz-Content-SHA256")
-    u = urllib.parse.urlsplit(h.path)
+    path, query = split_target(h.path)
     url = "http://%s%s" % (h.headers.get("Host", "localhost"),
-                           canonical_path(u.path or "/"))
-    cq = canonical_query(u.query)
+                           canonical_path(path))
+    cq = canonical_query(query)
     if cq:
         url += "?" + cq
     req = bc.awsrequest.AWSRequest(method=h.command, url=url, data=body)
