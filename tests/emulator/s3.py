@@ -728,7 +728,7 @@ def list_objects(b, q, op):
     last = None
     i = lo
     ab = after.encode("utf-8")
-    n = len(keys)
+    n = len(keys) if maxkeys > 0 else 0     # max-keys=0: nothing, done
     while i < n:
         k = keys[i]
         if not k.startswith(prefix):
