@@ -962,6 +962,9 @@ def validate(cfg):
         for k in b:
             if k not in BUCKET_KEYS:
                 raise ValueError("s3 bucket %s: unknown key %r" % (name, k))
+        if b.get("dir") is not None and not os.path.isdir(b["dir"]):
+            raise ValueError("s3 bucket %s: dir %r is not a folder" % (
+                name, b["dir"]))
         if b.get("wrong_region") not in (None, "PermanentRedirect",
                                          "AuthorizationHeaderMalformed"):
             raise ValueError("s3 bucket %s: wrong_region is neither "
