@@ -646,12 +646,14 @@ class State:
             return True
 
     # -- faults
-    def pick_fault(self, region, op):
+    def pick_fault(self, region, op, match=None):
         with self.lock:
             fc = self.cfg["faults"]
             for i, rule in enumerate(fc.get("rules") or []):
                 regs = rule.get("regions")
                 if regs and region not in regs:
+                    continue
+                if match is not None and not match(rule):
                     continue
                 ops = rule.get("ops") or ["LookupEvents"]
                 if "*" not in ops and op not in ops:

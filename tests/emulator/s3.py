@@ -401,7 +401,8 @@ def handle(h, method, body):
                           "not allowed against this resource.",
                           Method=method, ResourceType="OBJECT")
         ak = authenticate(h, body, scope, b, bucket, op, host)
-        fault = st.pick_fault(region, op)
+        fault = st.pick_fault(region, op, lambda rule: rule_matches(
+            rule, bucket, key))
         if fault is not None:
             inject(h, fault, ak)
         if op == "ListBuckets":
@@ -462,6 +463,20 @@ def h_scope(h):
                          "signature": q.get("X-Amz-Signature", [""])[0],
                          "presigned": True}
     return scope
+
+
+def rule_matches(rule, bucket, key):
+    """A fault rule's "keys" (a list of "BUCKET/PREFIX") limit it to the
+    objects (and listings) of those buckets whose keys start with PREFIX;
+    rules without it apply to every S3 request of their ops."""
+    ks = rule.get("keys")
+    if ks is None:
+        return True
+    for spec in ks:
+        b, _, p = spec.partition("/")
+        if b == bucket and (key or "").startswith(p):
+            return True
+    return False
 
 
 def inject(h, fault, key):
