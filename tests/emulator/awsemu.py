@@ -39,6 +39,10 @@ import time
 import urllib.parse
 import uuid
 
+import s3 as s3mod          # S3 REST and the trail bucket: s3.py, trail.py
+import trail as trailmod
+s3mod.core = sys.modules[__name__]
+
 STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
 EC2_NS = "http://ec2.amazonaws.com/doc/2016-11-15/"
 CT_TARGET = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101."
@@ -104,6 +108,7 @@ DEFAULT_CONFIG = {
     "time_format": "java",      # EventTime as 1.637257262E9 like AWS; "int"
     "empty_last_page": False,   # AWS sometimes ends with an empty page
     "accounts": {},             # account -> {"data_dir": ...}
+    "s3": None,                 # buckets, trails, S3 faults: s3.py
 }
 
 ATTR_KEYS = ("EventId", "EventName", "ReadOnly", "Username", "ResourceType",
@@ -449,6 +454,7 @@ class State:
             if d not in ("AccessDenied", "UnrecognizedClient"):
                 raise ValueError("deny %s: %r is neither AccessDenied nor "
                                  "UnrecognizedClient" % (r, d))
+        s3mod.validate(patch.get("s3"))
         th = patch.get("throttle") or {}
         if th.get("mode", "window") not in ("window", "bucket", "off"):
             raise ValueError("throttle mode %r unknown" % th["mode"])
@@ -561,6 +567,7 @@ class State:
             self.fault_done = collections.Counter()
             self.log = collections.deque(maxlen=20000)
             self.imds_tokens = {}
+            s3mod.reset(self)
 
     def snapshot(self, region=None):
         with self.lock:
@@ -610,6 +617,7 @@ class State:
         for a in sorted(acc):
             for r in self.regions():
                 self.data(a, r["name"])
+        s3mod.buckets(self)
 
     # -- throttling
     def admit(self, account, region, t):
@@ -638,12 +646,14 @@ class State:
             return True
 
     # -- faults
-    def pick_fault(self, region, op):
+    def pick_fault(self, region, op, match=None):
         with self.lock:
             fc = self.cfg["faults"]
             for i, rule in enumerate(fc.get("rules") or []):
                 regs = rule.get("regions")
                 if regs and region not in regs:
+                    continue
+                if match is not None and not match(rule):
                     continue
                 ops = rule.get("ops") or ["LookupEvents"]
                 if "*" not in ops and op not in ops:
@@ -859,6 +869,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_PUT(self):
         self.dispatch("PUT")
 
+    def do_HEAD(self):
+        self.dispatch("HEAD")
+
     def dispatch(self, method):
         t_arrival = self.t_arrival
         try:
@@ -880,6 +893,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             cpath = self.st.cfg["container"].get("path")
             if method == "GET" and cpath and path == cpath:
                 return self.container()
+            if s3mod.wants(self, method, parse_auth(auth)):
+                return s3mod.handle(self, method, body)
             return self.aws(method, body, t_arrival)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
@@ -906,6 +921,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                                  "application/json")
             st.preload()
             out = {"ok": True}
+        elif path.startswith("/_emu/s3") and method == "GET":
+            return s3mod.control(self, path, q)
         elif path == "/_emu/keys" and method == "GET":
             with st.lock:
                 out = [{k: v for k, v in key.items()}
@@ -1401,6 +1418,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     # -- CloudTrail
     def cloudtrail(self, op, body, key, region, fault=None):
+        if op == "DescribeTrails":
+            out = trailmod.describe_trails(self.st, key, region, body)
+            if out is None:
+                raise Abort(400, "SerializationException",
+                            "Start of structure or map found where not "
+                            "expected.")
+            return out
         if op != "LookupEvents":
             raise Abort(400, "UnknownOperationException", "")
         try:
@@ -1805,6 +1829,7 @@ def main(argv):
     ap.add_argument("--deny", action="append", default=[],
                     metavar="REGION:AccessDenied|UnrecognizedClient")
     ap.add_argument("--temp-lifetime", type=float)
+    s3mod.add_args(ap)
     ap.add_argument("--tls-cert")
     ap.add_argument("--tls-key")
     ap.add_argument("--parent", type=int, metavar="PID",
@@ -1850,6 +1875,7 @@ def main(argv):
     cfg["deny"] = deny
     if a.temp_lifetime is not None:
         cfg["temp_lifetime"] = a.temp_lifetime
+    s3mod.apply_args(a, cfg)
     try:
         state = State(cfg)
     except (ValueError, KeyError, TypeError) as e:

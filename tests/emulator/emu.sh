@@ -127,6 +127,7 @@ emu_stats() {	# emu_stats [REGION]: counters as JSON (all regions without)
 emu_log() { emu_req GET /_emu/log; }		# request log, JSON array
 emu_config() { emu_req POST /_emu/config "$1"; }	# emu_config 'JSON patch'
 emu_reset() { emu_req POST /_emu/reset; }	# zero the counters
+emu_s3() { emu_req GET "/_emu/s3${1:+?bucket=$1}"; }	# emu_s3 [BUCKET]
 
 # emu_gen REGION COUNT START END [SEED]: synthetic records on stdout.
 emu_gen() {

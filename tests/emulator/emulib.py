@@ -163,6 +163,11 @@ class Emulator:
             return self.request("GET", "/_emu/stats")
         return self.request("GET", "/_emu/stats?region=" + region)
 
+    def s3(self, bucket=None):
+        """S3's ground truth (GET /_emu/s3), of one bucket or all."""
+        return self.request("GET", "/_emu/s3" + (
+            "?bucket=" + bucket if bucket else ""))
+
     def log(self):
         return self.request("GET", "/_emu/log")
 
