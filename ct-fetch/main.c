@@ -51,7 +51,7 @@ static const char help_text[] =
 "regions at once: one record (the event's CloudTrailEvent JSON) per line on\n"
 "stdout, among control records {\"ctFetch\":\"start\"|\"end\",...} that tell\n"
 "ct-aggregate the account, caller, window and each region's outcome.\n"
-"Regions come as arguments, else from stdin (ct-regions | ct-fetch).\n"
+"Regions come as arguments or --region, else from stdin (ct-regions | ct-fetch).\n"
 "\n"
 "  --past-hours N         the window is the last N hours (1..2160, default 336)\n"
 "  --start TIME           window start; --end TIME its end (default: now)\n"
