@@ -115,7 +115,7 @@ static const char *const secret_headers[] = {
 };
 
 /* Append p[0..n) with control characters as '?'. */
-static void
+static int
 add_clean(struct ct_buf *b, const char *p, size_t n)
 {
 	size_t i;
@@ -123,16 +123,19 @@ add_clean(struct ct_buf *b, const char *p, size_t n)
 	for (i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)p[i];
 
-		ct_buf_addc(b, ch < 0x20 || ch == 0x7f ? '?' : (char)ch);
+		if (ct_buf_addc(b, ch < 0x20 || ch == 0x7f ? '?' : (char)ch))
+			return -1;
 	}
+	return 0;
 }
 
-/* A SigV4 Authorization value with Credential= and Signature= masked. */
-static void
+/* A SigV4 Authorization value with Credential= and Signature= masked up
+ * to the next ',' or ' '. */
+static int
 add_sigv4(struct ct_buf *b, const char *v, size_t n)
 {
 	static const char *const keys[] = { "Credential=", "Signature=" };
-	size_t i, k, kl;
+	size_t i, k, kl = 0;
 
 	for (i = 0; i < n;) {
 		for (k = 0; k < 2; k++) {
@@ -141,15 +144,48 @@ add_sigv4(struct ct_buf *b, const char *v, size_t n)
 				break;
 		}
 		if (k == 2) {
-			add_clean(b, v + i, 1);
+			if (add_clean(b, v + i, 1))
+				return -1;
 			i++;
 			continue;
 		}
-		ct_buf_add(b, v + i, kl);
-		ct_buf_adds(b, "****");
+		if (ct_buf_add(b, v + i, kl) || ct_buf_adds(b, "****"))
+			return -1;
 		for (i += kl; i < n && v[i] != ',' && v[i] != ' '; i++)
 			;
 	}
+	return 0;
+}
+
+int
+ct_http_debug_mask(const char *dir, const char *p, size_t n,
+    struct ct_buf *out)
+{
+	const char *colon = memchr(p, ':', n), *v;
+	size_t nl, k;
+
+	if (ct_buf_adds(out, dir))
+		return -1;
+	if (colon == NULL)
+		return add_clean(out, p, n);
+	nl = (size_t)(colon - p);
+	for (k = 0; secret_headers[k] != NULL; k++)
+		if (strlen(secret_headers[k]) == nl &&
+		    strncasecmp(p, secret_headers[k], nl) == 0)
+			break;
+	if (add_clean(out, p, nl + 1))
+		return -1;
+	if (secret_headers[k] == NULL)
+		return add_clean(out, colon + 1, n - nl - 1);
+	v = colon + 1;
+	while (v < p + n && (*v == ' ' || *v == '\t'))
+		v++;
+	if (ct_buf_adds(out, " "))
+		return -1;
+	if (k == 0 && (size_t)(p + n - v) > 17 &&
+	    strncmp(v, "AWS4-HMAC-SHA256 ", 17) == 0)
+		return add_sigv4(out, v, (size_t)(p + n - v));
+	return ct_buf_adds(out, "****");
 }
 
 /* One header block line (no CR LF) to the hook, masked. */
@@ -157,35 +193,9 @@ static void
 debug_line(struct ct_http *h, const char *dir, const char *p, size_t n)
 {
 	struct ct_buf b;
-	const char *colon = memchr(p, ':', n), *v;
-	size_t nl, k;
 
 	ct_buf_init(&b, 64 << 10);
-	ct_buf_adds(&b, dir);
-	if (colon == NULL) {
-		add_clean(&b, p, n);
-		goto out;
-	}
-	nl = (size_t)(colon - p);
-	for (k = 0; secret_headers[k] != NULL; k++)
-		if (strlen(secret_headers[k]) == nl &&
-		    strncasecmp(p, secret_headers[k], nl) == 0)
-			break;
-	add_clean(&b, p, nl + 1);
-	if (secret_headers[k] == NULL) {
-		add_clean(&b, colon + 1, n - nl - 1);
-		goto out;
-	}
-	v = colon + 1;
-	while (v < p + n && *v == ' ')
-		v++;
-	ct_buf_adds(&b, " ");
-	if (k == 0 && (size_t)(p + n - v) > 17 &&
-	    strncmp(v, "AWS4-HMAC-SHA256 ", 17) == 0)
-		add_sigv4(&b, v, (size_t)(p + n - v));
-	else
-		ct_buf_adds(&b, "****");
-out:
+	(void)ct_http_debug_mask(dir, p, n, &b);
 	if (b.data != NULL)
 		h->debug(h->debug_arg, b.data);
 	ct_buf_free(&b);

@@ -77,6 +77,15 @@ void		 ct_http_set_ca(struct ct_http *h, const char *path);
  */
 void		 ct_http_set_debug(struct ct_http *h,
 		    void (*fn)(void *arg, const char *line), void *arg);
+/*
+ * One line of a header block (p[0..n), no CR LF; outside data when it is
+ * an answer's) as the debug hook shows it, appended to out: dir ("> ",
+ * "< "), then the line with control characters as '?' and secret values
+ * masked (see above).  A secret is never copied, so out's cap may cut the
+ * line short but never shows part of one.  0, or -1 (cap reached).
+ */
+int		 ct_http_debug_mask(const char *dir, const char *p, size_t n,
+		    struct ct_buf *out);
 /* See ct_aws_set_abort.  flag is borrowed. */
 void		 ct_http_set_abort(struct ct_http *h,
 		    const volatile sig_atomic_t *flag);
