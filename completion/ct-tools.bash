@@ -56,7 +56,7 @@ _ct_tools_value()
 
 _ct_tools()
 {
-	local cur prev words cword cmd opts eq= i
+	local cur prev words cword cmd opts eq= i value=1
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=
 	((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
@@ -99,9 +99,10 @@ _ct_tools()
 	if [[ $cmd == ct-plot && ( $prev == -o || $prev == --output ) ]]; then
 		COMPREPLY=($(compgen -d -- "$cur"))
 		compopt -o filenames 2>/dev/null
-		return 0
+	elif ! _ct_tools_value "$prev" "$cur"; then
+		value=0
 	fi
-	if _ct_tools_value "$prev" "$cur"; then
+	if ((value)); then
 		if [[ -n $eq && $eq != split ]]; then
 			for ((i = 0; i < ${#COMPREPLY[@]}; i++)); do
 				COMPREPLY[i]=$eq${COMPREPLY[i]}
