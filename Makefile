@@ -183,11 +183,14 @@ check-valgrind: all
 # ---- ct-summarize, completion, uninstall, dist (issue 7) ------------------
 #   make install        also installs scripts/ct-summarize beside the programs
 #                       and the bash completion (completion/ct-tools.bash as
-#                       COMPDIR/ct-tools, plus one symlink per command)
+#                       COMPDIR/ct-tools, plus one symlink per command), and
+#                       the zsh one (completion/ct-tools.zsh as
+#                       ZSHCOMPDIR/_ct-tools, naming COMPDIR/ct-tools)
 #   make dist           ct-tools-VERSION.tar.gz (in DIST_OUT, default .): the
 #                       sources, tests and docs; they build on their own
 #                       (tar xzf ct-tools-VERSION.tar.gz; cd ct-tools-VERSION; make)
 COMPDIR   ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/vendor-completions
 COMP_CMDS  = ct-aggregate ct-fetch ct-plot ct-regions ct-summarize
 DIST       = ct-tools-$(VERSION)
 DIST_OUT  ?= .
@@ -202,10 +205,15 @@ install-extra:
 	install -m 755 scripts/ct-summarize $(DESTDIR)$(BINDIR)/ct-summarize
 	install -m 644 completion/ct-tools.bash $(DESTDIR)$(COMPDIR)/ct-tools
 	for c in $(COMP_CMDS); do ln -sf ct-tools $(DESTDIR)$(COMPDIR)/$$c; done
+	install -d $(DESTDIR)$(ZSHCOMPDIR)
+	sed 's|@BASHCOMP@|$(COMPDIR)/ct-tools|' completion/ct-tools.zsh \
+	    >$(DESTDIR)$(ZSHCOMPDIR)/_ct-tools
+	chmod 644 $(DESTDIR)$(ZSHCOMPDIR)/_ct-tools
 
 uninstall-extra:
 	rm -f $(DESTDIR)$(BINDIR)/ct-summarize $(DESTDIR)$(COMPDIR)/ct-tools
 	for c in $(COMP_CMDS); do rm -f $(DESTDIR)$(COMPDIR)/$$c; done
+	rm -f $(DESTDIR)$(ZSHCOMPDIR)/_ct-tools
 
 dist:
 	rm -f $(DIST_OUT)/$(DIST).tar.gz

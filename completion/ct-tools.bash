@@ -1,10 +1,9 @@
 # bash completion for ct-tools: ct-aggregate, ct-fetch, ct-plot, ct-regions,
 # ct-summarize.  Installed as share/bash-completion/completions/ct-tools
 # with one symlink per command name (bash-completion loads a command's file
-# on first use); or source this file from ~/.bashrc.  zsh users may load
-# it through zsh's bash emulation (not tested: no zsh here):
-#	autoload -U bashcompinit && bashcompinit
-#	source /usr/local/share/bash-completion/completions/ct-tools
+# on first use); or source this file from ~/.bashrc.  zsh loads it through
+# its bash emulation (bashcompinit) from completion/ct-tools.zsh, installed
+# as share/zsh/vendor-completions/_ct-tools.
 
 # Profile names from the AWS shared files.
 _ct_tools_profiles()
@@ -48,7 +47,7 @@ _ct_tools_value()
 		compopt -o filenames 2>/dev/null
 		return 0 ;;
 	--start|--end|--past-hours|--rate|--throttle-deadline|--retries|\
-	--page-size|-j|--jobs|--top|--width|--height)
+	--page-size|-j|--jobs|--top|--width|--height|--endpoint-url)
 		COMPREPLY=()
 		return 0 ;;
 	esac
@@ -57,38 +56,61 @@ _ct_tools_value()
 
 _ct_tools()
 {
-	local cur prev words cword cmd opts
+	local cur prev words cword cmd opts eq= i value=1
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=
 	((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
+	# --opt=VALUE: with '=' in COMP_WORDBREAKS (bash's default) the words
+	# are "--opt" "=" "VALUE" ("--opt" "=" right after the '='), and the
+	# reply replaces only VALUE; without it the word is "--opt=VALUE" and
+	# the reply must repeat "--opt=".
+	if [[ $cur == = && $prev == --* ]]; then
+		cur= eq=split
+	elif [[ $prev == = ]] && ((COMP_CWORD > 1)) &&
+	    [[ ${COMP_WORDS[COMP_CWORD - 2]} == --* ]]; then
+		prev=${COMP_WORDS[COMP_CWORD - 2]} eq=split
+	elif [[ $cur == --*=* ]]; then
+		prev=${cur%%=*} cur=${cur#*=} eq=$prev=
+	fi
 	cmd=${COMP_WORDS[0]##*/}
 	COMPREPLY=()
 	case $cmd in
 	ct-aggregate)
 		opts='-q --quiet -j --jobs -o --output --activity-type
 		    --skip-unsuccessful-api-calls --start --end --past-hours
-		    --dedup --strict --merge --help --version' ;;
+		    --dedup --strict --merge -h --help --version' ;;
 	ct-fetch)
-		opts='--past-hours --start --end --profile --rate --checkpoint
+		opts='--past-hours --start --end --profile --region
+		    --endpoint-url --debug --rate --checkpoint
 		    --throttle-deadline --retries --page-size --progress
-		    -q --quiet --help --version' ;;
+		    -q --quiet -h --help --version' ;;
 	ct-plot)
 		opts='-f --force -j --jobs -o --output --top --width --height
-		    --help --version' ;;
+		    -h --help --version' ;;
 	ct-regions)
-		opts='--profile --region --all --json --help --version' ;;
+		opts='--profile --region --endpoint-url --debug --all --json
+		    -h --help --version' ;;
 	ct-summarize)
 		opts='--past-hours --plot-results --profile --activity-type
 		    --skip-unsuccessful-api-calls --dump-raw-cloudtrail-data
-		    --results-dir --help --version' ;;
+		    --results-dir -h --help --version' ;;
 	*)	return 0 ;;
 	esac
 	if [[ $cmd == ct-plot && ( $prev == -o || $prev == --output ) ]]; then
 		COMPREPLY=($(compgen -d -- "$cur"))
 		compopt -o filenames 2>/dev/null
+	elif ! _ct_tools_value "$prev" "$cur"; then
+		value=0
+	fi
+	if ((value)); then
+		if [[ -n $eq && $eq != split ]]; then
+			for ((i = 0; i < ${#COMPREPLY[@]}; i++)); do
+				COMPREPLY[i]=$eq${COMPREPLY[i]}
+			done
+		fi
 		return 0
 	fi
-	_ct_tools_value "$prev" "$cur" && return 0
+	[[ -n $eq ]] && return 0	# --opt= of an option without a value
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
 		return 0

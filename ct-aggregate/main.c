@@ -67,7 +67,7 @@ usage(int status)
 "  --strict              stop at the first bad input: exit 1, no summary\n"
 "  -j, --jobs N          threads (default: the number of CPUs)\n"
 "  -q, --quiet           no warnings about skipped records\n"
-"  --help, --version\n"
+"  -h, --help, --version\n"
 "\n"
 "Exit status: 0 done, 1 failure (or no input could be read: nothing\n"
 "written), 2 usage, 3 summary written but some input was bad or skipped\n"
@@ -465,7 +465,7 @@ main(int argc, char **argv)
 	o.jobs = cpus > 0 ? (cpus > 64 ? 64 : (int)cpus) : 1;
 	/* getopt names the program in its messages, not the path. */
 	argv[0] = (char *)"ct-aggregate";
-	while ((c = getopt_long(argc, argv, "o:j:q", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:j:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_ACTIVITY:
 			if (strcmp(optarg, "ALL") == 0)
@@ -521,6 +521,7 @@ main(int argc, char **argv)
 			o.max_value = (size_t)number(optarg,
 			    "bad --max-value: %s", 1, (long long)1 << 40);
 			break;
+		case 'h':
 		case OPT_HELP:
 			usage(0);
 		case OPT_VERSION:

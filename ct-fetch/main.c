@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -42,14 +43,15 @@ struct fetch *fetch_global;
 static const char usage_text[] =
 "usage: ct-fetch [--past-hours N | --start TIME [--end TIME]] [--profile NAME]\n"
 "                [--rate R] [--checkpoint FILE] [--throttle-deadline S]\n"
-"                [--retries N] [--page-size N] [--progress] [-q] [REGION...]\n";
+"                [--retries N] [--page-size N] [--progress] [-q]\n"
+"                [--endpoint-url URL] [--debug] [--region REGION]... [REGION...]\n";
 
 static const char help_text[] =
 "Stream the raw CloudTrail events of a time window from LookupEvents, all\n"
 "regions at once: one record (the event's CloudTrailEvent JSON) per line on\n"
 "stdout, among control records {\"ctFetch\":\"start\"|\"end\",...} that tell\n"
 "ct-aggregate the account, caller, window and each region's outcome.\n"
-"Regions come as arguments, else from stdin (ct-regions | ct-fetch).\n"
+"Regions come as arguments or --region, else from stdin (ct-regions | ct-fetch).\n"
 "\n"
 "  --past-hours N         the window is the last N hours (1..2160, default 336)\n"
 "  --start TIME           window start; --end TIME its end (default: now)\n"
@@ -66,9 +68,15 @@ static const char help_text[] =
 "  --retries N            give a region up after N failed attempts in a row\n"
 "                         (errors, resets, timeouts; default 10)\n"
 "  --page-size N          events per request, 1..50 (default 50)\n"
+"  --region REGION        a region to fetch, as a REGION argument (repeatable;\n"
+"                         the first also signs the STS call)\n"
+"  --endpoint-url URL     send the CloudTrail and STS calls there (wins over\n"
+"                         every other endpoint setting; not credential calls)\n"
+"  --debug                each HTTP request and response line, with headers,\n"
+"                         on stderr (signatures, keys and tokens masked)\n"
 "  --progress             progress on stderr even when it is not a terminal\n"
 "  -q, --quiet            no progress, only errors\n"
-"  --help, --version\n"
+"  -h, --help, --version\n"
 "\n"
 "Stops cleanly on SIGINT, SIGTERM, SIGHUP (whole lines only, checkpoint\n"
 "saved); ends quietly when stdout is closed (| head).\n"
@@ -82,6 +90,15 @@ usage(void)
 {
 	fputs(usage_text, stderr);
 	exit(CT_EXIT_USAGE);
+}
+
+/* --debug: one line to stderr, whole (stdio locks the stream per call,
+ * so the region threads' lines do not mix). */
+static void
+debug_line(void *arg, const char *line)
+{
+	(void)arg;
+	fprintf(stderr, PROG ": debug: %s\n", line);
 }
 
 static void
@@ -210,13 +227,16 @@ main(int argc, char **argv)
 		{ "page-size", required_argument, NULL, 'P' },
 		{ "progress", no_argument, NULL, 'g' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "region", required_argument, NULL, 'G' },
+		{ "endpoint-url", required_argument, NULL, 'E' },
+		{ "debug", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	static struct fetch F;
 	struct fetch *f = &F;
-	struct ct_aws_opts o = { NULL, NULL, PROG };
+	struct ct_aws_opts o = { .tool = PROG };
 	struct ct_aws_error err;
 	struct ct_aws *c;
 	struct sigaction sa;
@@ -239,7 +259,7 @@ main(int argc, char **argv)
 	f->regions = xcalloc(MAX_REGIONS, sizeof(*f->regions));
 	/* getopt names the program in its messages, not the path. */
 	argv[0] = (char *)"ct-fetch";
-	while ((ch = getopt_long(argc, argv, "q", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'H':
 			hours = num_arg("--past-hours", optarg, 1, 2160);
@@ -290,6 +310,24 @@ main(int argc, char **argv)
 		case 'q':
 			f->quiet = 1;
 			break;
+		case 'G':
+			add_region(f, optarg);
+			if (o.region == NULL)
+				o.region = optarg;
+			break;
+		case 'E':
+			if (strncasecmp(optarg, "https://", 8) != 0 &&
+			    strncasecmp(optarg, "http://", 7) != 0) {
+				fprintf(stderr, PROG ": --endpoint-url: \"%s\" "
+				    "does not start with https:// or http://\n",
+				    optarg);
+				usage();
+			}
+			o.endpoint_url = optarg;
+			break;
+		case 'D':
+			o.debug = debug_line;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			fputs("\n", stdout);
@@ -330,7 +368,7 @@ main(int argc, char **argv)
 	}
 	for (i = (size_t)optind; i < (size_t)argc; i++)
 		add_region(f, argv[i]);
-	if (optind == argc) {
+	if (f->nregions == 0) {
 		if (isatty(STDIN_FILENO)) {
 			fprintf(stderr, PROG ": no region given\n");
 			usage();

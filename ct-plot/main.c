@@ -59,7 +59,7 @@ usage(int status)
 "      --width W      chart width in pixels (default %d, %d..%d)\n"
 "      --height H     chart height in pixels (default %d, %d..%d)\n"
 "  -j, --jobs N       render with N threads (default: the number of CPUs)\n"
-"      --help         show this help\n"
+"  -h, --help         show this help\n"
 "      --version      show the version\n"
 "\n"
 "Font: DejaVu Sans (fonts-dejavu-core), or the .ttf file named by CT_FONT;\n"
@@ -195,7 +195,7 @@ main(int argc, char **argv)
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	po.jobs = ncpu < 1 ? 1 : ncpu > 16 ? 16 : (int)ncpu;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":fj:o:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":fj:o:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'o':
 			outdir = optarg;

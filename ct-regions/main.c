@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "aws.h"
 #include "buf.h"
@@ -21,7 +22,8 @@
 #include "jstr.h"
 
 static const char usage_text[] =
-"usage: ct-regions [--profile NAME] [--region REGION] [--all] [--json]\n";
+"usage: ct-regions [--profile NAME] [--region REGION] [--endpoint-url URL]\n"
+"                  [--debug] [--all] [--json]\n";
 
 static const char help_text[] =
 "List the AWS regions enabled in the account (EC2 DescribeRegions), sorted,\n"
@@ -31,10 +33,14 @@ static const char help_text[] =
 "                   (AWS_ACCESS_KEY_ID & co are then ignored)\n"
 "  --region REGION  region to ask (default: AWS_REGION, AWS_DEFAULT_REGION,\n"
 "                   the profile's region, else us-east-1)\n"
+"  --endpoint-url URL  send the EC2 and STS calls there (wins over every\n"
+"                   other endpoint setting; credential calls excepted)\n"
+"  --debug          each HTTP request and response line, with headers, on\n"
+"                   stderr (signatures, keys and tokens masked)\n"
 "  --all            also list the regions not opted in\n"
 "  --json           one JSON object per line:\n"
 "                   {\"region\":\"eu-west-1\",\"optInStatus\":\"opt-in-not-required\"}\n"
-"  --help, --version\n"
+"  -h, --help, --version\n"
 "\n"
 "Credentials, in the AWS CLI's order: --profile; AWS_ACCESS_KEY_ID,\n"
 "AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN; the profile named by AWS_PROFILE\n"
@@ -42,12 +48,21 @@ static const char help_text[] =
 "role_arn/source_profile, web identity, sso_session, credential_process;\n"
 "container credentials; EC2 instance metadata (IMDSv2).\n"
 "Endpoints: AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL,\n"
-"the profile's endpoint_url; AWS_USE_FIPS_ENDPOINT; AWS_CA_BUNDLE;\n"
+"the profile's endpoint_url; AWS_USE_FIPS_ENDPOINT; AWS_CA_BUNDLE or the\n"
+"profile's ca_bundle; HTTPS_PROXY, HTTP_PROXY, NO_PROXY (either case);\n"
 "retries: AWS_MAX_ATTEMPTS (default 3), AWS_RETRY_MODE; timeouts (seconds):\n"
 "CT_CONNECT_TIMEOUT (default 10), CT_TIMEOUT (default 60).\n"
 "\n"
 "Exit status: 0 ok, 1 other failure, 2 bad usage, 4 no or rejected\n"
 "credentials, 5 access denied, 6 network failure.\n";
+
+/* --debug: one line to stderr, whole (stdio locks the stream per call). */
+static void
+debug_line(void *arg, const char *line)
+{
+	(void)arg;
+	fprintf(stderr, "ct-regions: debug: %s\n", line);
+}
 
 static void
 usage(void)
@@ -76,11 +91,13 @@ main(int argc, char **argv)
 		{ "region", required_argument, NULL, 'r' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "endpoint-url", required_argument, NULL, 'E' },
+		{ "debug", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct ct_aws_opts o = { NULL, NULL, "ct-regions" };
+	struct ct_aws_opts o = { .tool = "ct-regions" };
 	struct ct_aws_error err;
 	struct ct_aws_ctx *ctx;
 	struct ct_aws *c;
@@ -94,7 +111,7 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	/* getopt names the program in its messages, not the path. */
 	argv[0] = (char *)"ct-regions";
-	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'p':
 			if (*optarg == '\0') {
@@ -112,6 +129,19 @@ main(int argc, char **argv)
 				usage();
 			}
 			o.region = optarg;
+			break;
+		case 'E':
+			if (strncasecmp(optarg, "https://", 8) != 0 &&
+			    strncasecmp(optarg, "http://", 7) != 0) {
+				fprintf(stderr, "ct-regions: --endpoint-url: "
+				    "\"%s\" does not start with https:// or "
+				    "http://\n", optarg);
+				usage();
+			}
+			o.endpoint_url = optarg;
+			break;
+		case 'D':
+			o.debug = debug_line;
 			break;
 		case 'a':
 			all = 1;

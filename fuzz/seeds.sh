@@ -14,7 +14,7 @@ out=$1
 sample=$top/build/default/tools/ct-sample
 agg=$top/bin/ct-aggregate
 rm -rf "$out"
-for t in aggregate chart checkpoint creds fsname ini input json jstr lookup scan sigv4 \
+for t in aggregate chart checkpoint creds debugmask fsname ini input json jstr lookup scan sigv4 \
     summary xml; do
 	mkdir -p "$out/$t"
 done

@@ -51,6 +51,9 @@ struct ct_aws_ctx {
 	struct ct_endpoint_cfg	 ep[SVC_N];
 	char			*ep_prof_svc[SVC_N];
 	char			*ep_prof_url;
+	char			*ca;		/* AWS_CA_BUNDLE, ca_bundle */
+	void			(*debug)(void *, const char *);
+	void			*debug_arg;
 	struct ct_retry		 retry;
 	long			 connect_ms;	/* CT_CONNECT_TIMEOUT */
 	long			 timeout_ms;	/* CT_TIMEOUT */
@@ -139,15 +142,23 @@ svc_index(const char *service)
 	return -1;
 }
 
+/* The URL for a call; creds: for the credential provider, which
+ * --endpoint-url does not redirect. */
 static int
 resolve(struct ct_aws_ctx *ctx, const char *service, const char *region,
-    struct ct_buf *url, struct ct_aws_error *err)
+    int creds, struct ct_buf *url, struct ct_aws_error *err)
 {
 	struct ct_buf e;
+	struct ct_endpoint_cfg cfg;
 	int i = svc_index(service), rc;
 
+	if (i >= 0) {
+		cfg = ctx->ep[i];
+		if (creds)
+			cfg.option_url = NULL;
+	}
 	ct_buf_init(&e, 1024);
-	rc = ct_endpoint_resolve(i >= 0 ? &ctx->ep[i] : NULL, service, region,
+	rc = ct_endpoint_resolve(i >= 0 ? &cfg : NULL, service, region,
 	    url, &e);
 	if (rc != 0)
 		ct_awserr_set(err, CT_AWS_OTHER, "InvalidEndpoint", "%s",
@@ -335,7 +346,8 @@ call(struct ct_aws_ctx *ctx, struct ct_http *http, struct ct_retry *rp,
 	int n, rc;
 
 	ct_buf_init(&url, 4096);
-	if (resolve(ctx, c->service, c->region, &url, err) != 0) {
+	if (resolve(ctx, c->service, c->region, http == ctx->cred_http, &url,
+	    err) != 0) {
 		ct_buf_free(&url);
 		return -1;
 	}
@@ -425,7 +437,7 @@ static int
 io_sso_url(void *arg, const char *region, struct ct_buf *out,
     struct ct_aws_error *err)
 {
-	return resolve(arg, "portal.sso", region, out, err);
+	return resolve(arg, "portal.sso", region, 1, out, err);
 }
 
 /* ---- the context ------------------------------------------------------------ */
@@ -521,6 +533,17 @@ ct_aws_ctx_new(const struct ct_aws_opts *o, struct ct_aws_error *err)
 		ctx->profile = xstrdup(v);
 	else
 		ctx->profile = xstrdup("default");
+	if (strcmp(ctx->profile, "default") != 0 &&
+	    ct_ini_section(ctx->credentials, ctx->profile) == NULL &&
+	    profile_section(ctx->config, ctx->profile) == NULL) {
+		ct_awserr_set(err, CT_AWS_CREDENTIALS, "ProfileNotFound",
+		    "The config profile (%.200s) could not be found in %s "
+		    "(as [%.200s]) or %s (as [profile %.200s])%s", ctx->profile,
+		    ctx->cred_path, ctx->profile, ctx->config_path,
+		    ctx->profile, o->profile != NULL ? "" :
+		    ": check AWS_PROFILE");
+		goto fail;
+	}
 
 	if (o->region != NULL)
 		v = o->region;
@@ -560,11 +583,19 @@ ct_aws_ctx_new(const struct ct_aws_opts *o, struct ct_aws_error *err)
 		ctx->ep_prof_svc[i] = su ? xstrdup(su) : NULL;
 		ctx->ep[i].use_fips = fips && i != SVC_SSO;
 		ctx->ep[i].ignore_configured = ignore;
+		ctx->ep[i].option_url = i != SVC_SSO ? o->endpoint_url : NULL;
 		ctx->ep[i].env_service_url = envs(svc_env[i]);
 		ctx->ep[i].env_url = envs("AWS_ENDPOINT_URL");
 		ctx->ep[i].profile_service_url = ctx->ep_prof_svc[i];
 		ctx->ep[i].profile_url = ctx->ep_prof_url;
 	}
+
+	/* TLS trust: AWS_CA_BUNDLE wins over the profile's ca_bundle. */
+	if ((v = envs("AWS_CA_BUNDLE")) != NULL ||
+	    (v = prof_get(ctx, "ca_bundle")) != NULL)
+		ctx->ca = expand_home(v);
+	ctx->debug = o->debug;
+	ctx->debug_arg = o->debug_arg;
 
 	/* Timeouts, in seconds (fractions allowed). */
 	if (timeout_env("CT_CONNECT_TIMEOUT", 10000, &ctx->connect_ms, err) != 0 ||
@@ -581,6 +612,8 @@ ct_aws_ctx_new(const struct ct_aws_opts *o, struct ct_aws_error *err)
 
 	/* Credentials. */
 	ctx->cred_http = ct_http_new(ctx->ua);
+	ct_http_set_ca(ctx->cred_http, ctx->ca);
+	ct_http_set_debug(ctx->cred_http, ctx->debug, ctx->debug_arg);
 	memset(&cc, 0, sizeof(cc));
 	cc.profile = o->profile;
 	cc.profile_is_option = o->profile != NULL;
@@ -621,6 +654,7 @@ ct_aws_ctx_free(struct ct_aws_ctx *ctx)
 	for (i = 0; i < SVC_N; i++)
 		free(ctx->ep_prof_svc[i]);
 	free(ctx->ep_prof_url);
+	free(ctx->ca);
 	free(ctx->profile);
 	free(ctx->region);
 	free(ctx->ua);
@@ -682,6 +716,8 @@ ct_aws_new(struct ct_aws_ctx *ctx, const char *region, struct ct_aws_error *err)
 	c->ctx = ctx;
 	c->region = xstrdup(region);
 	c->http = ct_http_new(ctx->ua);
+	ct_http_set_ca(c->http, ctx->ca);
+	ct_http_set_debug(c->http, ctx->debug, ctx->debug_arg);
 	c->retry = ctx->retry;
 	return c;
 }

@@ -42,6 +42,16 @@ struct ct_aws_opts {
 					   disables AWS_ACCESS_KEY_ID & co */
 	const char	*region;	/* --region: wins over AWS_REGION ... */
 	const char	*tool;		/* "ct-regions": for the User-Agent */
+	const char	*endpoint_url;	/* --endpoint-url: wins over every
+					   other endpoint setting for STS,
+					   EC2 and CloudTrail calls (not
+					   for the credential provider's, as
+					   in the AWS CLI) */
+	/* --debug: each request and response header line, secrets masked
+	   (http.h, ct_http_set_debug); called from any thread, so fn must
+	   be thread-safe.  NULL: no trace. */
+	void		(*debug)(void *arg, const char *line);
+	void		*debug_arg;
 };
 
 /*
@@ -52,7 +62,11 @@ struct ct_aws_opts {
  * main before starting threads.  Returns a context the caller frees with
  * ct_aws_ctx_free (after every ct_aws made from it), or NULL with the
  * reason in err (class CT_AWS_CREDENTIALS for a profile that does not
- * exist or a malformed file, CT_AWS_OTHER for anything else).
+ * exist or a malformed file, CT_AWS_OTHER for anything else).  A profile
+ * named by --profile, AWS_PROFILE or AWS_DEFAULT_PROFILE (other than
+ * "default") must exist in one of the two files even when the credentials
+ * come from the environment, as in the AWS CLI ("The config profile (NAME)
+ * could not be found").
  */
 struct ct_aws_ctx *ct_aws_ctx_new(const struct ct_aws_opts *o,
 		    struct ct_aws_error *err);

@@ -74,6 +74,8 @@ ct_endpoint_resolve(const struct ct_endpoint_cfg *cfg, const char *service,
 		    "eu-west-1)", region ? region : "");
 		return -1;
 	}
+	if (cfg != NULL && cfg->option_url && *cfg->option_url)
+		return configured("--endpoint-url", cfg->option_url, url, err);
 	if (cfg != NULL && !cfg->ignore_configured) {
 		if (cfg->env_service_url && *cfg->env_service_url)
 			return configured("AWS_ENDPOINT_URL_*",

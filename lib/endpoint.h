@@ -2,6 +2,8 @@
  * endpoint.h - which URL a call goes to, and which region it is signed for.
  *
  * The rules of the AWS SDKs, in their order of precedence:
+ *   0. the command line's --endpoint-url (as the AWS CLI's: it wins over
+ *      everything below, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS included),
  *   1. AWS_ENDPOINT_URL_<SERVICE> (EC2, STS, CLOUDTRAIL, SSO ...),
  *   2. AWS_ENDPOINT_URL,
  *   3. the profile's [services NAME] block for the service ("ec2 =" then
@@ -32,6 +34,7 @@
 struct ct_endpoint_cfg {
 	int		 use_fips;
 	int		 ignore_configured;
+	const char	*option_url;		/* --endpoint-url */
 	const char	*env_service_url;	/* AWS_ENDPOINT_URL_<SERVICE> */
 	const char	*env_url;		/* AWS_ENDPOINT_URL */
 	const char	*profile_service_url;	/* services block */

@@ -20,6 +20,9 @@ struct ct_http {
 	unsigned long			 connects;
 	struct ct_buf			*sink;
 	int				 overflow;
+	char				*ca;
+	void				(*debug)(void *, const char *);
+	void				*debug_arg;
 };
 
 struct ct_http *
@@ -43,7 +46,23 @@ ct_http_free(struct ct_http *h)
 		return;
 	curl_easy_cleanup(h->curl);
 	free(h->ua);
+	free(h->ca);
 	free(h);
+}
+
+void
+ct_http_set_ca(struct ct_http *h, const char *path)
+{
+	free(h->ca);
+	h->ca = path != NULL && *path != '\0' ? xstrdup(path) : NULL;
+}
+
+void
+ct_http_set_debug(struct ct_http *h, void (*fn)(void *, const char *),
+    void *arg)
+{
+	h->debug = fn;
+	h->debug_arg = arg;
 }
 
 void
@@ -86,13 +105,148 @@ on_progress(void *arg, curl_off_t dlt, curl_off_t dln, curl_off_t ult,
 	return h->abort != NULL && *h->abort ? 1 : 0;
 }
 
+/* ---- debug trace ---------------------------------------------------------- */
+
+/* Header names whose whole value is a secret. */
+static const char *const secret_headers[] = {
+	"authorization", "proxy-authorization", "x-amz-security-token",
+	"x-aws-ec2-metadata-token", "x-amz-sso_bearer_token", "cookie",
+	"set-cookie", NULL
+};
+
+/* Append p[0..n) with control characters as '?'. */
+static int
+add_clean(struct ct_buf *b, const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)p[i];
+
+		if (ct_buf_addc(b, ch < 0x20 || ch == 0x7f ? '?' : (char)ch))
+			return -1;
+	}
+	return 0;
+}
+
+/* A SigV4 Authorization value with Credential= and Signature= masked up
+ * to the next ',' or ' '. */
+static int
+add_sigv4(struct ct_buf *b, const char *v, size_t n)
+{
+	static const char *const keys[] = { "Credential=", "Signature=" };
+	size_t i, k, kl = 0;
+
+	for (i = 0; i < n;) {
+		for (k = 0; k < 2; k++) {
+			kl = strlen(keys[k]);
+			if (n - i >= kl && memcmp(v + i, keys[k], kl) == 0)
+				break;
+		}
+		if (k == 2) {
+			if (add_clean(b, v + i, 1))
+				return -1;
+			i++;
+			continue;
+		}
+		if (ct_buf_add(b, v + i, kl) || ct_buf_adds(b, "****"))
+			return -1;
+		for (i += kl; i < n && v[i] != ',' && v[i] != ' '; i++)
+			;
+	}
+	return 0;
+}
+
+int
+ct_http_debug_mask(const char *dir, const char *p, size_t n,
+    struct ct_buf *out)
+{
+	const char *colon = memchr(p, ':', n), *v;
+	size_t nl, k;
+
+	if (ct_buf_adds(out, dir))
+		return -1;
+	if (colon == NULL)
+		return add_clean(out, p, n);
+	nl = (size_t)(colon - p);
+	for (k = 0; secret_headers[k] != NULL; k++)
+		if (strlen(secret_headers[k]) == nl &&
+		    strncasecmp(p, secret_headers[k], nl) == 0)
+			break;
+	if (add_clean(out, p, nl + 1))
+		return -1;
+	if (secret_headers[k] == NULL)
+		return add_clean(out, colon + 1, n - nl - 1);
+	v = colon + 1;
+	while (v < p + n && (*v == ' ' || *v == '\t'))
+		v++;
+	if (ct_buf_adds(out, " "))
+		return -1;
+	if (k == 0 && (size_t)(p + n - v) > 17 &&
+	    strncmp(v, "AWS4-HMAC-SHA256 ", 17) == 0)
+		return add_sigv4(out, v, (size_t)(p + n - v));
+	return ct_buf_adds(out, "****");
+}
+
+/* One header block line (no CR LF) to the hook, masked. */
+static void
+debug_line(struct ct_http *h, const char *dir, const char *p, size_t n)
+{
+	struct ct_buf b;
+
+	ct_buf_init(&b, 64 << 10);
+	(void)ct_http_debug_mask(dir, p, n, &b);
+	if (b.data != NULL)
+		h->debug(h->debug_arg, b.data);
+	ct_buf_free(&b);
+}
+
+static int
+on_debug(CURL *c, curl_infotype type, char *data, size_t size, void *arg)
+{
+	struct ct_http *h = arg;
+	const char *dir, *p = data, *e = data + size, *nl;
+	size_t n;
+
+	(void)c;
+	if (type == CURLINFO_HEADER_OUT)
+		dir = "> ";
+	else if (type == CURLINFO_HEADER_IN)
+		dir = "< ";
+	else
+		return 0;	/* bodies hold secrets; curl's own text: noise */
+	while (p < e) {
+		nl = memchr(p, '\n', (size_t)(e - p));
+		n = (size_t)((nl != NULL ? nl : e) - p);
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		if (n > 0)
+			debug_line(h, dir, p, n);
+		p = nl != NULL ? nl + 1 : e;
+	}
+	return 0;
+}
+
+/* HTTP_PROXY for http:// URLs, as Python's urllib reads it (see http.h). */
+static void
+set_proxy(CURL *c, const char *url)
+{
+	const char *p;
+
+	if (strncasecmp(url, "http://", 7) != 0 || getenv("http_proxy") != NULL
+	    || getenv("REQUEST_METHOD") != NULL)
+		return;
+	if ((p = getenv("HTTP_PROXY")) != NULL && *p != '\0')
+		curl_easy_setopt(c, CURLOPT_PROXY, p);
+}
+
 int
 ct_http_do(struct ct_http *h, const struct ct_http_req *rq,
     struct ct_http_resp *resp, struct ct_aws_error *err)
 {
 	struct curl_slist *hl = NULL, *t;
 	const char *const *hp;
-	const char *ca, *where = rq->where ? rq->where : rq->url;
+	const char *where = rq->where ? rq->where : rq->url;
 	char ebuf[CURL_ERROR_SIZE];
 	CURLcode rc;
 	CURL *c = h->curl;
@@ -115,8 +269,14 @@ ct_http_do(struct ct_http *h, const struct ct_http_req *rq,
 	curl_easy_setopt(c, CURLOPT_USERAGENT, h->ua);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-	if ((ca = getenv("AWS_CA_BUNDLE")) != NULL && *ca != '\0')
-		curl_easy_setopt(c, CURLOPT_CAINFO, ca);
+	if (h->ca != NULL)
+		curl_easy_setopt(c, CURLOPT_CAINFO, h->ca);
+	set_proxy(c, rq->url);
+	if (h->debug != NULL) {
+		curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, on_debug);
+		curl_easy_setopt(c, CURLOPT_DEBUGDATA, h);
+		curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
+	}
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
 	    rq->connect_timeout_ms > 0 ? rq->connect_timeout_ms : 10000L);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS,
@@ -205,7 +365,8 @@ ct_http_do(struct ct_http *h, const struct ct_http_req *rq,
 	case CURLE_SSL_CACERT_BADFILE:
 	case CURLE_SSL_CERTPROBLEM:
 		ct_awserr_set(err, CT_AWS_NETWORK, "TLSError",
-		    "%s: TLS: %s (AWS_CA_BUNDLE names the CA file)", where,
+		    "%s: TLS: %s (AWS_CA_BUNDLE, or the profile's "
+		    "ca_bundle, names the CA file)", where,
 		    ebuf);
 		break;
 	case CURLE_URL_MALFORMAT:

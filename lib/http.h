@@ -12,9 +12,21 @@
  * default) so no answer can exhaust memory; a body shorter than its
  * Content-Length is a failure (curl reports it), never a short answer.
  *
- * TLS peer and host verification are always on; AWS_CA_BUNDLE names the
- * CA file; proxies come from libcurl's usual variables (https_proxy,
- * HTTPS_PROXY, http_proxy, no_proxy), which libcurl reads itself.
+ * TLS peer and host verification are always on; the caller names the CA
+ * file (ct_http_set_ca: aws.c takes AWS_CA_BUNDLE, else the profile's
+ * ca_bundle).  Proxies are the AWS CLI's (Python requests'): https_proxy,
+ * HTTPS_PROXY, http_proxy, no_proxy, NO_PROXY, which libcurl reads itself,
+ * and HTTP_PROXY for http:// URLs, which libcurl ignores (a CGI program
+ * gets HTTP_PROXY from a client's "Proxy:" header) and this module reads
+ * like Python: only when http_proxy is unset and REQUEST_METHOD is unset
+ * (not a CGI program).
+ *
+ * A debug hook (ct_http_set_debug) receives each request line, response
+ * status line and header line, with secrets masked: the Signature and
+ * Credential of a SigV4 Authorization header, the whole value of any other
+ * Authorization, X-Amz-Security-Token, IMDS and SSO tokens, cookies.
+ * Bodies are never passed (STS and SSO answers hold secret keys and
+ * tokens; web identity requests hold a token).
  *
  * Retrying is the caller's loop (aws.c for the generic calls, ct-fetch for
  * LookupEvents); ct_retry_* hold the policy of the SDKs' "standard" mode:
@@ -56,6 +68,24 @@ struct ct_http_resp {
 /* A handle with User-Agent ua (copied); never NULL. */
 struct ct_http	*ct_http_new(const char *ua);
 void		 ct_http_free(struct ct_http *h);
+/* The CA file for TLS (copied), or NULL for the system's store. */
+void		 ct_http_set_ca(struct ct_http *h, const char *path);
+/*
+ * Trace every exchange through fn(arg, line): request lines start "> ",
+ * response lines "< ", secrets masked, control characters shown as '?'.
+ * line is valid during the call only.  fn NULL: no trace.
+ */
+void		 ct_http_set_debug(struct ct_http *h,
+		    void (*fn)(void *arg, const char *line), void *arg);
+/*
+ * One line of a header block (p[0..n), no CR LF; outside data when it is
+ * an answer's) as the debug hook shows it, appended to out: dir ("> ",
+ * "< "), then the line with control characters as '?' and secret values
+ * masked (see above).  A secret is never copied, so out's cap may cut the
+ * line short but never shows part of one.  0, or -1 (cap reached).
+ */
+int		 ct_http_debug_mask(const char *dir, const char *p, size_t n,
+		    struct ct_buf *out);
 /* See ct_aws_set_abort.  flag is borrowed. */
 void		 ct_http_set_abort(struct ct_http *h,
 		    const volatile sig_atomic_t *flag);

@@ -149,7 +149,7 @@ worker(void *arg)
 int
 main(int argc, char **argv)
 {
-	struct ct_aws_opts o = { NULL, NULL, "awsprobe" };
+	struct ct_aws_opts o = { .tool = "awsprobe" };
 	struct ct_aws_error e;
 	pthread_t *th;
 	int ch, nthreads = 1, i;

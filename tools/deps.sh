@@ -7,8 +7,9 @@ set -eu
 BUILD="make gcc libc6-dev libcurl4-openssl-dev libssl-dev libjsmn-dev libpng-dev zlib1g-dev libdeflate-dev libfreetype-dev fonts-dejavu-core libfontconfig-dev"
 # Tests: the reference implementations and the local AWS emulator;
 # chromium loads ct-plot's index.html headless (t_plot_browser);
-# fonts-noto-cjk is a CJK fallback font for the chart tests.
-TEST="python3 python3-botocore jq openssl curl clang libclang-rt-14-dev mandoc groff-base pngcheck valgrind chromium fonts-noto-cjk"
+# fonts-noto-cjk is a CJK fallback font for the chart tests; zsh runs the
+# zsh completion (t_completion).
+TEST="python3 python3-botocore jq openssl curl clang libclang-rt-14-dev mandoc groff-base pngcheck valgrind chromium fonts-noto-cjk zsh"
 # Optional: what the benchmarks compare against, the AWS CLI for the emulator
 # check, GNU parallel for the README cookbook's scale-out recipe (its test
 # skips without it).

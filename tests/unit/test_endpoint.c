@@ -1,6 +1,6 @@
 /*
  * test_endpoint.c - every endpoint rule: partitions, FIPS, the precedence
- * of the configured URLs, bad regions and URLs.
+ * of --endpoint-url and the configured URLs, bad regions and URLs.
  */
 #include <string.h>
 
@@ -91,7 +91,15 @@ main(void)
 	CHECK_STR(res(&c, "ec2", "eu-west-1"), "https://localhost:1/base",
 	    "a configured URL wins over FIPS");
 	c.use_fips = 0;
+	c.option_url = "http://127.0.0.1:9/x/";
+	CHECK_STR(res(&c, "ec2", "eu-west-1"), "http://127.0.0.1:9/x",
+	    "--endpoint-url beats AWS_ENDPOINT_URL_<SERVICE>");
 	c.ignore_configured = 1;
+	CHECK_STR(res(&c, "ec2", "eu-west-1"), "http://127.0.0.1:9/x",
+	    "--endpoint-url kept under AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
+	c.option_url = "file:///etc/passwd";
+	CHECK(fails(&c, "ec2", "eu-west-1"), "--endpoint-url: non-http refused");
+	c.option_url = NULL;
 	CHECK_STR(res(&c, "ec2", "eu-west-1"),
 	    "https://ec2.eu-west-1.amazonaws.com",
 	    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS skips them all");
