@@ -118,9 +118,6 @@ void	 progress_region_done(struct fetch *f, struct region *r);
 void	 msg(struct fetch *f, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
-/* window.c */
-int	 fetch_parse_time(const char *s, int64_t *out);
-
 extern struct fetch *fetch_global;
 
 #endif
