@@ -271,10 +271,13 @@ merge_inputs(const struct agg_opts *o, struct agg_inputs *in,
 			fprintf(stderr, "%s: %s: %s\n", PROG, name, err.data);
 			goto bad;
 		}
-		if (ct_summary_read(dst, text.data ? text.data : "", text.len,
-		    &err) < 0) {
-			fprintf(stderr, "%s: %s: not a summary: %s\n", PROG,
-			    name, err.data ? err.data : "");
+		if ((r = ct_summary_read(dst, text.data ? text.data : "",
+		    text.len, &err)) < 0) {
+			fprintf(stderr, "%s: %s: %s%s%s\n", PROG, name,
+			    r == -2 ? "" : "not a summary: ",
+			    err.data ? err.data : "", r == -2 ? ": --merge "
+			    "adds up summaries, events are read without it" :
+			    "");
 			goto bad;
 		}
 		dst->meta.files_read++;

@@ -293,13 +293,16 @@ main(int argc, char **argv)
 		const char *name = strcmp(argv[i], "-") == 0 ? "<stdin>" :
 		    argv[i];
 		long rc;
+		int rd = 0;
 
 		ct_buf_init(&text, PLOT_INPUT_MAX);
 		ct_buf_reset(&err);
 		if (slurp(argv[i], &text, &err) != 0 ||
-		    ct_summary_read(s, text.data ? text.data : "", text.len,
-		    &err) != 0) {
-			fprintf(stderr, "ct-plot: %s: %s\n", name, err.data);
+		    (rd = ct_summary_read(s, text.data ? text.data : "",
+		    text.len, &err)) != 0) {
+			fprintf(stderr, "ct-plot: %s: %s%s\n", name, err.data,
+			    rd == -2 ? ": ct-aggregate makes a summary of them "
+			    "(ct-aggregate FILE | ct-plot -)" : "");
 			status = CT_EXIT_FAILURE;
 		} else if ((rc = plot_summary(&po, s, name, dir, &err)) < 0) {
 			fprintf(stderr, "ct-plot: %s\n", err.data);
