@@ -446,6 +446,12 @@ main(int argc, char **argv)
 	if (merge && (o.fold.have_start || o.fold.have_end || o.fold.dedup ||
 	    o.fold.activity != CT_ACTIVITY_ALL))
 		usage_error("%s", "--merge takes no record options");
+	/* No input named and a terminal for stdin: a forgotten argument, not
+	 * records about to be typed (ct-fetch refuses the same way); "-"
+	 * reads the terminal all the same. */
+	if (argc == 0 && isatty(STDIN_FILENO))
+		usage_error("%s", "no input given and standard input is a "
+		    "terminal (give FILE, DIR, or - to read it)");
 
 	in = agg_inputs_new(argc, argv);
 	ct_fold_init(&fold, &o.fold);

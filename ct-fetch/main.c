@@ -348,7 +348,9 @@ main(int argc, char **argv)
 		add_region(f, argv[i]);
 	if (optind == argc) {
 		if (isatty(STDIN_FILENO)) {
-			fprintf(stderr, PROG ": no region given\n");
+			fprintf(stderr, PROG ": no region given and standard "
+			    "input is a terminal (give REGION... or pipe "
+			    "ct-regions in)\n");
 			usage();
 		}
 		read_regions(f);
