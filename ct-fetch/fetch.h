@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <stdint.h>
 
+#include "eta.h"
 #include "aws.h"
 #include "checkpoint.h"
 #include "outlock.h"
@@ -48,6 +49,8 @@ struct region {
 	double			 t_start;	/* monotonic, when it started */
 	double			 t_end;
 	int64_t			 reached0;	/* ck->reached when it started */
+	struct ct_eta		 eta;		/* the progress thread's */
+	int			 eta_on;	/* ... started */
 	struct ct_aws_error	 err;		/* RS_FAILED: why */
 };
 
