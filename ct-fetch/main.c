@@ -132,13 +132,27 @@ int_arg(const char *opt, const char *s, int lo, int hi)
 static void
 add_region(struct fetch *f, const char *name)
 {
+	const char *g;
 	size_t i;
+	int known;
 
 	if (!ct_endpoint_valid_region(name)) {
 		fprintf(stderr, PROG ": \"%s\" is not a region name (like "
 		    "eu-west-1)\n", name);
 		usage();
 	}
+	/* Before any call: a mistyped region would be answered with a
+	 * credentials error (the keys are unknown to a region that is not). */
+	known = ct_endpoint_aws_region(name);
+	g = known == 2 ? NULL : ct_endpoint_region_guess(name);
+	if (known == 0) {
+		fprintf(stderr, PROG ": %s is not an AWS region%s%s%s\n", name,
+		    g ? " (did you mean " : "", g ? g : "", g ? "?)" : "");
+		usage();
+	}
+	if (g != NULL && !f->quiet)
+		fprintf(stderr, PROG ": note: %s is not a region known to "
+		    "ct-fetch (did you mean %s?)\n", name, g);
 	for (i = 0; i < f->nregions; i++)
 		if (strcmp(f->regions[i].name, name) == 0)
 			return;

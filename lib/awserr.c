@@ -94,6 +94,22 @@ ct_awserr_classify(const char *code, long status)
 	return CT_AWS_OTHER;
 }
 
+const char *
+ct_awserr_region_hint(const struct ct_aws_error *e)
+{
+	static const char *const codes[] = {
+		"UnrecognizedClient", "UnrecognizedClientException",
+		"InvalidClientTokenId",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
+		if (strcmp(e->code, codes[i]) == 0)
+			return "the region may not be enabled for the account "
+			    "(opt-in regions: see ct-regions --all)";
+	return NULL;
+}
+
 int
 ct_awserr_exit(enum ct_aws_class cls)
 {

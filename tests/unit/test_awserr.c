@@ -268,5 +268,27 @@ main(void)
 		;
 	CHECK(i == 1000, "delay capped at 20 s");
 	ct_buf_free(&err);
+
+	/* A region that rejects keys STS accepted: likely not enabled. */
+	{
+		static const char unrec[] = "{\"__type\":"
+		    "\"UnrecognizedClientException\",\"message\":\"The "
+		    "security token included in the request is invalid.\"}";
+		static const char denied[] =
+		    "{\"__type\":\"AccessDeniedException\"}";
+		struct ct_aws_error h;
+		const char *hint;
+
+		ct_awserr_from_http(&h, "cloudtrail.me-south-1", 400, unrec,
+		    strlen(unrec));
+		hint = ct_awserr_region_hint(&h);
+		CHECK(hint != NULL && strstr(hint, "not be enabled") != NULL &&
+		    strstr(hint, "ct-regions --all") != NULL,
+		    "UnrecognizedClientException: the opt-in hint");
+		ct_awserr_from_http(&h, "cloudtrail.eu-west-1", 400, denied,
+		    strlen(denied));
+		CHECK(ct_awserr_region_hint(&h) == NULL,
+		    "AccessDeniedException: no hint");
+	}
 	return check_done();
 }
