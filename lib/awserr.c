@@ -239,7 +239,9 @@ make_line(struct ct_aws_error *e, const char *where)
 {
 	char status[32] = "";
 
-	if (e->http_status > 0)
+	/* (not when the message is the status: "HTTP error 404") */
+	if (e->http_status > 0 && (*e->code != '\0' ||
+	    strncmp(e->message, "HTTP error ", 11) != 0))
 		snprintf(status, sizeof(status), " (HTTP %ld)", e->http_status);
 	snprintf(e->line, sizeof(e->line), "%s%s%s%s%s%s", where ? where : "",
 	    where && *where ? ": " : "", e->code, *e->code && *e->message ?
