@@ -71,6 +71,9 @@ struct msgv {
 	size_t		 n, cap;
 	const char	*name;	/* input being read, given to each msg */
 	uint64_t	 kept[NK];
+	/* the input whose "this is a summary" hint is in v, said once */
+	int		 summary_said;
+	const char	*summary_name;
 };
 
 struct ctx {
@@ -334,16 +337,45 @@ stream_end(struct ct_fold *f, struct ct_fold_stream *st, struct msgv *mv)
 
 /* ---- scanner callbacks ---------------------------------------------------- */
 
+/*
+ * The object at p (a record without eventSource and eventName) is a
+ * summary: its first key is "_metadata", as ct-aggregate writes it (and
+ * json.dump(sort_keys=True) does).  The object is whole in the buffer and
+ * ends with '}', which the pattern does not hold, so strncmp stops inside
+ * it.
+ */
+static int
+is_summary(const char *p)
+{
+	if (*p++ != '{')
+		return 0;
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	return strncmp(p, "\"_metadata\"", 11) == 0;
+}
+
 static int
 cb_record(void *arg, const struct ct_record *r, size_t repaired, size_t off)
 {
 	struct ctx *cx = arg;
+	struct msgv *mv = cx->msgs;
 
 	switch (ct_fold_record(cx->fold, cx->st, r, repaired)) {
 	case CT_FOLD_NEED_STATE:
 		cx->need_state = 1;
 		return 1;
 	case CT_FOLD_SKIPPED:
+		if (r->event_source.p == NULL && r->event_name.p == NULL &&
+		    is_summary(cx->buf + off)) {
+			if (mv->summary_said && mv->summary_name == mv->name)
+				return 0;
+			mv->summary_said = 1;
+			mv->summary_name = mv->name;
+			msg_add(mv, K_SKIP, 0, "a ct-aggregate summary, not "
+			    "CloudTrail records: add summaries up with "
+			    "ct-aggregate --merge, chart one with ct-plot");
+			return 0;
+		}
 		if (cx->msgs->kept[K_SKIP] < MSG_KEEP)
 			msg_add(cx->msgs, K_SKIP, line_at(cx, off),
 			    "record without %s skipped (not an API call)",

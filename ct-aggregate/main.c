@@ -21,12 +21,12 @@
 #include <unistd.h>
 
 #include "aggregate.h"
+#include "cliarg.h"
 #include "exitcodes.h"
 #include "stdfd.h"
 #include "input.h"
 #include "strmap.h"
 #include "summary.h"
-#include "timefmt.h"
 #include "xalloc.h"
 
 #ifndef CT_VERSION
@@ -59,8 +59,9 @@ usage(int status)
 "  --activity-type T     ALL (default), SUCCESSFUL or FAILED calls only\n"
 "  --skip-unsuccessful-api-calls   same as --activity-type SUCCESSFUL\n"
 "  --start TIME, --end TIME        keep records whose eventTime is in the\n"
-"                        window (ISO 8601 UTC, or epoch seconds)\n"
-"  --past-hours N        the window is the last N hours\n"
+"                        window (2026-11-14T19:00:00Z, 2026-11-14,\n"
+"                        20261114190000, epoch seconds or @EPOCH)\n"
+"  --past-hours N        the window is the last N hours (1..876600)\n"
 "  --dedup               count each eventID once\n"
 "  --merge               the inputs are summaries: add them up\n"
 "  -o, --output FILE     write there (atomically) instead of stdout\n"
@@ -72,8 +73,10 @@ usage(int status)
 "Exit status: 0 done, 1 failure (or no input could be read: nothing\n"
 "written), 2 usage, 3 summary written but some input was bad or skipped\n"
 "(or a count held at 2^53); 128+N ended by signal N.\n");
-	if (status == 0 && (fflush(f) != 0 || ferror(f)))
+	if (status == 0 && (fflush(f) != 0 || ferror(f))) {
+		fprintf(stderr, "%s: write error: %s\n", PROG, strerror(errno));
 		status = CT_EXIT_FAILURE;
+	}
 	exit(status);
 }
 
@@ -86,11 +89,11 @@ usage_error(const char *fmt, const char *arg)
 	usage(CT_EXIT_USAGE);
 }
 
-/* A --start/--end time: what ct_time_parse takes (timefmt.h). */
-static int
-parse_time(const char *s, int64_t *t)
+/* A bad option value: the reason (cliarg.h), then the usage. */
+static void __attribute__((noreturn))
+bad_value(const char *why)
 {
-	return ct_time_parse(s, strlen(s), t);
+	usage_error("%s", why);
 }
 
 /* ---- output -------------------------------------------------------------- */
@@ -368,10 +371,13 @@ merge_inputs(const struct agg_opts *o, struct agg_inputs *in,
 			fprintf(stderr, "%s: %s: %s\n", PROG, name, err.data);
 			goto bad;
 		}
-		if (ct_summary_read(dst, text.data ? text.data : "", text.len,
-		    &err) < 0) {
-			fprintf(stderr, "%s: %s: not a summary: %s\n", PROG,
-			    name, err.data ? err.data : "");
+		if ((r = ct_summary_read(dst, text.data ? text.data : "",
+		    text.len, &err)) < 0) {
+			fprintf(stderr, "%s: %s: %s%s%s\n", PROG, name,
+			    r == -2 ? "" : "not a summary: ",
+			    err.data ? err.data : "", r == -2 ? ": --merge "
+			    "adds up summaries, events are read without it" :
+			    "");
 			goto bad;
 		}
 		dst->meta.files_read++;
@@ -428,16 +434,15 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* The whole number s given to option opt, from lo to hi, or exit 2. */
 static long long
-number(const char *s, const char *what, long long lo, long long hi)
+number(const char *opt, const char *s, long long lo, long long hi)
 {
-	char *end;
+	char why[CT_ARG_WHY];
 	long long v;
 
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
-		usage_error(what, s);
+	if (ct_arg_int(opt, s, lo, hi, &v, why) != 0)
+		bad_value(why);
 	return v;
 }
 
@@ -449,6 +454,7 @@ main(int argc, char **argv)
 	struct ct_fold fold;
 	struct ct_summary *sum;
 	const char *outpath = NULL;
+	char why[CT_ARG_WHY];
 	int c, merge = 0, past = -1, rc;
 	long cpus;
 	int64_t now = (int64_t)time(NULL);
@@ -482,18 +488,21 @@ main(int argc, char **argv)
 			o.fold.activity = CT_ACTIVITY_SUCCESSFUL;
 			break;
 		case OPT_START:
-			if (parse_time(optarg, &o.fold.start) < 0)
-				usage_error("bad --start time: %s", optarg);
+			if (ct_arg_time("--start", optarg, &o.fold.start,
+			    why) != 0)
+				bad_value(why);
 			o.fold.have_start = 1;
 			break;
 		case OPT_END:
-			if (parse_time(optarg, &o.fold.end) < 0)
-				usage_error("bad --end time: %s", optarg);
+			if (ct_arg_time("--end", optarg, &o.fold.end,
+			    why) != 0)
+				bad_value(why);
 			o.fold.have_end = 1;
 			break;
 		case OPT_PAST:
-			past = (int)number(optarg, "bad --past-hours: %s", 1,
-			    1000000);
+			if (ct_arg_hours("--past-hours", optarg, &past,
+			    why) != 0)
+				bad_value(why);
 			break;
 		case OPT_DEDUP:
 			o.fold.dedup = 1;
@@ -508,25 +517,29 @@ main(int argc, char **argv)
 			outpath = optarg;
 			break;
 		case 'j':
-			o.jobs = (int)number(optarg, "bad --jobs: %s", 1, 256);
+			o.jobs = (int)number("--jobs", optarg, 1, 256);
 			break;
 		case 'q':
 			o.quiet = 1;
 			break;
 		case OPT_CHUNK:
-			o.chunk = (size_t)number(optarg, "bad --chunk-size: %s",
+			o.chunk = (size_t)number("--chunk-size", optarg,
 			    1, (long long)1 << 40);
 			break;
 		case OPT_MAXVAL:
-			o.max_value = (size_t)number(optarg,
-			    "bad --max-value: %s", 1, (long long)1 << 40);
+			o.max_value = (size_t)number("--max-value",
+			    optarg, 1, (long long)1 << 40);
 			break;
 		case 'h':
 		case OPT_HELP:
 			usage(0);
 		case OPT_VERSION:
 			printf("%s (ct-tools) %s\n", PROG, CT_VERSION);
-			return fflush(stdout) == 0 ? 0 : CT_EXIT_FAILURE;
+			if (fflush(stdout) == 0 && !ferror(stdout))
+				return CT_EXIT_OK;
+			fprintf(stderr, "%s: write error: %s\n", PROG,
+			    strerror(errno));
+			return CT_EXIT_FAILURE;
 		default:
 			usage(CT_EXIT_USAGE);
 		}
@@ -545,6 +558,12 @@ main(int argc, char **argv)
 	if (merge && (o.fold.have_start || o.fold.have_end || o.fold.dedup ||
 	    o.fold.activity != CT_ACTIVITY_ALL))
 		usage_error("%s", "--merge takes no record options");
+	/* No input named and a terminal for stdin: a forgotten argument, not
+	 * records about to be typed (ct-fetch refuses the same way); "-"
+	 * reads the terminal all the same. */
+	if (argc == 0 && isatty(STDIN_FILENO))
+		usage_error("%s", "no input given and standard input is a "
+		    "terminal (give FILE, DIR, or - to read it)");
 
 	if (outpath != NULL && out_prepare(outpath) < 0)
 		return CT_EXIT_FAILURE;

@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <stdint.h>
 
+#include "eta.h"
 #include "aws.h"
 #include "checkpoint.h"
 #include "outlock.h"
@@ -48,6 +49,8 @@ struct region {
 	double			 t_start;	/* monotonic, when it started */
 	double			 t_end;
 	int64_t			 reached0;	/* ck->reached when it started */
+	struct ct_eta		 eta;		/* the progress thread's */
+	int			 eta_on;	/* ... started */
 	struct ct_aws_error	 err;		/* RS_FAILED: why */
 };
 
@@ -120,9 +123,6 @@ void	 progress_stop(struct fetch *f);
 void	 progress_region_done(struct fetch *f, struct region *r);
 void	 msg(struct fetch *f, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
-
-/* window.c */
-int	 fetch_parse_time(const char *s, int64_t *out);
 
 extern struct fetch *fetch_global;
 

@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cliarg.h"
 #include "endpoint.h"
 #include "exitcodes.h"
 #include "stdfd.h"
@@ -53,10 +54,12 @@ static const char help_text[] =
 "ct-aggregate the account, caller, window and each region's outcome.\n"
 "Regions come as arguments or --region, else from stdin (ct-regions | ct-fetch).\n"
 "\n"
-"  --past-hours N         the window is the last N hours (1..2160, default 336)\n"
+"  --past-hours N         the window is the last N hours (default 336; up to\n"
+"                         876600, but LookupEvents holds only 90 days)\n"
 "  --start TIME           window start; --end TIME its end (default: now)\n"
 "                         TIME: 2026-11-14T19:00:00Z, 2026-11-14, +HH:MM zones,\n"
-"                         or epoch seconds; both ends inclusive\n"
+"                         20261114190000, epoch seconds or @EPOCH;\n"
+"                         both ends inclusive\n"
 "  --profile NAME         AWS profile (AWS_ACCESS_KEY_ID & co then ignored)\n"
 "  --rate R               LookupEvents requests per second per region\n"
 "                         (default 2, the AWS quota; for raised quotas)\n"
@@ -110,30 +113,63 @@ on_signal(int sig)
 static double
 num_arg(const char *opt, const char *s, double lo, double hi)
 {
-	char *end;
+	char why[CT_ARG_WHY];
 	double v;
 
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno != 0 || end == s || *end != '\0' || !isfinite(v) ||
-	    v < lo || v > hi) {
-		fprintf(stderr, PROG ": %s: \"%s\" is not a number from %g to "
-		    "%g\n", opt, s, lo, hi);
+	if (ct_arg_num(opt, s, lo, hi, &v, why) != 0) {
+		fprintf(stderr, PROG ": %s\n", why);
 		usage();
 	}
 	return v;
 }
 
+/* The end of --help or --version: a failed write (a full disk) is said. */
+static int
+flush_help(void)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return CT_EXIT_OK;
+	fprintf(stderr, PROG ": write error: %s\n", strerror(errno));
+	return CT_EXIT_FAILURE;
+}
+
+static int
+int_arg(const char *opt, const char *s, int lo, int hi)
+{
+	char why[CT_ARG_WHY];
+	long long v;
+
+	if (ct_arg_int(opt, s, lo, hi, &v, why) != 0) {
+		fprintf(stderr, PROG ": %s\n", why);
+		usage();
+	}
+	return (int)v;
+}
+
 static void
 add_region(struct fetch *f, const char *name)
 {
+	const char *g;
 	size_t i;
+	int known;
 
 	if (!ct_endpoint_valid_region(name)) {
 		fprintf(stderr, PROG ": \"%s\" is not a region name (like "
 		    "eu-west-1)\n", name);
 		usage();
 	}
+	/* Before any call: a mistyped region would be answered with a
+	 * credentials error (the keys are unknown to a region that is not). */
+	known = ct_endpoint_aws_region(name);
+	g = known == 2 ? NULL : ct_endpoint_region_guess(name);
+	if (known == 0) {
+		fprintf(stderr, PROG ": %s is not an AWS region%s%s%s\n", name,
+		    g ? " (did you mean " : "", g ? g : "", g ? "?)" : "");
+		usage();
+	}
+	if (g != NULL && !f->quiet)
+		fprintf(stderr, PROG ": note: %s is not a region known to "
+		    "ct-fetch (did you mean %s?)\n", name, g);
 	for (i = 0; i < f->nregions; i++)
 		if (strcmp(f->regions[i].name, name) == 0)
 			return;
@@ -243,7 +279,9 @@ main(int argc, char **argv)
 	struct ct_buf why;
 	const char *hook;
 	const char *opt_start = NULL, *opt_end = NULL;
-	double hours = 336, t_lock = 0;
+	char bad[CT_ARG_WHY];
+	int hours = 336;
+	double t_lock = 0;
 	int64_t now, start = 0, end = 0;
 	int ch, have_hours = 0, want_progress = 0, rc, loaded;
 	size_t i;
@@ -262,10 +300,9 @@ main(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'H':
-			hours = num_arg("--past-hours", optarg, 1, 2160);
-			if (hours != floor(hours)) {
-				fprintf(stderr, PROG ": --past-hours: whole "
-				    "hours only\n");
+			if (ct_arg_hours("--past-hours", optarg, &hours,
+			    bad) != 0) {
+				fprintf(stderr, PROG ": %s\n", bad);
 				usage();
 			}
 			have_hours = 1;
@@ -297,11 +334,11 @@ main(int argc, char **argv)
 			    optarg, 0, 1e7);
 			break;
 		case 'R':
-			f->max_retries = (int)num_arg("--retries", optarg, 0,
+			f->max_retries = int_arg("--retries", optarg, 0,
 			    1000);
 			break;
 		case 'P':
-			f->page_size = (int)num_arg("--page-size", optarg, 1,
+			f->page_size = int_arg("--page-size", optarg, 1,
 			    50);
 			break;
 		case 'g':
@@ -332,12 +369,10 @@ main(int argc, char **argv)
 			fputs(usage_text, stdout);
 			fputs("\n", stdout);
 			fputs(help_text, stdout);
-			return fflush(stdout) == 0 ? CT_EXIT_OK :
-			    CT_EXIT_FAILURE;
+			return flush_help();
 		case 'V':
 			printf(PROG " (ct-tools) %s\n", CT_VERSION);
-			return fflush(stdout) == 0 ? CT_EXIT_OK :
-			    CT_EXIT_FAILURE;
+			return flush_help();
 		default:
 			usage();
 		}
@@ -348,14 +383,10 @@ main(int argc, char **argv)
 		usage();
 	}
 	now = (int64_t)time(NULL);
-	if (opt_end != NULL && fetch_parse_time(opt_end, &end) != 0) {
-		fprintf(stderr, PROG ": --end: \"%s\" is not a time "
-		    "(2026-11-14T19:00:00Z or epoch seconds)\n", opt_end);
-		usage();
-	}
-	if (opt_start != NULL && fetch_parse_time(opt_start, &start) != 0) {
-		fprintf(stderr, PROG ": --start: \"%s\" is not a time "
-		    "(2026-11-14T19:00:00Z or epoch seconds)\n", opt_start);
+	if ((opt_end != NULL && ct_arg_time("--end", opt_end, &end,
+	    bad) != 0) || (opt_start != NULL && ct_arg_time("--start",
+	    opt_start, &start, bad) != 0)) {
+		fprintf(stderr, PROG ": %s\n", bad);
 		usage();
 	}
 	if (opt_end == NULL)
@@ -370,7 +401,9 @@ main(int argc, char **argv)
 		add_region(f, argv[i]);
 	if (f->nregions == 0) {
 		if (isatty(STDIN_FILENO)) {
-			fprintf(stderr, PROG ": no region given\n");
+			fprintf(stderr, PROG ": no region given and standard "
+			    "input is a terminal (give REGION... or pipe "
+			    "ct-regions in)\n");
 			usage();
 		}
 		read_regions(f);

@@ -6,10 +6,12 @@
  * shows, per running region, the events and pages so far, the event time
  * reached (events come newest first, so the fetch walks the window from its
  * end back to its start), the share of the window covered and an estimate
- * of the time left.  On a terminal the block of lines is redrawn in place
+ * of the time left (smoothed: lib/eta.h).  On a terminal the block of lines is redrawn in place
  * (messages are printed above it); otherwise (--progress into a file) the
  * lines are printed every 5 seconds.  Lines on a terminal are cut to its
- * width so that the block can be erased by counting lines.  A region that ends gets one last line.
+ * width so that the block can be erased by counting lines.  A region that
+ * ends gets one last line; its counts for this run are added only when
+ * they differ from the totals (a run that resumed a checkpoint).
  */
 #include <inttypes.h>
 #include <stdatomic.h>
@@ -70,18 +72,19 @@ region_line(struct fetch *f, struct region *r, double now, char *b,
     size_t size)
 {
 	char when[32], eta[32];
-	double c0, c, el, left;
+	double c, left;
 
-	c0 = covered(f, r->reached0);
 	c = covered(f, r->ck->reached);
-	el = now - r->t_start;
-	snprintf(eta, sizeof(eta), "?");
-	if (c > c0 && el > 0.5) {
-		left = (1 - c) * el / (c - c0);
-		if (left < 3600 * 99)
-			snprintf(eta, sizeof(eta), "%dm%02ds", (int)left / 60,
-			    (int)left % 60);
+	if (!r->eta_on) {
+		ct_eta_start(&r->eta, r->t_start, covered(f, r->reached0));
+		r->eta_on = 1;
 	}
+	ct_eta_sample(&r->eta, now, c);
+	left = ct_eta_left(&r->eta);
+	snprintf(eta, sizeof(eta), "?");
+	if (left >= 0 && left < 3600 * 99)
+		snprintf(eta, sizeof(eta), "%dm%02ds", (int)left / 60,
+		    (int)left % 60);
 	if (r->ck->reached != 0)
 		fetch_fmt_time(r->ck->reached, when, sizeof(when));
 	else
@@ -191,11 +194,20 @@ progress_region_done(struct fetch *f, struct region *r)
 	el = r->t_end - r->t_start;
 	switch (r->status) {
 	case RS_COMPLETE:
-		snprintf(line, sizeof(line), PROG ": %s: complete: %" PRIu64
-		    " events, %" PRIu64 " pages (%" PRIu64 " events, %" PRIu64
-		    " pages in this run, %.1f s, %.1f events/s)", r->name,
-		    r->ck->events, r->ck->pages, r->run_events, r->run_pages,
-		    el, el > 0 ? r->run_events / el : 0.0);
+		if (r->run_events == r->ck->events &&
+		    r->run_pages == r->ck->pages)
+			snprintf(line, sizeof(line), PROG ": %s: complete: %"
+			    PRIu64 " events, %" PRIu64 " pages in %.1f s "
+			    "(%.1f events/s)", r->name, r->ck->events,
+			    r->ck->pages, el, el > 0 ? r->run_events / el :
+			    0.0);
+		else
+			snprintf(line, sizeof(line), PROG ": %s: complete: %"
+			    PRIu64 " events, %" PRIu64 " pages (%" PRIu64
+			    " events, %" PRIu64 " pages in this run, %.1f s, "
+			    "%.1f events/s)", r->name, r->ck->events,
+			    r->ck->pages, r->run_events, r->run_pages, el,
+			    el > 0 ? r->run_events / el : 0.0);
 		break;
 	case RS_FAILED:
 		snprintf(line, sizeof(line), PROG ": %s: failed after %"

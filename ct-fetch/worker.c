@@ -311,8 +311,14 @@ fetch_worker(void *arg)
 		run(f, r, c);
 		ct_aws_free(c);
 	}
-	if (r->status == RS_FAILED)
-		msg(f, PROG ": %s: %s", r->name, r->err.line);
+	/* STS accepted the keys before any worker ran (main.c): a region
+	 * that rejects them is likely not enabled. */
+	if (r->status == RS_FAILED) {
+		const char *hint = ct_awserr_region_hint(&r->err);
+
+		msg(f, PROG ": %s: %s%s%s", r->name, r->err.line,
+		    hint != NULL ? "; " : "", hint != NULL ? hint : "");
+	}
 	out_end_record(f, r);
 	progress_region_done(f, r);
 	return NULL;

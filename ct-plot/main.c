@@ -29,6 +29,7 @@
 
 #include <zlib.h>
 
+#include "cliarg.h"
 #include "plot.h"
 #include "stdfd.h"
 
@@ -69,25 +70,24 @@ usage(int status)
 		    PLOT_TOP_DEFAULT, PLOT_W_DEFAULT, CT_CHART_MIN_W,
 		    CT_CHART_MAX_W, PLOT_H_DEFAULT, CT_CHART_MIN_H,
 		    CT_CHART_MAX_H);
-	if (status == 0 && (fflush(stdout) != 0 || ferror(stdout)))
+	if (status == 0 && (fflush(stdout) != 0 || ferror(stdout))) {
+		fprintf(stderr, "ct-plot: write error: %s\n", strerror(errno));
 		exit(CT_EXIT_FAILURE);
+	}
 	exit(status);
 }
 
 static long
 number(const char *opt, const char *s, long min, long max)
 {
-	char *end;
-	long v;
+	char why[CT_ARG_WHY];
+	long long v;
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < min || v > max) {
-		fprintf(stderr, "ct-plot: %s: '%s' is not a number from %ld "
-		    "to %ld\n", opt, s, min, max);
+	if (ct_arg_int(opt, s, min, max, &v, why) != 0) {
+		fprintf(stderr, "ct-plot: %s\n", why);
 		usage(CT_EXIT_USAGE);
 	}
-	return v;
+	return (long)v;
 }
 
 /* Read all of path ("-": stdin), gunzipping if it is gzip. */
@@ -222,8 +222,11 @@ main(int argc, char **argv)
 			usage(CT_EXIT_OK);
 		case 'V':
 			printf("ct-plot (ct-tools) %s\n", CT_VERSION);
-			if (fflush(stdout) != 0 || ferror(stdout))
+			if (fflush(stdout) != 0 || ferror(stdout)) {
+				fprintf(stderr, "ct-plot: write error: %s\n",
+				    strerror(errno));
 				return CT_EXIT_FAILURE;
+			}
 			return CT_EXIT_OK;
 		case ':':
 			fprintf(stderr, "ct-plot: %s needs an argument\n",
@@ -290,13 +293,16 @@ main(int argc, char **argv)
 		const char *name = strcmp(argv[i], "-") == 0 ? "<stdin>" :
 		    argv[i];
 		long rc;
+		int rd = 0;
 
 		ct_buf_init(&text, PLOT_INPUT_MAX);
 		ct_buf_reset(&err);
 		if (slurp(argv[i], &text, &err) != 0 ||
-		    ct_summary_read(s, text.data ? text.data : "", text.len,
-		    &err) != 0) {
-			fprintf(stderr, "ct-plot: %s: %s\n", name, err.data);
+		    (rd = ct_summary_read(s, text.data ? text.data : "",
+		    text.len, &err)) != 0) {
+			fprintf(stderr, "ct-plot: %s: %s%s\n", name, err.data,
+			    rd == -2 ? ": ct-aggregate makes a summary of them "
+			    "(ct-aggregate FILE | ct-plot -)" : "");
 			status = CT_EXIT_FAILURE;
 		} else if ((rc = plot_summary(&po, s, name, dir, &err)) < 0) {
 			fprintf(stderr, "ct-plot: %s\n", err.data);

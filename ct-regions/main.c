@@ -128,6 +128,15 @@ main(int argc, char **argv)
 				    optarg);
 				usage();
 			}
+			if (!ct_endpoint_aws_region(optarg)) {
+				const char *g = ct_endpoint_region_guess(optarg);
+
+				fprintf(stderr, "ct-regions: --region: %s is not "
+				    "an AWS region%s%s%s\n", optarg,
+				    g ? " (did you mean " : "", g ? g : "",
+				    g ? "?)" : "");
+				usage();
+			}
 			o.region = optarg;
 			break;
 		case 'E':

@@ -195,6 +195,34 @@ struct call {
 };
 
 /*
+ * err is an answer without an AWS error document (a 404 page, a proxy's
+ * 403): the URL is likely not the service's.  Say which URL and which
+ * setting it came from; the URL without any "user:password@".
+ */
+static void
+not_aws(struct ct_aws_ctx *ctx, const char *service, const char *url,
+    struct ct_aws_error *err)
+{
+	char env[64], shown[256];
+	const char *src, *p = strstr(url, "://"), *at, *end;
+	int i = svc_index(service);
+
+	src = ct_endpoint_source(i >= 0 ? &ctx->ep[i] : NULL, service, env,
+	    sizeof(env));
+	if (p != NULL) {
+		p += 3;
+		end = p + strcspn(p, "/?#");
+		at = memchr(p, '@', (size_t)(end - p));
+		snprintf(shown, sizeof(shown), "%.*s%.200s", (int)(p - url), url,
+		    at != NULL ? at + 1 : p);
+	} else
+		snprintf(shown, sizeof(shown), "%.200s", url);
+	ct_awserr_append(err, "; %s (%s) does not look like the AWS %s "
+	    "service", shown, src != NULL ? src : "the standard hostname",
+	    service);
+}
+
+/*
  * One attempt: sign, send, classify.  0 with the 200 answer in out, -1
  * with err, or -2 with err when no credentials could be had (not to be
  * retried: the source has its own retries).  On an expired-token answer
@@ -318,6 +346,9 @@ attempt(struct ct_aws_ctx *ctx, struct ct_http *http, const struct call *c,
 	ct_awserr_from_http(err, where, rs.status,
 	    rs.body.data ? rs.body.data : "", rs.body.len);
 	ct_buf_free(&rs.body);
+	if (err->code[0] == '\0' && ((rs.status >= 400 && rs.status < 500 &&
+	    rs.status != 429) || rs.status == 501))
+		not_aws(ctx, c->service, url, err);
 	if (ct_awserr_is_expired(err->code) && c->sign && c->creds == NULL) {
 		if (ct_creds_invalidate(ctx->creds, gen))
 			err->cls = CT_AWS_RETRYABLE;

@@ -96,6 +96,22 @@ ct_awserr_classify(const char *code, long status)
 	return CT_AWS_OTHER;
 }
 
+const char *
+ct_awserr_region_hint(const struct ct_aws_error *e)
+{
+	static const char *const codes[] = {
+		"UnrecognizedClient", "UnrecognizedClientException",
+		"InvalidClientTokenId",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
+		if (strcmp(e->code, codes[i]) == 0)
+			return "the region may not be enabled for the account "
+			    "(opt-in regions: see ct-regions --all)";
+	return NULL;
+}
+
 int
 ct_awserr_exit(enum ct_aws_class cls)
 {
@@ -372,7 +388,9 @@ make_line(struct ct_aws_error *e, const char *where)
 {
 	char status[32] = "";
 
-	if (e->http_status > 0)
+	/* (not when the message is the status: "HTTP error 404") */
+	if (e->http_status > 0 && (*e->code != '\0' ||
+	    strncmp(e->message, "HTTP error ", 11) != 0))
 		snprintf(status, sizeof(status), " (HTTP %ld)", e->http_status);
 	snprintf(e->line, sizeof(e->line), "%s%s%s%s%s%s", where ? where : "",
 	    where && *where ? ": " : "", e->code, *e->code && *e->message ?

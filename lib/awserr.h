@@ -86,6 +86,14 @@ int	ct_awserr_is_throttling(const char *code);
 /* Non-zero if code says the credentials expired (ExpiredToken*, ...). */
 int	ct_awserr_is_expired(const char *code);
 
+/*
+ * What is likely wrong when a call in one region fails with e after STS
+ * accepted the same keys: the region is not enabled for the account (an
+ * opt-in region answers UnrecognizedClient or InvalidClientTokenId, as if
+ * the keys were bad).  A hint for the user's line, or NULL.
+ */
+const char *ct_awserr_region_hint(const struct ct_aws_error *e);
+
 /* The exit status (lib/exitcodes.h) for a class. */
 int	ct_awserr_exit(enum ct_aws_class cls);
 

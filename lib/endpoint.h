@@ -49,6 +49,28 @@ const char *ct_endpoint_partition(const char *region);
 int	ct_endpoint_valid_region(const char *region);
 
 /*
+ * Whether region is an AWS region: 2 if it is one of the partitions'
+ * regions known here (aws, aws-cn, aws-us-gov, the ISO ones), 1 if it
+ * only has their shape, letters, words and a number ("xx-word-9",
+ * "us-gov-west-1"), so that a region AWS opens after this list was
+ * written is not refused; 0 otherwise ("eu-west", "euwest1", "eu_west_1").
+ */
+int	ct_endpoint_aws_region(const char *region);
+
+/* The known region a mistyped name most likely meant ("eu-west":
+ * "eu-west-1", "eu-wset-1": "eu-west-1"), or NULL. */
+const char *ct_endpoint_region_guess(const char *name);
+
+/*
+ * Where the URL of service comes from under cfg, for messages:
+ * "AWS_ENDPOINT_URL_CLOUDTRAIL" (written into buf[n]), "AWS_ENDPOINT_URL",
+ * "the profile's services endpoint_url", "the profile's endpoint_url", or
+ * NULL for the partition's standard hostname.
+ */
+const char *ct_endpoint_source(const struct ct_endpoint_cfg *cfg,
+	    const char *service, char *buf, size_t n);
+
+/*
  * The URL (no trailing slash, e.g. "https://ec2.eu-west-1.amazonaws.com")
  * for service ("ec2", "sts", "cloudtrail", "portal.sso") in region,
  * appended to url.  0, or -1 with the reason in err (bad region, FIPS in

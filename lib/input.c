@@ -52,6 +52,9 @@ struct ct_input {
 	int		 member;	/* inside a gzip member */
 	int		 in_eof;	/* no more compressed bytes */
 	int		 done;
+	/* read(2) said end of file: a terminal says it once per Ctrl-D, so
+	 * reading on would wait for a second one */
+	int		 fd_eof;
 	const char	*pending;	/* error to report at the next read */
 	char		 pendbuf[128];
 };
@@ -195,6 +198,7 @@ ct_input_open_cached(const char *path, struct ct_input_cache *cache,
 		return NULL;
 	}
 	in->npeek = got;
+	in->fd_eof = got < 2;
 	in->gz = got == 2 && in->peek[0] == 0x1f && in->peek[1] == 0x8b;
 	if (!S_ISREG(st.st_mode))
 		return in;
@@ -498,9 +502,11 @@ ct_input_read(struct ct_input *in, void *dst, size_t n, struct ct_buf *err)
 		return gz_read(in, dst, n, err);
 	while (in->peekpos < in->npeek && k < n)
 		((char *)dst)[k++] = (char)in->peek[in->peekpos++];
-	if (k > 0)
+	if (k > 0 || in->fd_eof)
 		return (ssize_t)k;
 	if ((r = read_fd(in->fd, dst, n, NULL, err)) < 0)
 		in->done = 1;
+	else if (r == 0)
+		in->fd_eof = 1;
 	return r;
 }

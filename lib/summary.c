@@ -1298,6 +1298,51 @@ read_meta(struct ct_meta *m, const struct ct_jnode *o, struct ct_buf *err)
 	return 0;
 }
 
+/*
+ * A document that is not a summary but CloudTrail events (a record, a log
+ * file's {"Records":[...]}, a lookup-events page, ct-fetch's NDJSON) is a
+ * common slip in a pipeline: ct_summary_read says so, with its own status,
+ * so that the tool can say what reads events.
+ */
+#define EVENTS_NOT_SUMMARY "CloudTrail events, not a summary"
+
+/* node is an event, a ct-fetch control record, or an envelope of events. */
+static int
+events_node(const struct ct_jnode *node)
+{
+	static const char *const keys[] = {
+		"eventVersion", "eventSource", "eventName", "eventTime",
+		"ctFetch", "Records", "Events", "CloudTrailEvent",
+	};
+	size_t i;
+
+	if (node->type != CT_JOBJECT || ct_json_get(node, "_metadata") != NULL)
+		return 0;
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (ct_json_get(node, keys[i]) != NULL)
+			return 1;
+	return 0;
+}
+
+/* The first non-blank line of text is one event (NDJSON of events). */
+static int
+first_line_events(const char *text, size_t n)
+{
+	const char *p = text, *e = text + n, *nl;
+	struct ct_jdoc *d;
+	int yes;
+
+	while (p < e && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+		p++;
+	if ((nl = memchr(p, '\n', (size_t)(e - p))) == NULL)
+		nl = e;
+	if ((d = ct_json_parse(p, (size_t)(nl - p), NULL)) == NULL)
+		return 0;
+	yes = events_node(ct_json_root(d));
+	ct_json_free(d);
+	return yes;
+}
+
 int
 ct_summary_read(struct ct_summary *dst, const char *text, size_t n,
     struct ct_buf *err)
@@ -1321,10 +1366,19 @@ ct_summary_read(struct ct_summary *dst, const char *text, size_t n,
 	size_t i;
 	int rc = -1;
 
-	if ((d = ct_json_parse(text, n, err)) == NULL)
-		return -1;
+	if ((d = ct_json_parse(text, n, err)) == NULL) {
+		if (!first_line_events(text, n))
+			return -1;
+		rfail(err, "%s", EVENTS_NOT_SUMMARY);
+		return -2;
+	}
 	root = ct_json_root(d);
 	t = ct_summary_new();
+	if (events_node(root)) {
+		rfail(err, "%s", EVENTS_NOT_SUMMARY);
+		rc = -2;
+		goto out;
+	}
 	if (root->type != CT_JOBJECT) {
 		rfail(err, "%s", "not a summary: the document is not an object");
 		goto out;

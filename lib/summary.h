@@ -160,7 +160,9 @@ int	ct_summary_write(const struct ct_summary *s, FILE *out);
 /*
  * Parse a summary document (ours or the Python tool's: two-section and
  * five-section layouts, also the oldest "activity_by_*" names) and merge it
- * into dst.  Returns 0, or -1 with a one-line reason in err.
+ * into dst.  Returns 0, or -1 with a one-line reason in err, or -2 when
+ * the document holds CloudTrail events instead (a record, {"Records":..},
+ * a lookup-events page, NDJSON of records or ct-fetch output; err says so).
  */
 int	ct_summary_read(struct ct_summary *dst, const char *text, size_t n,
 	    struct ct_buf *err);

@@ -70,7 +70,7 @@ main(void)
 
 	/* Statuses without bodies; throttling list; expired. */
 	ct_awserr_from_http(&e, "x", 503, "<html>oops", 10);
-	CHECK(e.cls == CT_AWS_RETRYABLE && strstr(e.line, "HTTP 503"),
+	CHECK(e.cls == CT_AWS_RETRYABLE && strstr(e.line, "HTTP error 503"),
 	    "503 with junk body: retryable: %s", e.line);
 	ct_awserr_from_http(&e, "x", 501, "", 0);
 	CHECK(e.cls == CT_AWS_OTHER, "501 is not retried (as botocore)");
@@ -372,5 +372,30 @@ main(void)
 	}
 
 	ct_buf_free(&err);
+
+	/* A region that rejects keys STS accepted: likely not enabled. */
+	{
+		static const char unrec[] = "{\"__type\":"
+		    "\"UnrecognizedClientException\",\"message\":\"The "
+		    "security token included in the request is invalid.\"}";
+		static const char denied[] =
+		    "{\"__type\":\"AccessDeniedException\"}";
+		struct ct_aws_error h;
+		const char *hint;
+
+		ct_awserr_from_http(&h, "cloudtrail.me-south-1", 400, unrec,
+		    strlen(unrec));
+		hint = ct_awserr_region_hint(&h);
+		CHECK(hint != NULL && strstr(hint, "not be enabled") != NULL &&
+		    strstr(hint, "ct-regions --all") != NULL,
+		    "UnrecognizedClientException: the opt-in hint");
+		ct_awserr_from_http(&h, "cloudtrail.eu-west-1", 400, denied,
+		    strlen(denied));
+		CHECK(ct_awserr_region_hint(&h) == NULL,
+		    "AccessDeniedException: no hint");
+		ct_awserr_from_http(&h, "sts", 404, "not found", 9);
+		CHECK_STR(h.line, "sts: HTTP error 404",
+		    "no AWS error document: the status said once");
+	}
 	return check_done();
 }

@@ -117,5 +117,57 @@ main(void)
 	CHECK_STR(ct_endpoint_env_suffix("cloudtrail"), "CLOUDTRAIL",
 	    "env suffix");
 	res(NULL, "ec2", "eu-west-1");
+
+	/* AWS regions: known, of the shape, or not regions at all. */
+	{
+		static const char *const is2[] = { "eu-west-1", "us-gov-west-1",
+		    "cn-northwest-1", "me-south-1", "us-isob-east-1" };
+		static const char *const is1[] = { "xx-newplace-3",
+		    "eu-wset-1", "us-gov-north-2" };
+		static const char *const is0[] = { "eu-west", "euwest1",
+		    "eu_west_1", "eu-west-123", "e-west-1", "eu--1", "eu-1",
+		    "eu-west-1-", "", "abcd-west-1" };
+		char envbuf[64];
+		struct ct_endpoint_cfg c2;
+		size_t k;
+
+		for (k = 0; k < sizeof(is2) / sizeof(is2[0]); k++)
+			CHECK(ct_endpoint_aws_region(is2[k]) == 2, "known: %s",
+			    is2[k]);
+		for (k = 0; k < sizeof(is1) / sizeof(is1[0]); k++)
+			CHECK(ct_endpoint_aws_region(is1[k]) == 1,
+			    "the shape only: %s", is1[k]);
+		for (k = 0; k < sizeof(is0) / sizeof(is0[0]); k++)
+			CHECK(ct_endpoint_aws_region(is0[k]) == 0,
+			    "not a region: \"%s\"", is0[k]);
+		CHECK_STR(ct_endpoint_region_guess("eu-west"), "eu-west-1",
+		    "guess: eu-west");
+		CHECK_STR(ct_endpoint_region_guess("eu-wset-1"), "eu-west-1",
+		    "guess: eu-wset-1");
+		CHECK_STR(ct_endpoint_region_guess("ap-southeast"),
+		    "ap-southeast-1", "guess: ap-southeast");
+		CHECK_STR(ct_endpoint_region_guess("useast1"), "us-east-1",
+		    "guess: useast1");
+		CHECK(ct_endpoint_region_guess("frankfurt") == NULL,
+		    "guess: nothing near frankfurt");
+
+		memset(&c2, 0, sizeof(c2));
+		CHECK(ct_endpoint_source(NULL, "sts", envbuf,
+		    sizeof(envbuf)) == NULL, "source: none configured");
+		c2.profile_url = "http://p";
+		CHECK_STR(ct_endpoint_source(&c2, "sts", envbuf,
+		    sizeof(envbuf)), "the profile's endpoint_url",
+		    "source: profile");
+		c2.env_url = "http://e";
+		CHECK_STR(ct_endpoint_source(&c2, "sts", envbuf,
+		    sizeof(envbuf)), "AWS_ENDPOINT_URL", "source: env");
+		c2.env_service_url = "http://s";
+		CHECK_STR(ct_endpoint_source(&c2, "cloudtrail", envbuf,
+		    sizeof(envbuf)), "AWS_ENDPOINT_URL_CLOUDTRAIL",
+		    "source: service env");
+		c2.ignore_configured = 1;
+		CHECK(ct_endpoint_source(&c2, "sts", envbuf,
+		    sizeof(envbuf)) == NULL, "source: configured URLs ignored");
+	}
 	return check_done();
 }
