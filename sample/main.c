@@ -124,7 +124,7 @@ help(void)
 "  --regions LIST    comma-separated regions (default: 17 common ones)\n"
 "  --start TIME      first event time; --end TIME the end of the spread\n"
 "                    (default: the 14 days before 2026-11-01T00:00:00Z).\n"
-"                    TIME: YYYY-MM-DD[THH:MM[:SS]][Z], @EPOCH, or now\n"
+"                    TIME: YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM], @EPOCH, or now\n"
 "  --principals N    about N distinct principals (default 40; the first 23\n"
 "                    cover every userIdentity shape, odd ones included)\n"
 "  --format F        ndjson   one record per line (default)\n"
