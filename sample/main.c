@@ -391,6 +391,9 @@ bad_usage_arg:
 	if (nrec == 0) {
 		if (fmt == F_RECORDS && outpath == NULL)
 			printf("{\"Records\":[]}\n");
+		ct_buf_free(&g.res);
+		free(g.w.pr);
+		free(g.w.pr_cum);
 		return fflush(stdout) ? CT_EXIT_FAILURE : CT_EXIT_OK;
 	}
 	g.nrec = nrec;
