@@ -40,16 +40,21 @@ PROGRAMS  := $(PRESENT:%=$(BIN)/%)
 LIB_SRC   := $(wildcard lib/*.c)
 LIB_OBJ   := $(LIB_SRC:%.c=$(OUT)/%.o)
 LIB_A     := $(OUT)/libct.a
-HDRS      := $(wildcard lib/*.h ct-*/*.h)
+HDRS      := $(wildcard lib/*.h ct-*/*.h sample/*.h)
 
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(OUT)/tests/%)
 
-# Helper programs the tests, bench and demo use (not installed).
+# Helper programs (not installed), one .c each in tools/: test and bench
+# probes (see tools/README).  The sample-data generator is a helper too, in
+# a folder of its own (sample/*.c); it is built as $(OUT)/tools/ct-sample
+# beside the others, where the tests, bench, demo and emulator.sh call it.
 AUX_SRC   := $(wildcard tools/*.c)
 AUX_BIN   := $(AUX_SRC:tools/%.c=$(OUT)/tools/%)
+SAMPLE_OBJ:= $(patsubst %.c,$(OUT)/%.o,$(wildcard sample/*.c))
+SAMPLE_BIN:= $(OUT)/tools/ct-sample
 
-all: $(PROGRAMS) $(UNIT_BIN) $(AUX_BIN)
+all: $(PROGRAMS) $(UNIT_BIN) $(AUX_BIN) $(SAMPLE_BIN)
 
 $(OUT)/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
@@ -74,6 +79,10 @@ $(OUT)/tests/%: tests/unit/%.c tests/unit/check.h $(LIB_A)
 $(OUT)/tools/%: tools/%.c $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_A) $(LIBS)
+
+$(SAMPLE_BIN): $(SAMPLE_OBJ) $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(SAMPLE_OBJ) $(LIB_A) $(LIBS)
 
 # ---- tests ---------------------------------------------------------------
 SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -195,7 +204,7 @@ COMP_CMDS  = ct-aggregate ct-fetch ct-plot ct-regions ct-summarize
 DIST       = ct-tools-$(VERSION)
 DIST_OUT  ?= .
 DIST_SRC   = Makefile $(wildcard *.md) .gitignore .ci lib $(TOOLS) man scripts \
-             completion tools tests bench fuzz
+             completion tools sample tests bench fuzz
 
 install: install-extra
 uninstall: uninstall-extra

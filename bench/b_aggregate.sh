@@ -1,7 +1,7 @@
 #!/bin/sh
 # bench/b_aggregate.sh - ct-aggregate's throughput beside jq and Python.
 #
-# Corpus (tools/ct-sample, fixed seed, cached in $BENCH_DIR): ~300 MB of
+# Corpus (ct-sample, fixed seed, cached in $BENCH_DIR): ~300 MB of
 # NDJSON, and the same kind of records as an S3-shaped tree of .json.gz.
 # Prints ct-aggregate's MB/s and records/s with -j1 and -j2; the same
 # counting done by jq and by the plain Python json.loads fold

@@ -22,8 +22,8 @@ ct_days_from_civil(int64_t y, unsigned m, unsigned d)
 	return era * 146097 + doe - 719468;
 }
 
-static void
-civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+void
+ct_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 {
 	int64_t era, doe, yoe, doy, mp;
 
@@ -230,7 +230,7 @@ ct_time_format_compact(int64_t t, char out[15])
 	int64_t rem = t - days * 86400;
 	unsigned m, d;
 
-	civil_from_days(days, &y, &m, &d);
+	ct_civil_from_days(days, &y, &m, &d);
 	out[0] = '\0';
 	if (y < 0 || y > 9999)
 		return -1;

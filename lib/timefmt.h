@@ -54,5 +54,7 @@ int	ct_time_format_iso(int64_t t, char out[21]);
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (m 1-12, d 1-31). */
 int64_t	ct_days_from_civil(int64_t y, unsigned m, unsigned d);
+/* Its inverse: the date of day z since 1970-01-01 (m 1-12, d 1-31). */
+void	ct_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d);
 
 #endif

@@ -2,7 +2,7 @@
 # tools/demo.sh - `make demo`: the main job on the project's own sample data.
 #
 # Generates a deterministic set of made-up CloudTrail records with
-# tools/ct-sample (no AWS account needed), summarises them with
+# ct-sample (sample/; no AWS account needed), summarises them with
 # ct-aggregate, charts the summary with ct-plot when it is built, and
 # prints where the results are.  Two ways to get the records:
 #

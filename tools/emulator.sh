@@ -6,7 +6,7 @@
 #	ct-regions | xargs ct-fetch | ct-aggregate > out.json
 #	sh tools/emulator.sh stop
 #
-# `start` (the default) generates sample records with tools/ct-sample, one
+# `start` (the default) generates sample records with ct-sample (sample/), one
 # file per region, starts tests/emulator/awsemu.py in the background on a
 # free loopback port serving them, waits until it answers, and prints on
 # stdout the shell lines that point the AWS variables at it (everything

@@ -138,6 +138,25 @@ main(void)
 			wrong++;
 	}
 	CHECK(wrong == 0, "format then parse is the identity 1900-2100");
+	/* ct_civil_from_days undoes ct_days_from_civil, before 1970 too. */
+	wrong = 0;
+	for (int64_t z = -800000; z < 800000; z += 37) {
+		int64_t y;
+		unsigned m, d;
+
+		ct_civil_from_days(z, &y, &m, &d);
+		if (m < 1 || m > 12 || d < 1 || d > 31 ||
+		    ct_days_from_civil(y, m, d) != z)
+			wrong++;
+	}
+	{
+		int64_t y;
+		unsigned m, d;
+
+		ct_civil_from_days(20758, &y, &m, &d);	/* 2026-11-01 */
+		CHECK(wrong == 0 && y == 2026 && m == 11 && d == 1,
+		    "ct_civil_from_days is the inverse of ct_days_from_civil");
+	}
 	setenv("TZ", "Pacific/Kiritimati", 1);
 	CHECK(p("2026-11-28T19:00:00", &rc) == 1795892400 && rc == 0,
 	    "TZ does not matter");
