@@ -139,6 +139,8 @@ ct_endpoint_source(const struct ct_endpoint_cfg *cfg, const char *service,
 {
 	const char *sfx = ct_endpoint_env_suffix(service);
 
+	if (cfg != NULL && cfg->option_url && *cfg->option_url)
+		return "--endpoint-url";
 	if (cfg == NULL || cfg->ignore_configured)
 		return NULL;
 	if (cfg->env_service_url && *cfg->env_service_url) {

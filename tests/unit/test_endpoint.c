@@ -168,6 +168,10 @@ main(void)
 		c2.ignore_configured = 1;
 		CHECK(ct_endpoint_source(&c2, "sts", envbuf,
 		    sizeof(envbuf)) == NULL, "source: configured URLs ignored");
+		c2.option_url = "http://o";
+		CHECK_STR(ct_endpoint_source(&c2, "sts", envbuf,
+		    sizeof(envbuf)), "--endpoint-url",
+		    "source: --endpoint-url, even with configured URLs ignored");
 	}
 	return check_done();
 }
