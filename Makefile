@@ -144,14 +144,10 @@ fuzz-build:
 
 fuzz-bins: $(FUZZ_ALL:%=$(FUZZ_OUT)/%)
 
-FUZZ_AGG_OBJ = $(OUT)/ct-aggregate/drive.o $(OUT)/ct-aggregate/inputs.o
-
-$(FUZZ_OUT)/%: fuzz/fuzz_%.c fuzz/fuzz.h $(LIB_A) $(FUZZ_AGG_OBJ)
-	$(CC) $(ALL_CFLAGS) -Ifuzz -Ict-aggregate -fsanitize=fuzzer \
+$(FUZZ_OUT)/%: fuzz/fuzz_%.c fuzz/fuzz.h $(LIB_A)
+	$(CC) $(ALL_CFLAGS) -Ifuzz -fsanitize=fuzzer \
 	    -fno-sanitize=pointer-overflow \
-	    $(ALL_LDFLAGS) -o $@ $< \
-	    $(if $(filter aggregate,$*),$(FUZZ_AGG_OBJ)) \
-	    $(LIB_A) $(LIBS)
+	    $(ALL_LDFLAGS) -o $@ $< $(LIB_A) $(LIBS)
 
 fuzz: fuzz-build all
 	sh fuzz/seeds.sh $(FUZZ_OUT)/seeds
