@@ -11,6 +11,12 @@
  * that it starts between two values fails, the calling thread reads on
  * sequentially (seqread.h): a wrong guess costs time, never correctness.
  *
+ * Standard input is always a stream, whatever jobs and dedup say: with
+ * one job, or with dedup (whose duplicates are found in one fold, in
+ * input order), its chunks are read by the sequential reader alone; with
+ * more, parse threads scan them ahead.  One path, so its messages and line
+ * numbers are one.
+ *
  * The engine never prints and never exits: each committed message goes to
  * the tool's callback (readmsg.h), in input order, and a failure to start
  * a thread is a status.

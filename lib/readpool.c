@@ -470,11 +470,13 @@ plan_input(struct pool *p, const char *path)
 	int stream = 0, have = 0;
 
 	ct_buf_init(&err, 4096);
-	if (o->jobs > 1 && !o->fold.dedup) {
-		have = strcmp(path, "-") != 0 && stat(path, &sb) == 0;
+	if (strcmp(path, "-") == 0)
+		stream = 1;	/* standard input: one path, whatever -j says */
+	else if (o->jobs > 1 && !o->fold.dedup) {
+		have = stat(path, &sb) == 0;
 		/* a pipe or terminal is never opened twice */
 		if (!have || (!S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode)))
-			stream = strcmp(path, "-") == 0 || have;
+			stream = have;
 		else if (S_ISREG(sb.st_mode) && sb.st_size > (off_t)(2 * o->chunk)) {
 			if (is_gzip(path))
 				stream = (size_t)sb.st_size > CT_INPUT_WHOLE_MAX;

@@ -24,6 +24,7 @@ struct schunk {
 struct stream {
 	const struct ct_read_opts *o;
 	int		 nthr;		/* parse threads; 0: none */
+	size_t		 chunk;		/* bytes per chunk, about */
 	struct ct_input	*in;
 	pthread_mutex_t	 mu;
 	pthread_cond_t	 cv;
@@ -94,7 +95,7 @@ stream_read_chunk(struct stream *s)
 	if (s->carry.len > 0)
 		ct_buf_add(&b, s->carry.data, s->carry.len);
 	ct_buf_reset(&s->carry);
-	while (b.len < s->o->chunk) {
+	while (b.len < s->chunk) {
 		ct_buf_reserve(&b, CT_READ_SIZE);
 		r = ct_input_read(s->in, b.data + b.len, CT_READ_SIZE, &s->err);
 		if (r <= 0) {
@@ -236,6 +237,8 @@ ct_readstream_run(const struct ct_read_opts *o, const char *name,
 	(*files_read)++;
 	s.o = o;
 	s.nthr = nthr;
+	/* without threads a chunk is only a buffer: a small one */
+	s.chunk = nthr > 0 ? o->chunk : CT_READ_SIZE;
 	ct_buf_init(&s.carry, 0);
 	ct_buf_init(&s.err, 4096);
 	pthread_mutex_init(&s.mu, NULL);
@@ -306,9 +309,11 @@ ct_readstream_run(const struct ct_read_opts *o, const char *name,
 			}
 			/* back to the speculative results at the next chunk,
 			 * unless this reader read through it (its bytes are
-			 * freed: only this reader's copy is left) */
+			 * freed: only this reader's copy is left); without
+			 * parse threads there are none: read on */
 			if (at >= target) {
-				if (q.last_end <= target && k + 1 < s.nc &&
+				if (nthr > 0 && q.last_end <= target &&
+				    k + 1 < s.nc &&
 				    s.c[k + 1] != NULL &&
 				    s.c[k + 1]->data != NULL &&
 				    (uint64_t)s.c[k + 1]->u.start == target) {
