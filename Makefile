@@ -49,7 +49,12 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(OUT)/tests/%)
 AUX_SRC   := $(wildcard tools/*.c)
 AUX_BIN   := $(AUX_SRC:tools/%.c=$(OUT)/tools/%)
 
-all: $(PROGRAMS) $(UNIT_BIN) $(AUX_BIN)
+# The tools again, with the test hooks (-DCT_TEST_HOOKS: ct-aggregate's
+# --chunk-size and --max-value, ct-fetch's CT_FETCH_TEST_KILL_* crashes), for
+# the tests only: in $(OUT)/test-bin, never installed.
+TEST_BIN  := $(patsubst %,$(OUT)/test-bin/%,$(filter ct-aggregate ct-fetch,$(PRESENT)))
+
+all: $(PROGRAMS) $(UNIT_BIN) $(AUX_BIN) $(TEST_BIN)
 
 $(OUT)/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
@@ -66,6 +71,18 @@ $$(BIN)/$(1): $$($(1)_OBJ) $$(LIB_A)
 	$$(CC) $$(ALL_CFLAGS) $$(ALL_LDFLAGS) -o $$@ $$($(1)_OBJ) $$(LIB_A) $$(LIBS)
 endef
 $(foreach t,$(PRESENT),$(eval $(call tool_rule,$(t))))
+
+$(OUT)/test-obj/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DCT_TEST_HOOKS -I$(dir $<) -c -o $@ $<
+
+define test_tool_rule
+$(1)_TOBJ := $$(patsubst %.c,$$(OUT)/test-obj/%.o,$$(wildcard $(1)/*.c))
+$$(OUT)/test-bin/$(1): $$($(1)_TOBJ) $$(LIB_A)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(ALL_CFLAGS) $$(ALL_LDFLAGS) -o $$@ $$($(1)_TOBJ) $$(LIB_A) $$(LIBS)
+endef
+$(foreach t,$(filter ct-aggregate ct-fetch,$(PRESENT)),$(eval $(call test_tool_rule,$(t))))
 
 $(OUT)/tests/%: tests/unit/%.c tests/unit/check.h $(LIB_A)
 	@mkdir -p $(dir $@)

@@ -46,8 +46,9 @@ struct agg_opts {
 	int		 strict;
 	int		 quiet;
 	int		 jobs;
-	size_t		 chunk;		/* bytes per chunk of a large plain file */
-	size_t		 max_value;	/* longest value buffered */
+	/* 0: the engine's defaults; set by the test build only */
+	size_t		 chunk;		/* bytes per chunk of a large input */
+	size_t		 max_value;	/* longest value looked at */
 };
 
 #define MERGE_MAX	((size_t)1 << 30)
@@ -518,7 +519,7 @@ bad:
 enum {
 	OPT_ACTIVITY = 256, OPT_SKIPFAIL, OPT_START, OPT_END, OPT_PAST,
 	OPT_DEDUP, OPT_MERGE, OPT_STRICT, OPT_HELP, OPT_VERSION, OPT_CHUNK,
-	OPT_MAXVAL
+	OPT_MAXVAL	/* test build only */
 };
 
 static const struct option longopts[] = {
@@ -535,9 +536,12 @@ static const struct option longopts[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
-	/* for tests: chunk size and value cap in bytes */
+#ifdef CT_TEST_HOOKS
+	/* the test build ($(OUT)/test-bin, never installed): chunk size
+	 * and value cap in bytes, for tests that reach every path */
 	{ "chunk-size", required_argument, NULL, OPT_CHUNK },
 	{ "max-value", required_argument, NULL, OPT_MAXVAL },
+#endif
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -572,8 +576,6 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	memset(&o, 0, sizeof(o));
 	o.fold.activity = CT_ACTIVITY_ALL;
-	o.chunk = (size_t)8 << 20;
-	o.max_value = (size_t)1 << 30;
 	cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	o.jobs = cpus > 0 ? (cpus > 64 ? 64 : (int)cpus) : 1;
 	/* getopt names the program in its messages, not the path. */
@@ -626,6 +628,7 @@ main(int argc, char **argv)
 		case 'q':
 			o.quiet = 1;
 			break;
+#ifdef CT_TEST_HOOKS
 		case OPT_CHUNK:
 			o.chunk = (size_t)number(optarg, "bad --chunk-size: %s",
 			    1, (long long)1 << 40);
@@ -634,6 +637,7 @@ main(int argc, char **argv)
 			o.max_value = (size_t)number(optarg,
 			    "bad --max-value: %s", 1, (long long)1 << 40);
 			break;
+#endif
 		case OPT_HELP:
 			usage(0);
 		case OPT_VERSION:
