@@ -40,7 +40,7 @@ struct ct_read_opts {
 	int		 jobs;		/* threads; < 1 is 1 */
 	size_t		 chunk;		/* bytes per chunk of a large input */
 	size_t		 max_value;	/* longest value looked at */
-	ct_read_msg_fn	*msg;		/* each committed message; may be NULL */
+	ct_read_msg_fn	*msg;		/* committed messages; may be NULL */
 	void		*msg_arg;
 };
 

@@ -139,8 +139,8 @@ read_chunk(struct worker *w, struct ct_readunit *u)
 
 		if (ct_input_whole(in, &wp, &wn, &we) && (size_t)u->end <= wn) {
 			/* mapped: scan the page cache in place */
-			ct_readunit_scan(o, w->sc, u, wp + u->start, len, u->k == 0,
-			    u->end == u->size);
+			ct_readunit_scan(o, w->sc, u, wp + u->start, len,
+			    u->k == 0, u->end == u->size);
 			ct_input_close(in);
 			ct_buf_free(&err);
 			return;
@@ -166,7 +166,8 @@ read_chunk(struct worker *w, struct ct_readunit *u)
 		u->stop_line = 1;
 		return;
 	}
-	ct_readunit_scan(o, w->sc, u, w->buf, len, u->k == 0, u->end == u->size);
+	ct_readunit_scan(o, w->sc, u, w->buf, len, u->k == 0,
+	    u->end == u->size);
 }
 
 /* ---- the pool ------------------------------------------------------------ */
@@ -280,9 +281,11 @@ fstate_line(struct fstate *fs, const char *name, off_t at)
 		if (ct_input_whole(in, &wp, &wn, &we) && (size_t)at <= wn) {
 			/* in steps, each given back once counted */
 			while (fs->line_off < at) {
-				len = (size_t)(at - fs->line_off) < CT_READ_RELEASE_STEP ?
-				    (size_t)(at - fs->line_off) : CT_READ_RELEASE_STEP;
-				fs->line += ct_read_count_nl(wp + fs->line_off, len);
+				len = (size_t)(at - fs->line_off);
+				if (len > CT_READ_RELEASE_STEP)
+					len = CT_READ_RELEASE_STEP;
+				fs->line += ct_read_count_nl(wp + fs->line_off,
+				    len);
 				ct_input_release(in, (size_t)fs->line_off,
 				    (size_t)fs->line_off + len);
 				fs->line_off += (off_t)len;
@@ -362,8 +365,8 @@ commit_chunk(struct pool *p, struct ct_readunit *u, struct fstate *fs,
 			stop = o->strict;
 			goto out;
 		}
-		ct_seqread_init(&fs->q, o, main_fold, &fs->st, &fs->mv, NULL, fs->in, 1,
-		    u->stop_off, u->stop_skip,
+		ct_seqread_init(&fs->q, o, main_fold, &fs->st, &fs->mv, NULL,
+		    fs->in, 1, u->stop_off, u->stop_skip,
 		    fstate_line(fs, name, u->start) - 1 + u->stop_line);
 		fs->q.discard = u->stop_discard;
 		fs->seq = 1;
@@ -637,7 +640,8 @@ ct_read_run(const struct ct_read_opts *opts, struct ct_inputlist *in,
 			pthread_mutex_unlock(&p.mu);
 		}
 		if (u->is_stream)
-			stop = ct_readstream_run(o, u->path[0], out, &files_read);
+			stop = ct_readstream_run(o, u->path[0], out,
+			    &files_read);
 		else if (u->is_chunk)
 			stop = commit_chunk(&p, u, &fs, out, &files_read);
 		else {

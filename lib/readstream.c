@@ -14,7 +14,7 @@
 #include "xalloc.h"
 
 struct schunk {
-	struct ct_readunit	 u;		/* u.start: offset in the stream */
+	struct ct_readunit u;		/* u.start: offset in the stream */
 	char		*data;
 	size_t		 len;
 	int		 first, last;
@@ -227,7 +227,8 @@ ct_readstream_run(const struct ct_read_opts *o, const char *name,
 	ct_buf_init(&err, 4096);
 	if ((s.in = ct_input_open(name, &err)) == NULL) {
 		out->sum->meta.values_malformed++;
-		ct_readmsg_add(&mv, CT_READ_MALFORMED, 0, "cannot read: %s", err.data);
+		ct_readmsg_add(&mv, CT_READ_MALFORMED, 0, "cannot read: %s",
+		    err.data);
 		ct_read_deliver(o, name, &mv, 0);
 		ct_readmsg_free(&mv);
 		ct_buf_free(&err);
@@ -248,7 +249,8 @@ ct_readstream_run(const struct ct_read_opts *o, const char *name,
 	for (i = 0; i < nthr; i++) {
 		t[i].s = &s;
 		t[i].sc = ct_scan_new(&ct_readctx_ops, NULL);
-		if (pthread_create(&t[i].tid, NULL, stream_worker, &t[i]) != 0) {
+		if (pthread_create(&t[i].tid, NULL, stream_worker,
+		    &t[i]) != 0) {
 			ct_scan_free(t[i].sc);
 			nthr = i;
 			stop = CT_READ_NOTHREAD;

@@ -33,17 +33,20 @@ uint64_t
 ct_readctx_line(struct ct_readctx *cx, size_t off)
 {
 	if (off < cx->cur_off)
-		return cx->cur_line - ct_read_count_nl(cx->buf + off, cx->cur_off - off);
+		return cx->cur_line - ct_read_count_nl(cx->buf + off,
+		    cx->cur_off - off);
 	/* through a mapped file's part given back: in steps, each given
 	 * back again once counted (the resident set stays bounded) */
 	while (cx->rel_in != NULL && cx->cur_off < cx->rel_done &&
 	    off - cx->cur_off > CT_READ_RELEASE_STEP) {
-		cx->cur_line += ct_read_count_nl(cx->buf + cx->cur_off, CT_READ_RELEASE_STEP);
+		cx->cur_line += ct_read_count_nl(cx->buf + cx->cur_off,
+		    CT_READ_RELEASE_STEP);
 		ct_input_release(cx->rel_in, cx->cur_off,
 		    cx->cur_off + CT_READ_RELEASE_STEP);
 		cx->cur_off += CT_READ_RELEASE_STEP;
 	}
-	cx->cur_line += ct_read_count_nl(cx->buf + cx->cur_off, off - cx->cur_off);
+	cx->cur_line += ct_read_count_nl(cx->buf + cx->cur_off,
+	    off - cx->cur_off);
 	cx->cur_off = off;
 	return cx->cur_line;
 }
@@ -86,10 +89,10 @@ ct_readctx_stream_end(struct ct_fold *f, struct ct_fold_stream *st,
 			strcpy(from, "?");
 		if (!x->have_to || ct_time_format_iso(x->to, to) != 0)
 			strcpy(to, "?");
-		ct_readmsg_add(mv, CT_READ_CUT, 0, "the ct-fetch stream of %s (account %s, "
-		    "window %s to %s) has no end record: the ct-fetch that "
-		    "wrote it stopped before the end (killed or crashed); "
-		    "%s counts as failed (Incomplete)", reg,
+		ct_readmsg_add(mv, CT_READ_CUT, 0, "the ct-fetch stream of %s "
+		    "(account %s, window %s to %s) has no end record: the "
+		    "ct-fetch that wrote it stopped before the end (killed or "
+		    "crashed); %s counts as failed (Incomplete)", reg,
 		    x->account != NULL ? acct : "unknown", from, to, reg);
 	}
 	ct_fold_stream_end(f, st);
@@ -108,9 +111,11 @@ cb_record(void *arg, const struct ct_record *r, size_t repaired, size_t off)
 		return 1;
 	case CT_FOLD_SKIPPED:
 		if (cx->msgs->kept[CT_READ_SKIPPED] < CT_READ_KEEP)
-			ct_readmsg_add(cx->msgs, CT_READ_SKIPPED, ct_readctx_line(cx, off),
+			ct_readmsg_add(cx->msgs, CT_READ_SKIPPED,
+			    ct_readctx_line(cx, off),
 			    "record without %s skipped (not an API call)",
-			    r->event_source.p == NULL && r->event_name.p == NULL ?
+			    r->event_source.p == NULL &&
+			    r->event_name.p == NULL ?
 			    "eventSource and eventName" :
 			    r->event_source.p == NULL ? "eventSource" :
 			    "eventName");
@@ -131,12 +136,13 @@ cb_control(void *arg, const char *p, size_t n, size_t off)
 		return 1;
 	case CT_FOLD_UNKNOWN:
 		ct_readmsg_add(cx->msgs, CT_READ_WARN, 0,
-		    "ct-fetch control record of unknown kind or version ignored");
+		    "ct-fetch control record of unknown kind or version "
+		    "ignored");
 		return 0;
 	case CT_FOLD_BAD:
 		cx->fold->sum->meta.values_malformed++;
-		ct_readmsg_add(cx->msgs, CT_READ_MALFORMED, ct_readctx_line(cx, off),
-		    "bad ct-fetch control record: %s",
+		ct_readmsg_add(cx->msgs, CT_READ_MALFORMED,
+		    ct_readctx_line(cx, off), "bad ct-fetch control record: %s",
 		    cx->err.data ? cx->err.data : "unreadable");
 		if (cx->o->strict) {
 			cx->strict_hit = 1;
@@ -164,9 +170,8 @@ cb_skipped(void *arg, const char *reason, size_t off)
 
 	cx->fold->sum->meta.records_skipped++;
 	if (cx->msgs->kept[CT_READ_SKIPPED] < CT_READ_KEEP)
-		ct_readmsg_add(cx->msgs, CT_READ_SKIPPED, ct_readctx_line(cx, off),
-		    "value skipped: %s",
-		    reason);
+		ct_readmsg_add(cx->msgs, CT_READ_SKIPPED,
+		    ct_readctx_line(cx, off), "value skipped: %s", reason);
 	return 0;
 }
 
@@ -177,8 +182,9 @@ cb_malformed(void *arg, const char *reason, size_t off)
 
 	cx->fold->sum->meta.values_malformed++;
 	if (cx->msgs->kept[CT_READ_MALFORMED] < CT_READ_KEEP)
-		ct_readmsg_add(cx->msgs, CT_READ_MALFORMED, ct_readctx_line(cx, off),
-		    "malformed CloudTrailEvent: %s", reason);
+		ct_readmsg_add(cx->msgs, CT_READ_MALFORMED,
+		    ct_readctx_line(cx, off), "malformed CloudTrailEvent: %s",
+		    reason);
 	if (cx->o->strict) {
 		cx->strict_hit = 1;
 		return 1;
@@ -214,7 +220,8 @@ ct_readctx_bad_value(struct ct_readctx *cx, size_t start, size_t off,
 	if (cx->msgs->kept[CT_READ_MALFORMED] < CT_READ_KEEP) {
 		l0 = ct_readctx_line(cx, start);
 		l1 = ct_readctx_line(cx, off);
-		ct_readmsg_add(cx->msgs, CT_READ_MALFORMED, l0, "malformed JSON: %s", reason);
+		ct_readmsg_add(cx->msgs, CT_READ_MALFORMED, l0,
+		    "malformed JSON: %s", reason);
 		cx->msgs->v[cx->msgs->n - 1].line2 = l1;
 	}
 	if (cx->o->strict)
@@ -224,10 +231,10 @@ ct_readctx_bad_value(struct ct_readctx *cx, size_t start, size_t off,
 /* ---- sequential reading ------------------------------------------------ */
 
 void
-ct_seqread_init(struct ct_seqread *q, const struct ct_read_opts *o, struct ct_fold *f,
-    struct ct_fold_stream *st, struct ct_readmsg_list *mv, struct ct_scanner *sc,
-    struct ct_input *in, int use_pread, off_t start, size_t skip,
-    uint64_t line)
+ct_seqread_init(struct ct_seqread *q, const struct ct_read_opts *o,
+    struct ct_fold *f, struct ct_fold_stream *st, struct ct_readmsg_list *mv,
+    struct ct_scanner *sc, struct ct_input *in, int use_pread, off_t start,
+    size_t skip, uint64_t line)
 {
 	const char *w;
 	size_t wn;
@@ -294,7 +301,8 @@ seq_more(struct ct_seqread *q)
 	if (q->src != NULL)
 		r = q->src(q->src_arg, q->win.data + q->win.len, CT_READ_SIZE);
 	else if (q->use_pread) {
-		r = ct_input_pread(q->in, q->win.data + q->win.len, CT_READ_SIZE,
+		r = ct_input_pread(q->in, q->win.data + q->win.len,
+		    CT_READ_SIZE,
 		    q->poff, &q->err);
 		if (r > 0) {
 			q->poff += r;
@@ -381,7 +389,8 @@ ct_readctx_too_long(struct ct_readctx *cx, size_t start)
 {
 	cx->fold->sum->meta.values_malformed++;
 	if (cx->msgs->kept[CT_READ_MALFORMED] < CT_READ_KEEP)
-		ct_readmsg_add(cx->msgs, CT_READ_MALFORMED, ct_readctx_line(cx, start),
+		ct_readmsg_add(cx->msgs, CT_READ_MALFORMED,
+		    ct_readctx_line(cx, start),
 		    "value longer than %zu bytes skipped", cx->o->max_value);
 	if (cx->o->strict)
 		cx->strict_hit = 1;
@@ -447,9 +456,9 @@ ct_seqread_value(struct ct_seqread *q)
 
 /* Read a whole input from its start into f.  Returns 1 if strict hit. */
 int
-ct_seqread_whole(const struct ct_read_opts *o, const char *path, struct ct_fold *f,
-    struct ct_readmsg_list *mv, struct ct_scanner *sc, struct ct_input_cache *ic,
-    int *files_read)
+ct_seqread_whole(const struct ct_read_opts *o, const char *path,
+    struct ct_fold *f, struct ct_readmsg_list *mv, struct ct_scanner *sc,
+    struct ct_input_cache *ic, int *files_read)
 {
 	struct ct_fold_stream st;
 	struct ct_input *in;
@@ -461,7 +470,8 @@ ct_seqread_whole(const struct ct_read_opts *o, const char *path, struct ct_fold 
 	ct_buf_init(&err, 4096);
 	if ((in = ct_input_open_cached(path, ic, &err)) == NULL) {
 		f->sum->meta.values_malformed++;
-		ct_readmsg_add(mv, CT_READ_MALFORMED, 0, "cannot read: %s", err.data);
+		ct_readmsg_add(mv, CT_READ_MALFORMED, 0, "cannot read: %s",
+		    err.data);
 		ct_buf_free(&err);
 		return o->strict;
 	}
