@@ -277,7 +277,9 @@ main(int argc, char **argv)
 	struct ct_aws *c;
 	struct sigaction sa;
 	struct ct_buf why;
+#ifdef CT_TEST_HOOKS
 	const char *hook;
+#endif
 	const char *opt_start = NULL, *opt_end = NULL;
 	char bad[CT_ARG_WHY];
 	int hours = 336;
@@ -512,12 +514,14 @@ main(int argc, char **argv)
 			r->status = RS_SKIPPED;
 	}
 	out_attach(f);
+#ifdef CT_TEST_HOOKS
 	/* test hooks (tests/fetch/t_resume, t_shared): a crash at the worst
-	 * moment */
+	 * moment; only in the test build ($(OUT)/test-bin, never installed) */
 	if ((hook = getenv("CT_FETCH_TEST_KILL_AT_PAGE")) != NULL)
 		f->test_kill_page = strtol(hook, NULL, 10);
 	if ((hook = getenv("CT_FETCH_TEST_KILL_IN_PAGE")) != NULL)
 		f->test_kill_in_page = strtol(hook, NULL, 10);
+#endif
 	if (f->ckpt_path != NULL && out_save_checkpoint(f) != 0) {
 		ct_aws_ctx_free(f->ctx);
 		return CT_EXIT_FAILURE;

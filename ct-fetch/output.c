@@ -357,7 +357,7 @@ out_page(struct fetch *f, struct region *r, const struct ct_lookup_page *pg)
 	struct ct_buf b, err;
 	uint64_t old_size;
 	const char *why;
-	size_t i, n = 0, skip = 1, half;
+	size_t i, n = 0, skip = 1;
 	int64_t oldest = 0;
 	int rc = -1;
 
@@ -420,15 +420,18 @@ out_page(struct fetch *f, struct region *r, const struct ct_lookup_page *pg)
 	}
 	if (b.len > 1 && !f->out_track)
 		skip = lock_out(f);
+#ifdef CT_TEST_HOOKS
 	/* tests (t_shared): die in the middle of a line, lock held */
 	if (b.len > 1 && f->test_kill_in_page > 0 &&
 	    --f->test_kill_in_page == 0) {
-		half = (b.len - skip) / 2;
+		size_t half = (b.len - skip) / 2;
+
 		if (b.data[skip + half - 1] == '\n')
 			half--;
 		(void)write_all(f, b.data + skip, half);
 		raise(SIGKILL);
 	}
+#endif
 	if (b.len > 1 && write_all(f, b.data + skip, b.len - skip) != 0)
 		goto undo;
 	ct_outlock_release(&f->olk);
@@ -442,9 +445,11 @@ out_page(struct fetch *f, struct region *r, const struct ct_lookup_page *pg)
 			fetch_stop = 1;
 		goto undo;
 	}
+#ifdef CT_TEST_HOOKS
 	/* tests (t_resume): die where a crash costs the most */
 	if (f->test_kill_page > 0 && ++f->pages_written == f->test_kill_page)
 		raise(SIGKILL);
+#endif
 	free(old.next_token);
 	r->run_events += n;
 	r->run_pages++;
