@@ -133,12 +133,13 @@ bench: all
 install: $(PROGRAMS)
 	install -d $(DESTDIR)$(BINDIR)
 	for p in $(PROGRAMS); do install -m 755 $$p $(DESTDIR)$(BINDIR)/; done
-	if ls man/*.1 >/dev/null 2>&1; then install -d $(DESTDIR)$(MANDIR)/man1 && \
-	    install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/; fi
+	for s in 1 5; do if ls man/*.$$s >/dev/null 2>&1; then \
+	    install -d $(DESTDIR)$(MANDIR)/man$$s && \
+	    install -m 644 man/*.$$s $(DESTDIR)$(MANDIR)/man$$s/ || exit 1; fi; done
 
 uninstall:
 	for p in $(PRESENT); do rm -f $(DESTDIR)$(BINDIR)/$$p; done
-	for m in man/*.1; do [ -e "$$m" ] && rm -f $(DESTDIR)$(MANDIR)/man1/$${m#man/}; done; true
+	for m in man/*.[15]; do [ -e "$$m" ] && rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m#man/}; done; true
 
 clean:
 	rm -rf build bin

@@ -5,7 +5,7 @@
  * each paced at its own --rate so that ct-fetch never causes a throttle,
  * each page written as whole lines (the CloudTrailEvent JSON of each event)
  * among control records that say who fetched what and how it ended
- * (README, sections ct-fetch and control-records).  With --checkpoint, a
+ * (ct-fetch(1); control records: ct-summary(5)).  With --checkpoint, a
  * stopped or crashed run continues where it stopped.
  *
  * main reads the command line, fixes the window once, asks STS who we are,

@@ -26,7 +26,7 @@
  * SIGTERM, SIGHUP) or a closed stdout never falls between them, so a
  * resumed run emits each event exactly once; only a crash (SIGKILL, power
  * loss) during the write or between it and the rename would make the
- * resumed run emit that one page again (see README, section ct-fetch).
+ * resumed run emit that one page again (see ct-fetch(1), CHECKPOINT).
  * When stdout is a regular file it is fsync'ed before the rename, so that
  * after a power loss the checkpoint never counts a page the disk lost.
  * When it appends to a regular file, the checkpoint also holds the file's
