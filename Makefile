@@ -146,7 +146,7 @@ clean:
 
 .PHONY: all check check-fast check-asan deps demo bench install uninstall clean
 
-# ---- hardening: fuzzing and valgrind (issue 6; see SECURITY.md) -----------
+# ---- hardening: fuzzing and valgrind (see SECURITY.md) ------------------
 #   make fuzz [FUZZ_SECONDS=60] [FUZZ_TARGETS="json scan"]
 #                       build the libFuzzer targets (fuzz/fuzz_*.c) with clang
 #                       into build/fuzz/, seed build/fuzz/corpus/NAME, run each
@@ -203,7 +203,7 @@ check-valgrind: all
 
 .PHONY: fuzz fuzz-build fuzz-bins check-valgrind
 
-# ---- ct-summarize, completion, uninstall, dist (issue 7) ------------------
+# ---- ct-summarize, completion, uninstall, dist ----------------------------
 #   make install        also installs scripts/ct-summarize beside the programs
 #                       and the bash completion (completion/ct-tools.bash as
 #                       COMPDIR/ct-tools, plus one symlink per command), and
