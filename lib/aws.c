@@ -788,21 +788,6 @@ ct_aws_set_abort(struct ct_aws *c, const volatile sig_atomic_t *flag)
 	ct_http_set_abort(c->http, flag);
 }
 
-int
-ct_aws_form_add(struct ct_buf *f, const char *name, const char *value)
-{
-	int rc = 0;
-
-	if (name != NULL) {
-		if (f->len > 0)
-			rc |= ct_buf_addc(f, '&');
-		rc |= ct_sigv4_uri_encode(f, name, strlen(name), 0);
-		rc |= ct_buf_addc(f, '=');
-	}
-	rc |= ct_sigv4_uri_encode(f, value, strlen(value), 0);
-	return rc ? -1 : 0;
-}
-
 static const char *
 action_of(const char *form, char *buf, size_t sz)
 {

@@ -210,7 +210,7 @@ int	ct_aws_lookup_events(struct ct_aws *c, const struct ct_lookup_req *rq,
 /*
  * A query-protocol call (STS, EC2): POST of form-encoded params
  * ("Action=...&Version=..."; each name and value already URI-encoded by
- * the caller, or use ct_aws_form_add) to the service's endpoint in the
+ * the caller, or use ct_sigv4_form_add) to the service's endpoint in the
  * client's region.  The answer body is appended to out (capped at 64 MiB).
  * retry: non-zero for standard-mode retries.  0, or -1 with err.
  */
@@ -225,10 +225,5 @@ int	ct_aws_call_query(struct ct_aws *c, const char *service,
 int	ct_aws_call_json(struct ct_aws *c, const char *service,
 	    const char *target, const char *body, size_t n, int retry,
 	    struct ct_buf *out, struct ct_aws_error *err);
-
-/* Append "&name=value" (or "name=value" when form is empty) to a form,
- * URI-encoding both as SigV4 does.  0, or -1 (cap). */
-int	ct_aws_form_add(struct ct_buf *form, const char *name,
-	    const char *value);
 
 #endif

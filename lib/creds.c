@@ -20,10 +20,10 @@
 
 #include <openssl/sha.h>
 
-#include "aws.h"
 #include "creds.h"
 #include "http.h"
 #include "json.h"
+#include "sigv4.h"
 #include "xalloc.h"
 #include "xml.h"
 
@@ -740,7 +740,7 @@ from_sts_xml(const char *body, size_t n, struct ct_creds *out,
 static void
 form(struct ct_buf *f, const char *k, const char *v)
 {
-	(void)ct_aws_form_add(f, k, v);
+	(void)ct_sigv4_form_add(f, k, v);
 }
 
 static int
@@ -919,9 +919,9 @@ fetch_sso(struct ct_creds_provider *p, struct src *s, struct ct_creds *out,
 	if (p->io.sso_url(p->io.arg, s->sso_region, &url, err) != 0)
 		goto out;
 	ct_buf_adds(&url, "/federation/credentials?role_name=");
-	(void)ct_aws_form_add(&url, NULL, s->role_name);
+	(void)ct_sigv4_form_add(&url, NULL, s->role_name);
 	ct_buf_adds(&url, "&account_id=");
-	(void)ct_aws_form_add(&url, NULL, s->account_id);
+	(void)ct_sigv4_form_add(&url, NULL, s->account_id);
 	ct_buf_reset(&hdr);
 	ct_buf_printf(&hdr, "x-amz-sso_bearer_token: %s", tok);
 	hp[0] = hdr.data;
@@ -1371,7 +1371,7 @@ fetch_imds(struct ct_creds_provider *p, struct ct_creds *out,
 	ct_buf_reset(&url);
 	ct_buf_printf(&url, "%.*s/latest/meta-data/iam/security-credentials/",
 	    (int)bl, base);
-	(void)ct_aws_form_add(&url, NULL, role);
+	(void)ct_sigv4_form_add(&url, NULL, role);
 	ct_buf_reset(&body);
 	if (p->io.http(p->io.arg, "GET", url.data, hp, timeout, &body, &status,
 	    err) != 0)
