@@ -97,12 +97,15 @@ struct fetch {
 	int			 ckpt_error;	/* a checkpoint save failed */
 };
 
-extern volatile sig_atomic_t fetch_stop;	/* signal number, or 1 */
+extern volatile sig_atomic_t fetch_stop;	/* clock.c */	/* signal number, or 1 */
+
+/* clock.c */
+double	 fetch_now(void);		/* monotonic seconds */
+void	 fetch_sleep_until(double t);	/* returns early on fetch_stop */
+void	 fetch_fmt_time(int64_t t, char *buf, size_t size);
 
 /* worker.c */
 void	*fetch_worker(void *region);
-double	 fetch_now(void);		/* monotonic seconds */
-void	 fetch_sleep_until(double t);	/* returns early on fetch_stop */
 
 /* output.c: every function takes the output lock itself. */
 void	 out_init(struct fetch *f);
@@ -113,7 +116,6 @@ int	 out_page(struct fetch *f, struct region *r,
 int	 out_save_checkpoint(struct fetch *f);
 void	 out_attach(struct fetch *f);
 int	 out_finish(struct fetch *f);
-void	 fetch_fmt_time(int64_t t, char *buf, size_t size);
 const char *fetch_shown_id(const char *id);	/* an EventId fit for
 						   stderr, or a stand-in */
 

@@ -38,7 +38,6 @@
 #define MAX_REGIONS	256
 #define PACE_MARGIN	0.040	/* seconds: network jitter allowance */
 
-volatile sig_atomic_t fetch_stop;
 struct fetch *fetch_global;
 
 static const char usage_text[] =

@@ -42,30 +42,6 @@
 #include "walkguard.h"
 #include "xalloc.h"
 
-double
-fetch_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-void
-fetch_sleep_until(double t)
-{
-	struct timespec ts;
-	double d;
-
-	while (!fetch_stop && (d = t - fetch_now()) > 0) {
-		if (d > 0.05)
-			d = 0.05;
-		ts.tv_sec = 0;
-		ts.tv_nsec = (long)(d * 1e9);
-		nanosleep(&ts, NULL);
-	}
-}
-
 static void
 set_status(struct fetch *f, struct region *r, enum region_status st)
 {
