@@ -34,6 +34,7 @@ enum region_status {
 
 struct region {
 	const char		*name;
+	struct fetch		*fetch;		/* the run it belongs to */
 	struct ct_ckpt_region	*ck;	/* its checkpoint entry (guarded by
 					   the output lock) */
 	pthread_t		 thread;
@@ -105,7 +106,7 @@ void	 fetch_sleep_until(double t);	/* returns early on fetch_stop */
 void	 fetch_fmt_time(int64_t t, char *buf, size_t size);
 
 /* worker.c */
-void	*fetch_worker(void *region);
+void	*fetch_worker(void *region);	/* a struct region */
 
 /* output.c: every function takes the output lock itself. */
 void	 out_init(struct fetch *f);
@@ -125,7 +126,5 @@ void	 progress_stop(struct fetch *f);
 void	 progress_region_done(struct fetch *f, struct region *r);
 void	 msg(struct fetch *f, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
-
-extern struct fetch *fetch_global;
 
 #endif

@@ -38,7 +38,6 @@
 #define MAX_REGIONS	256
 #define PACE_MARGIN	0.040	/* seconds: network jitter allowance */
 
-struct fetch *fetch_global;
 
 static const char usage_text[] =
 "usage: ct-fetch [--past-hours N | --start TIME [--end TIME]] [--profile NAME]\n"
@@ -176,6 +175,7 @@ add_region(struct fetch *f, const char *name)
 		fprintf(stderr, PROG ": more than %d regions\n", MAX_REGIONS);
 		usage();
 	}
+	f->regions[f->nregions].fetch = f;
 	f->regions[f->nregions++].name = xstrdup(name);
 }
 
@@ -287,7 +287,6 @@ main(int argc, char **argv)
 
 	if (ct_stdfd_fix() != 0)	/* a closed 0/1/2: see stdfd.h */
 		return CT_EXIT_FAILURE;
-	fetch_global = f;
 	f->rate = 2;
 	f->margin = PACE_MARGIN;
 	f->throttle_deadline = 1800;

@@ -268,7 +268,7 @@ void *
 fetch_worker(void *arg)
 {
 	struct region *r = arg;
-	struct fetch *f = fetch_global;
+	struct fetch *f = r->fetch;
 	struct ct_aws_error err;
 	struct ct_aws *c;
 
