@@ -140,7 +140,7 @@ run(struct fetch *f, struct region *r, struct ct_aws *c)
 		ct_ratelimit_start(&rl, t);
 		rq.next_token = token;
 		conns = ct_aws_connects(c);
-		rc = ct_aws_lookup_events(c, &rq, &page, &err);
+		rc = ct_lookup_events(c, &rq, &page, &err);
 		/*
 		 * libcurl resends a request by itself, on a new connection,
 		 * when the reused one turns out dead before any answer: the
