@@ -639,7 +639,11 @@ ct_aws_ctx_new(const struct ct_aws_opts *o, struct ct_aws_error *err)
 	ctx->cred_retry = ctx->retry;
 
 	/* Credentials. */
-	ctx->cred_http = ct_http_new(ctx->ua);
+	if ((ctx->cred_http = ct_http_new(ctx->ua)) == NULL) {
+		ct_awserr_set(err, CT_AWS_OTHER, "OutOfMemory",
+		    "cannot make an HTTP handle (curl_easy_init)");
+		goto fail;
+	}
 	ct_http_set_ca(ctx->cred_http, ctx->ca);
 	ct_http_set_debug(ctx->cred_http, ctx->debug, ctx->debug_arg);
 	memset(&cc, 0, sizeof(cc));
@@ -743,7 +747,13 @@ ct_aws_new(struct ct_aws_ctx *ctx, const char *region, struct ct_aws_error *err)
 	c = xcalloc(1, sizeof(*c));
 	c->ctx = ctx;
 	c->region = xstrdup(region);
-	c->http = ct_http_new(ctx->ua);
+	if ((c->http = ct_http_new(ctx->ua)) == NULL) {
+		ct_awserr_set(err, CT_AWS_OTHER, "OutOfMemory",
+		    "cannot make an HTTP handle (curl_easy_init)");
+		free(c->region);
+		free(c);
+		return NULL;
+	}
 	ct_http_set_ca(c->http, ctx->ca);
 	ct_http_set_debug(c->http, ctx->debug, ctx->debug_arg);
 	c->retry = ctx->retry;
