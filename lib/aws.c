@@ -695,24 +695,6 @@ ct_aws_ctx_free(struct ct_aws_ctx *ctx)
 	free(ctx);
 }
 
-const char *
-ct_aws_ctx_region(const struct ct_aws_ctx *ctx)
-{
-	return ctx->region;
-}
-
-const char *
-ct_aws_ctx_profile(const struct ct_aws_ctx *ctx)
-{
-	return ctx->profile;
-}
-
-const char *
-ct_aws_ctx_credential_source(const struct ct_aws_ctx *ctx)
-{
-	return ct_creds_source(ctx->creds);
-}
-
 unsigned
 ct_aws_ctx_credential_fetches(struct ct_aws_ctx *ctx)
 {

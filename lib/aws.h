@@ -72,12 +72,6 @@ struct ct_aws_ctx *ct_aws_ctx_new(const struct ct_aws_opts *o,
 		    struct ct_aws_error *err);
 void		ct_aws_ctx_free(struct ct_aws_ctx *ctx);
 
-/* The region chosen by --region, AWS_REGION, AWS_DEFAULT_REGION, the
- * profile's region, else "us-east-1".  Owned by ctx. */
-const char	*ct_aws_ctx_region(const struct ct_aws_ctx *ctx);
-/* The profile in use ("default" if none was named).  Owned by ctx. */
-const char	*ct_aws_ctx_profile(const struct ct_aws_ctx *ctx);
-
 /*
  * Resolve credentials now (they are otherwise resolved by the first call).
  * 0, or -1 with err (CT_AWS_CREDENTIALS: nothing found or a source failed,
@@ -86,9 +80,6 @@ const char	*ct_aws_ctx_profile(const struct ct_aws_ctx *ctx);
 int		ct_aws_ctx_check_credentials(struct ct_aws_ctx *ctx,
 		    struct ct_aws_error *err);
 
-/* Where the credentials come from ("environment (AWS_ACCESS_KEY_ID)",
- * "profile prod: assume role ..."), for messages.  Owned by ctx. */
-const char	*ct_aws_ctx_credential_source(const struct ct_aws_ctx *ctx);
 /* How many times credentials were fetched from their source (1 for the
  * first use, then one per refresh).  Thread-safe.  For tests and stats. */
 unsigned	 ct_aws_ctx_credential_fetches(struct ct_aws_ctx *ctx);
