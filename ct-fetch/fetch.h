@@ -97,9 +97,16 @@ struct fetch {
 	int			 out_error;	/* a write failed for another
 						   reason than EPIPE */
 	int			 ckpt_error;	/* a checkpoint save failed */
+	int			 resumed;	/* a checkpoint was loaded */
 };
 
-extern volatile sig_atomic_t fetch_stop;	/* clock.c */	/* signal number, or 1 */
+extern volatile sig_atomic_t fetch_stop;	/* clock.c: signal number, or 1 */
+
+/* resume.c: 0, or the exit status (the reason is printed). */
+int	 resume_open(struct fetch *f, int start_given, int end_given,
+	    int have_hours);		/* lock, load, the window */
+int	 resume_account(struct fetch *f);	/* after f->id is known */
+void	 resume_regions(struct fetch *f);	/* entries, RS_SKIPPED */
 
 /* clock.c */
 double	 fetch_now(void);		/* monotonic seconds */
