@@ -52,17 +52,6 @@
 #include "xalloc.h"
 
 void
-fetch_fmt_time(int64_t t, char *buf, size_t size)
-{
-	char iso[21];
-
-	if (ct_time_format_iso(t, iso) != 0)
-		snprintf(buf, size, "@%" PRId64, t);
-	else
-		snprintf(buf, size, "%s", iso);
-}
-
-void
 out_init(struct fetch *f)
 {
 	struct ct_buf err;
