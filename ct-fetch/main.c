@@ -23,7 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -345,11 +344,8 @@ main(int argc, char **argv)
 				o.region = optarg;
 			break;
 		case 'E':
-			if (strncasecmp(optarg, "https://", 8) != 0 &&
-			    strncasecmp(optarg, "http://", 7) != 0) {
-				fprintf(stderr, PROG ": --endpoint-url: \"%s\" "
-				    "does not start with https:// or http://\n",
-				    optarg);
+			if (ct_arg_url("--endpoint-url", optarg, bad) != 0) {
+				fprintf(stderr, PROG ": %s\n", bad);
 				usage();
 			}
 			o.endpoint_url = optarg;

@@ -12,10 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "aws.h"
 #include "buf.h"
+#include "cliarg.h"
 #include "endpoint.h"
 #include "exitcodes.h"
 #include "stdfd.h"
@@ -104,6 +104,7 @@ main(int argc, char **argv)
 	struct ct_aws_region *r;
 	struct ct_buf line;
 	size_t n, i;
+	char bad[CT_ARG_WHY];
 	int ch, all = 0, json = 0, rc = CT_EXIT_OK;
 
 	if (ct_stdfd_fix() != 0)	/* a closed 0/1/2: see stdfd.h */
@@ -140,11 +141,8 @@ main(int argc, char **argv)
 			o.region = optarg;
 			break;
 		case 'E':
-			if (strncasecmp(optarg, "https://", 8) != 0 &&
-			    strncasecmp(optarg, "http://", 7) != 0) {
-				fprintf(stderr, "ct-regions: --endpoint-url: "
-				    "\"%s\" does not start with https:// or "
-				    "http://\n", optarg);
+			if (ct_arg_url("--endpoint-url", optarg, bad) != 0) {
+				fprintf(stderr, "ct-regions: %s\n", bad);
 				usage();
 			}
 			o.endpoint_url = optarg;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cliarg.h"
 #include "timefmt.h"
@@ -108,5 +109,19 @@ ct_arg_hours(const char *opt, const char *s, int *out, char why[CT_ARG_WHY])
 	shown(s, v);
 	snprintf(why, CT_ARG_WHY, "%s: \"%s\" is not a whole number of hours "
 	    "from 1 to %d", opt, v, CT_ARG_HOURS_MAX);
+	return -1;
+}
+
+int
+ct_arg_url(const char *opt, const char *s, char why[CT_ARG_WHY])
+{
+	char v[72];
+
+	if (strncasecmp(s, "https://", 8) == 0 ||
+	    strncasecmp(s, "http://", 7) == 0)
+		return 0;
+	shown(s, v);
+	snprintf(why, CT_ARG_WHY, "%s: \"%s\" does not start with https:// or "
+	    "http://", opt, v);
 	return -1;
 }

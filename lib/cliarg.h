@@ -63,5 +63,7 @@ int	ct_arg_num(const char *opt, const char *s, double lo, double hi,
 /* Whole hours from 1 to CT_ARG_HOURS_MAX. */
 int	ct_arg_hours(const char *opt, const char *s, int *out,
 	    char why[CT_ARG_WHY]);
+/* An endpoint URL: it starts with https:// or http:// (any case). */
+int	ct_arg_url(const char *opt, const char *s, char why[CT_ARG_WHY]);
 
 #endif

@@ -104,5 +104,12 @@ main(void)
 	CHECK_STR(why, "--past-hours: \"-1\" is not a whole number of hours "
 	    "from 1 to 876600", "the reason for bad hours");
 	CHECK(ct_arg_hours("--past-hours", "1.5", &h, why) == -1, "hours 1.5");
+	CHECK(ct_arg_url("--endpoint-url", "http://127.0.0.1:9", why) == 0 &&
+	    ct_arg_url("--endpoint-url", "HTTPS://x", why) == 0,
+	    "url: http:// and https://, any case");
+	CHECK(ct_arg_url("--endpoint-url", "127.0.0.1:9", why) == -1,
+	    "url: no scheme");
+	CHECK_STR(why, "--endpoint-url: \"127.0.0.1:9\" does not start with "
+	    "https:// or http://", "the reason for a bad url");
 	return check_done();
 }

@@ -486,7 +486,9 @@ main(void)
 		    strcmp(e.code, "ProcessTimeout") == 0,
 		    "stdout closed, still running: the timeout: %s", e.line);
 		dt = now_s() - t0;
-		CHECK(dt >= 0.3 && dt < 2.0, "stdout closed, still running: "
+		/* the process's clock starts a little after t0, and poll's
+		 * millisecond steps may end its wait a hair early */
+		CHECK(dt >= 0.25 && dt < 2.0, "stdout closed, still running: "
 		    "ends after the timeout (%.2f s)", dt);
 		CHECK(gone(pf) == 1, "stdout closed, still running: gone");
 		proc_timeout_ms = 0;
