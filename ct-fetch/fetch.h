@@ -34,6 +34,8 @@ enum region_status {
 
 struct region {
 	const char		*name;
+	const char		*account;	/* the S3 source's account, or
+						   NULL: the caller's */
 	struct ct_ckpt_region	*ck;	/* its checkpoint entry (guarded by
 					   the output lock) */
 	pthread_t		 thread;
@@ -80,6 +82,11 @@ struct fetch {
 	int			 progress_tty;	/* ... redrawing the lines */
 	int			 quiet;		/* -q: errors only */
 
+	const char		*s3_url;	/* --s3: the S3 source */
+	int			 s3_concurrency;
+	const char		**accounts;	/* --account ... */
+	size_t			 naccounts;
+
 	struct ct_aws_ctx	*ctx;
 	struct ct_aws_identity	 id;
 	struct ct_ckpt		 ck;
@@ -103,6 +110,10 @@ extern volatile sig_atomic_t fetch_stop;	/* signal number, or 1 */
 void	*fetch_worker(void *region);
 double	 fetch_now(void);		/* monotonic seconds */
 void	 fetch_sleep_until(double t);	/* returns early on fetch_stop */
+
+/* s3src.c: the S3 source instead of the workers; 0, or an exit status
+ * for a run that could not start */
+int	 fetch_s3(struct fetch *f);
 
 /* output.c: every function takes the output lock itself. */
 void	 out_init(struct fetch *f);
