@@ -385,6 +385,11 @@ main(int argc, char **argv)
 				    "not a 12-digit account id\n", optarg);
 				usage();
 			}
+			for (i = 0; i < f->naccounts; i++)
+				if (strcmp(f->accounts[i], optarg) == 0)
+					break;
+			if (i < f->naccounts)
+				break;	/* named twice: read once */
 			f->accounts = xrealloc(f->accounts,
 			    (f->naccounts + 1) * sizeof(*f->accounts));
 			f->accounts[f->naccounts++] = optarg;

@@ -86,6 +86,7 @@ struct s3run {
 	struct fetch		*f;
 	char			*bucket;
 	char			*base;		/* "" or "PREFIX/" */
+	char			 top[1200];	/* base + "AWSLogs/" */
 	struct ct_buf		 endpoint;
 	int			 configured, style;
 	const char		*ca, *sign_region;
@@ -452,8 +453,8 @@ finished(struct s3run *s, struct job *j, CURLcode cc, struct ct_aws_error *e)
 			int k = folder_kind(l.prefixes[i], skip, comp,
 			    sizeof(comp));
 
-			if (k == 2 && strstr(j->key, "/o-") == NULL &&
-			    strncmp(j->key, "o-", 2) != 0)
+			/* o-ORG/ directly under AWSLogs/ only */
+			if (k == 2 && strcmp(j->key, s->top) == 0)
 				push(s, J_ACCOUNTS, NULL, l.prefixes[i], NULL);
 			else if (k == 1 && s->naccounts < MAX_ACCOUNTS) {
 				s->accounts = xrealloc(s->accounts,
@@ -627,6 +628,8 @@ parse_url(struct s3run *s, const char *url)
 	n = strlen(sl + 1);
 	while (n > 0 && sl[1 + n - 1] == '/')
 		n--;
+	if (n > 1000)
+		return -1;	/* S3 keys are at most 1024 bytes */
 	s->base = xmalloc(n + 2);
 	memcpy(s->base, sl + 1, n);
 	memcpy(s->base + n, "/", 2);
@@ -671,9 +674,9 @@ fetch_s3(struct fetch *f)
 
 	/* the accounts */
 	{
-		char pfx[1200];
+		const char *pfx = s.top;
 
-		snprintf(pfx, sizeof(pfx), "%sAWSLogs/", s.base);
+		snprintf(s.top, sizeof(s.top), "%sAWSLogs/", s.base);
 		push(&s, J_ACCOUNTS, NULL, pfx, NULL);
 		run_jobs(&s, pool, npool);
 		if (f->naccounts > 0) {
