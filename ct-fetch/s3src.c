@@ -482,7 +482,7 @@ run_jobs(struct s3run *s, CURL **pool, size_t npool)
 	struct ct_aws_error e;
 	struct job **slot = xcalloc(npool, sizeof(*slot)), *j;
 	size_t i;
-	int still, nq;
+	int still, nq, ended;
 	CURLMsg *m;
 
 	for (;;) {
@@ -528,12 +528,14 @@ run_jobs(struct s3run *s, CURL **pool, size_t npool)
 		if (s->running == 0 && (s->queue == NULL || fetch_stop))
 			break;
 		curl_multi_perform(s->multi, &still);
+		ended = 0;
 		while ((m = curl_multi_info_read(s->multi, &nq)) != NULL) {
 			struct curl_slist *h = NULL;
 			int rc;
 
 			if (m->msg != CURLMSG_DONE)
 				continue;
+			ended++;
 			for (i = 0; i < npool && pool[i] != m->easy_handle; i++)
 				;
 			j = slot[i];
@@ -579,7 +581,8 @@ run_jobs(struct s3run *s, CURL **pool, size_t npool)
 			unit_done_job(f, j->u);
 			job_free(j);
 		}
-		if (s->running > 0 || s->queue != NULL) {
+		/* a transfer ended: its slot is free for the next job now */
+		if (ended == 0 && (s->running > 0 || s->queue != NULL)) {
 			int ms = (int)(wait * 1000);
 
 			/* wakes on any transfer's activity; fetch_stop is
