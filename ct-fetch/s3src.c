@@ -93,6 +93,7 @@ struct s3run {
 	CURLM			*multi;
 	struct job		*queue, *tail;
 	long			 running;
+	unsigned long		 requests, connects;	/* for --progress */
 	char			**accounts;	/* account folders found */
 	char			**acc_ids;
 	size_t			 naccounts;
@@ -542,6 +543,14 @@ run_jobs(struct s3run *s, CURL **pool, size_t npool)
 			slot[i] = NULL;
 			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE,
 			    (char **)&h);
+			{
+				long nc = 0;
+
+				curl_easy_getinfo(m->easy_handle,
+				    CURLINFO_NUM_CONNECTS, &nc);
+				s->requests++;
+				s->connects += nc > 0 ? (unsigned long)nc : 0;
+			}
 			rc = finished(s, j, m->data.result, &e);
 			curl_multi_remove_handle(s->multi, m->easy_handle);
 			curl_slist_free_all(h);
@@ -773,6 +782,9 @@ fetch_s3(struct fetch *f)
 		unit_done_job(f, &units[k]);
 	run_jobs(&s, pool, npool);
 
+	if (f->progress)
+		msg(f, PROG ": s3://%s: %lu requests over %lu connections",
+		    s.bucket, s.requests, s.connects);
 	for (i = 0; i < nu; i++) {
 		if (units[i].r->status == RS_RUNNING ||
 		    units[i].r->status == RS_WAITING)
