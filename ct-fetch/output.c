@@ -297,10 +297,11 @@ out_end_record(struct fetch *f, struct region *r)
 		break;
 	case RS_STOPPED:
 		ct_buf_printf(&b, ",\"status\":\"interrupted\","
-		    "\"errorCode\":\"Interrupted\",\"errorMessage\":\"stopped "
-		    "before the last page; rerun with the same --checkpoint "
-		    "to continue\",\"events\":%" PRIu64 ",\"pages\":%" PRIu64,
-		    r->ck->events, r->ck->pages);
+		    "\"errorCode\":\"Interrupted\",\"errorMessage\":\"%s\","
+		    "\"events\":%" PRIu64 ",\"pages\":%" PRIu64,
+		    f->s3_url != NULL ? "stopped before the last file" :
+		    "stopped before the last page; rerun with the same "
+		    "--checkpoint to continue", r->ck->events, r->ck->pages);
 		break;
 	default:
 		ct_buf_adds(&b, ",\"status\":\"failed\"");
