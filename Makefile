@@ -54,7 +54,12 @@ AUX_BIN   := $(AUX_SRC:tools/%.c=$(OUT)/tools/%)
 SAMPLE_OBJ:= $(patsubst %.c,$(OUT)/%.o,$(wildcard sample/*.c))
 SAMPLE_BIN:= $(OUT)/tools/ct-sample
 
-all: $(PROGRAMS) $(UNIT_BIN) $(AUX_BIN) $(SAMPLE_BIN)
+# The tools again, with the test hooks (-DCT_TEST_HOOKS: ct-aggregate's
+# --chunk-size and --max-value, ct-fetch's CT_FETCH_TEST_KILL_* crashes), for
+# the tests only: in $(OUT)/test-bin, never installed.
+TEST_BIN  := $(patsubst %,$(OUT)/test-bin/%,$(filter ct-aggregate ct-fetch,$(PRESENT)))
+
+all: $(PROGRAMS) $(UNIT_BIN) $(AUX_BIN) $(SAMPLE_BIN) $(TEST_BIN)
 
 $(OUT)/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
@@ -71,6 +76,18 @@ $$(BIN)/$(1): $$($(1)_OBJ) $$(LIB_A)
 	$$(CC) $$(ALL_CFLAGS) $$(ALL_LDFLAGS) -o $$@ $$($(1)_OBJ) $$(LIB_A) $$(LIBS)
 endef
 $(foreach t,$(PRESENT),$(eval $(call tool_rule,$(t))))
+
+$(OUT)/test-obj/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DCT_TEST_HOOKS -I$(dir $<) -c -o $@ $<
+
+define test_tool_rule
+$(1)_TOBJ := $$(patsubst %.c,$$(OUT)/test-obj/%.o,$$(wildcard $(1)/*.c))
+$$(OUT)/test-bin/$(1): $$($(1)_TOBJ) $$(LIB_A)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(ALL_CFLAGS) $$(ALL_LDFLAGS) -o $$@ $$($(1)_TOBJ) $$(LIB_A) $$(LIBS)
+endef
+$(foreach t,$(filter ct-aggregate ct-fetch,$(PRESENT)),$(eval $(call test_tool_rule,$(t))))
 
 $(OUT)/tests/%: tests/unit/%.c tests/unit/check.h $(LIB_A)
 	@mkdir -p $(dir $@)
@@ -116,19 +133,20 @@ bench: all
 install: $(PROGRAMS)
 	install -d $(DESTDIR)$(BINDIR)
 	for p in $(PROGRAMS); do install -m 755 $$p $(DESTDIR)$(BINDIR)/; done
-	if ls man/*.1 >/dev/null 2>&1; then install -d $(DESTDIR)$(MANDIR)/man1 && \
-	    install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/; fi
+	for s in 1 5; do if ls man/*.$$s >/dev/null 2>&1; then \
+	    install -d $(DESTDIR)$(MANDIR)/man$$s && \
+	    install -m 644 man/*.$$s $(DESTDIR)$(MANDIR)/man$$s/ || exit 1; fi; done
 
 uninstall:
 	for p in $(PRESENT); do rm -f $(DESTDIR)$(BINDIR)/$$p; done
-	for m in man/*.1; do [ -e "$$m" ] && rm -f $(DESTDIR)$(MANDIR)/man1/$${m#man/}; done; true
+	for m in man/*.[15]; do [ -e "$$m" ] && rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m#man/}; done; true
 
 clean:
 	rm -rf build bin
 
 .PHONY: all check check-fast check-asan deps demo bench install uninstall clean
 
-# ---- hardening: fuzzing and valgrind (issue 6; see SECURITY.md) -----------
+# ---- hardening: fuzzing and valgrind (see SECURITY.md) ------------------
 #   make fuzz [FUZZ_SECONDS=60] [FUZZ_TARGETS="json scan"]
 #                       build the libFuzzer targets (fuzz/fuzz_*.c) with clang
 #                       into build/fuzz/, seed build/fuzz/corpus/NAME, run each
@@ -153,14 +171,10 @@ fuzz-build:
 
 fuzz-bins: $(FUZZ_ALL:%=$(FUZZ_OUT)/%)
 
-FUZZ_AGG_OBJ = $(OUT)/ct-aggregate/drive.o $(OUT)/ct-aggregate/inputs.o
-
-$(FUZZ_OUT)/%: fuzz/fuzz_%.c fuzz/fuzz.h $(LIB_A) $(FUZZ_AGG_OBJ)
-	$(CC) $(ALL_CFLAGS) -Ifuzz -Ict-aggregate -fsanitize=fuzzer \
+$(FUZZ_OUT)/%: fuzz/fuzz_%.c fuzz/fuzz.h $(LIB_A)
+	$(CC) $(ALL_CFLAGS) -Ifuzz -fsanitize=fuzzer \
 	    -fno-sanitize=pointer-overflow \
-	    $(ALL_LDFLAGS) -o $@ $< \
-	    $(if $(filter aggregate,$*),$(FUZZ_AGG_OBJ)) \
-	    $(LIB_A) $(LIBS)
+	    $(ALL_LDFLAGS) -o $@ $< $(LIB_A) $(LIBS)
 
 fuzz: fuzz-build all
 	sh fuzz/seeds.sh $(FUZZ_OUT)/seeds
@@ -189,7 +203,7 @@ check-valgrind: all
 
 .PHONY: fuzz fuzz-build fuzz-bins check-valgrind
 
-# ---- ct-summarize, completion, uninstall, dist (issue 7) ------------------
+# ---- ct-summarize, completion, uninstall, dist ----------------------------
 #   make install        also installs scripts/ct-summarize beside the programs
 #                       and the bash completion (completion/ct-tools.bash as
 #                       COMPDIR/ct-tools, plus one symlink per command), and

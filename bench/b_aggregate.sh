@@ -11,9 +11,9 @@
 # file of the tree with libdeflate (1 and 2 threads, names listed
 # beforehand, nothing done with the text), and ct-aggregate's time as a
 # ratio to it (zcat, one run, for scale).  And a yardstick that carries
-# the issue's figures to this machine: tools/jsmnfloor, jsmn tokenizing
-# every line of the NDJSON file, which issue #2 timed at 0.96 s a GB on
-# the machine where it set the targets.
+# the speed targets' figures to this machine: tools/jsmnfloor, jsmn
+# tokenizing every line of the NDJSON file, which takes 0.96 s a GB on
+# the machine where the targets were set.
 # Best of three runs for ct-aggregate, one for the others; each
 # ct-aggregate line also gives its peak resident set (RSS).  Keep it under
 # ~3 minutes: BENCH_MB (default 300) sets the corpus size.
@@ -97,7 +97,7 @@ r1=$(rate "$bytes" "$t1"); r2=$(rate "$bytes" "$t2"); rin=$(rate "$bytes" "$tin"
 echo "  ct-aggregate -j1        ${t1} s  ${r1} MB/s  $(echo "$recs $t1" | awk '{ printf "%.0f", $1 / $2 }') records/s  (CPU ${c1} s: $(rate "$bytes" "$c1") MB/s per CPU-second; peak RSS ${m1} MiB)"
 echo "  ct-aggregate -j2        ${t2} s  ${r2} MB/s  $(echo "$recs $t2" | awk '{ printf "%.0f", $1 / $2 }') records/s  (CPU ${c2} s; 1 GB at this rate: $(echo "$bytes $t2" | awk '{ printf "%.2f", 1e9 * $2 / $1 }') s; peak RSS ${m2} MiB)"
 echo "  cat | ct-aggregate -j2  ${tin} s  ${rin} MB/s  (standard input, in chunks; CPU ${cin} s; peak RSS ${min} MiB)"
-# the issue's yardstick, timed here: jsmn tokenizing every line (best of 3)
+# the targets' yardstick, timed here: jsmn tokenizing every line (best of 3)
 JS=""
 for i in 1 2 3; do
 	j=$("$CT_OUT/tools/jsmnfloor" "$ND" | awk '{ print $1 }')
@@ -107,7 +107,7 @@ for i in 1 2 3; do
 done
 echo "  jsmn, tokenizing only   ${JS} s  $(rate "$bytes" "$JS") MB/s  (1 thread, JSMN_PARENT_LINKS; tools/jsmnfloor)"
 echo "    ct-aggregate -j1 is $(ratio2 "$JS" "$t1")x and -j2 $(ratio2 "$JS" "$t2")x as fast as jsmn.  Where jsmn takes 0.96 s"
-echo "    for 1 GB (the machine of issue #2, on which DuckDB took 1.0 s on two cores), that is"
+echo "    for 1 GB (the targets' machine, on which DuckDB takes 1.0 s on two cores), that is"
 echo "    $(echo "$JS $t1" | awk '{ printf "%.1f", 1.0417 * $1 / $2 }') GB/s for -j1 and $(echo "$JS $t2" | awk '{ printf "%.2f", 0.96 * $2 / $1 }') s a GB for -j2 (targets: 1 GB/s, 0.5 s)"
 
 sbytes=$(wc -c <"$SLICE")
@@ -146,5 +146,5 @@ echo "  floor: libdeflate, 2 threads  ${tf2} s  $(rate "$rawbytes" "$tf2") MB/s"
 echo "  zcat (one run, for scale)     ${tz} s  $(rate "$rawbytes" "$tz") MB/s"
 echo "  ct-aggregate -j1        ${tg1} s  $(rate "$rawbytes" "$tg1") MB/s  ($(ratio2 "$tg1" "$tf1")x the 1-thread floor; CPU ${cg1} s; peak RSS ${mg1} MiB)"
 echo "  ct-aggregate -j2        ${tg2} s  $(rate "$rawbytes" "$tg2") MB/s  ($(ratio2 "$tg2" "$tf2")x the 2-thread floor, $(ratio2 "$tg2" "$tf1")x the 1-thread one; CPU ${cg2} s; peak RSS ${mg2} MiB)"
-echo "    issue #2 set its floor at libdeflate's 0.71 s a GB on one core: at that pace, -j2 takes $(echo "$tg2 $tf1" | awk '{ printf "%.2f", 0.71 * $1 / $2 }') s a GB"
+echo "    the targets' floor is libdeflate's 0.71 s a GB on one core: at that pace, -j2 takes $(echo "$tg2 $tf1" | awk '{ printf "%.2f", 0.71 * $1 / $2 }') s a GB"
 echo "    (target: within 1.3x of the floor: $(echo 0.71 | awk '{ printf "%.2f", 1.3 * $1 }') s; DuckDB there: 3.4 s)"

@@ -1,9 +1,10 @@
 /*
  * ct-aggregate - fold a stream of CloudTrail records into one summary.
  *
- * main reads the options, hands the inputs (inputs.c: directories walked,
- * sorted) to agg_run (drive.c), then writes the summary to stdout or
- * atomically to -o FILE.  With --merge the inputs are summaries instead.
+ * main reads the options, hands the inputs (inputlist.h: directories
+ * walked, sorted) to the reading engine (read.h), prints what it says
+ * about them, then writes the summary to stdout or atomically to -o FILE.
+ * With --merge the inputs are summaries instead.
  */
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -20,11 +21,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "aggregate.h"
+#include "awserr.h"
 #include "cliarg.h"
 #include "exitcodes.h"
 #include "stdfd.h"
 #include "input.h"
+#include "inputlist.h"
+#include "read.h"
 #include "strmap.h"
 #include "summary.h"
 #include "xalloc.h"
@@ -33,10 +36,41 @@
 #define CT_VERSION "0"
 #endif
 
+#define PROG	"ct-aggregate"
+
+/* Messages shown in full per kind; the rest are counted. */
+#define SHOW_MAX	CT_READ_KEEP
+
+struct agg_opts {
+	struct ct_fold_opts fold;
+	int		 strict;
+	int		 quiet;
+	int		 jobs;
+	/* 0: the engine's defaults; set by the test build only */
+	size_t		 chunk;		/* bytes per chunk of a large input */
+	size_t		 max_value;	/* longest value looked at */
+};
+
 #define MERGE_MAX	((size_t)1 << 30)
 /* Distinct (section, category, key) entries above which the summary is
  * suspicious (a unique value in a keyed field?) and worth a warning. */
 #define KEYS_WARN	((size_t)1000000)
+
+/*
+ * path as messages show it: "(standard input)" for "-", else made safe
+ * for a terminal (ct_awserr_clean): names met walking a directory, S3
+ * keys among them, are anyone's choice.  A static buffer.
+ */
+static const char *
+agg_show_name(const char *path)
+{
+	static char shown[4 * 4096];
+
+	if (strcmp(path, "-") == 0)
+		return "(standard input)";
+	ct_awserr_clean(shown, sizeof(shown), path, strlen(path));
+	return shown;
+}
 
 static void __attribute__((noreturn))
 usage(int status)
@@ -322,10 +356,90 @@ write_out(const struct ct_summary *s, const char *path)
 	return 0;
 }
 
+/* ---- reading ------------------------------------------------------------- */
+
+/* Messages printed so far, per kind (the rest is counted at the end from
+ * the statistics). */
+static uint64_t shown[CT_READ_NKIND];
+static int warned_control;
+
+/* The engine's messages, in input order: the first SHOW_MAX of each kind
+ * (every cut ct-fetch stream; the unknown-control warning once; skipped
+ * records not with -q). */
+static void
+say(void *arg, const struct ct_read_msg *m)
+{
+	const struct agg_opts *o = arg;
+
+	if (m->kind == CT_READ_WARN) {
+		if (!warned_control && !o->quiet)
+			fprintf(stderr, "%s: %s: %s\n", PROG,
+			    agg_show_name(m->path), m->text);
+		warned_control = 1;
+		return;
+	}
+	if ((shown[m->kind] >= SHOW_MAX && m->kind != CT_READ_CUT) ||
+	    (o->quiet && m->kind == CT_READ_SKIPPED))
+		return;
+	shown[m->kind]++;
+	if (m->line > 0 && m->line2 > 0)
+		fprintf(stderr, "%s: %s:%" PRIu64 ": %s (at line %" PRIu64
+		    ")\n", PROG, agg_show_name(m->path), m->line, m->text,
+		    m->line2);
+	else if (m->line > 0)
+		fprintf(stderr, "%s: %s:%" PRIu64 ": %s\n", PROG,
+		    agg_show_name(m->path), m->line, m->text);
+	else
+		fprintf(stderr, "%s: %s: %s\n", PROG, agg_show_name(m->path),
+		    m->text);
+}
+
+/*
+ * Read every input into out (initialised with o->fold), messages to
+ * stderr as the engine commits them.  Returns 0 when everything was read
+ * cleanly, 3 (CT_EXIT_PARTIAL) when some input was bad or skipped, 1 when
+ * --strict stopped at bad input or a thread could not start.
+ */
+static int
+read_inputs(const struct agg_opts *o, struct ct_inputlist *in,
+    struct ct_fold *out)
+{
+	struct ct_read_opts ro;
+	const struct ct_meta *m = &out->sum->meta;
+	int rc;
+
+	memset(&ro, 0, sizeof(ro));
+	ro.fold = o->fold;
+	ro.strict = o->strict;
+	ro.jobs = o->jobs;
+	ro.chunk = o->chunk;
+	ro.max_value = o->max_value;
+	ro.msg = say;
+	ro.msg_arg = (void *)o;
+	rc = ct_read_run(&ro, in, out);
+	if (rc == CT_READ_NOTHREAD)
+		fprintf(stderr, "%s: cannot start a thread\n", PROG);
+	if (rc != CT_READ_OK)
+		return CT_EXIT_FAILURE;
+	if (m->values_malformed > shown[CT_READ_MALFORMED])
+		fprintf(stderr, "%s: %" PRIu64 " more malformed inputs not shown\n",
+		    PROG, m->values_malformed - shown[CT_READ_MALFORMED]);
+	if (m->records_skipped > shown[CT_READ_SKIPPED] && !o->quiet)
+		fprintf(stderr, "%s: %" PRIu64 " more skipped values not shown\n",
+		    PROG, m->records_skipped - shown[CT_READ_SKIPPED]);
+	if (m->inputs_skipped > shown[CT_READ_PASSED])
+		fprintf(stderr, "%s: %" PRIu64 " more passed-over inputs not "
+		    "shown\n", PROG, m->inputs_skipped - shown[CT_READ_PASSED]);
+	if (m->values_malformed > 0 || m->records_skipped > 0 ||
+	    m->inputs_skipped > 0)
+		return CT_EXIT_PARTIAL;
+	return CT_EXIT_OK;
+}
+
 /* ---- --merge ------------------------------------------------------------- */
 
 static int
-merge_inputs(const struct agg_opts *o, struct agg_inputs *in,
+merge_inputs(const struct agg_opts *o, struct ct_inputlist *in,
     struct ct_summary *dst)
 {
 	struct ct_buf text, err;
@@ -336,17 +450,17 @@ merge_inputs(const struct agg_opts *o, struct agg_inputs *in,
 
 	ct_buf_init(&text, MERGE_MAX);
 	ct_buf_init(&err, 4096);
-	while ((kind = agg_inputs_next(in, &path, &why)) != 0) {
+	while ((kind = ct_inputlist_next(in, &path, &why)) != 0) {
 		const char *name = agg_show_name(path);
 
-		if (kind != AGG_IN_FILE)
+		if (kind != CT_INPUTLIST_FILE)
 			fprintf(stderr, "%s: %s: %s\n", PROG, name, why);
-		if (kind == AGG_IN_SKIP) {
+		if (kind == CT_INPUTLIST_SKIP) {
 			passed++;
 			dst->meta.inputs_skipped++;
 			continue;
 		}
-		if (kind == AGG_IN_BAD)
+		if (kind == CT_INPUTLIST_BAD)
 			goto bad;
 		ct_buf_reset(&text);
 		if ((inp = ct_input_open(path, &err)) == NULL) {
@@ -411,7 +525,7 @@ bad:
 enum {
 	OPT_ACTIVITY = 256, OPT_SKIPFAIL, OPT_START, OPT_END, OPT_PAST,
 	OPT_DEDUP, OPT_MERGE, OPT_STRICT, OPT_HELP, OPT_VERSION, OPT_CHUNK,
-	OPT_MAXVAL
+	OPT_MAXVAL	/* test build only */
 };
 
 static const struct option longopts[] = {
@@ -428,9 +542,12 @@ static const struct option longopts[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
-	/* for tests: chunk size and value cap in bytes */
+#ifdef CT_TEST_HOOKS
+	/* the test build ($(OUT)/test-bin, never installed): chunk size
+	 * and value cap in bytes, for tests that reach every path */
 	{ "chunk-size", required_argument, NULL, OPT_CHUNK },
 	{ "max-value", required_argument, NULL, OPT_MAXVAL },
+#endif
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -450,7 +567,7 @@ int
 main(int argc, char **argv)
 {
 	struct agg_opts o;
-	struct agg_inputs *in;
+	struct ct_inputlist *in;
 	struct ct_fold fold;
 	struct ct_summary *sum;
 	const char *outpath = NULL;
@@ -465,8 +582,6 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	memset(&o, 0, sizeof(o));
 	o.fold.activity = CT_ACTIVITY_ALL;
-	o.chunk = (size_t)8 << 20;
-	o.max_value = (size_t)1 << 30;
 	cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	o.jobs = cpus > 0 ? (cpus > 64 ? 64 : (int)cpus) : 1;
 	/* getopt names the program in its messages, not the path. */
@@ -522,6 +637,7 @@ main(int argc, char **argv)
 		case 'q':
 			o.quiet = 1;
 			break;
+#ifdef CT_TEST_HOOKS
 		case OPT_CHUNK:
 			o.chunk = (size_t)number("--chunk-size", optarg,
 			    1, (long long)1 << 40);
@@ -530,6 +646,7 @@ main(int argc, char **argv)
 			o.max_value = (size_t)number("--max-value",
 			    optarg, 1, (long long)1 << 40);
 			break;
+#endif
 		case 'h':
 		case OPT_HELP:
 			usage(0);
@@ -567,7 +684,7 @@ main(int argc, char **argv)
 
 	if (outpath != NULL && out_prepare(outpath) < 0)
 		return CT_EXIT_FAILURE;
-	in = agg_inputs_new(argc, argv);
+	in = ct_inputlist_new(argc, argv);
 	ct_fold_init(&fold, &o.fold);
 	if (merge) {
 		/* A fresh summary: the inputs' activity types decide its own. */
@@ -576,7 +693,7 @@ main(int argc, char **argv)
 		rc = merge_inputs(&o, in, fold.sum);
 		sum = fold.sum;
 	} else {
-		rc = agg_run(&o, in, &fold);
+		rc = read_inputs(&o, in, &fold);
 		ct_fold_finish(&fold, now);
 		sum = fold.sum;
 		/* every input missing or unreadable: keep -o FILE as it is */
@@ -602,7 +719,7 @@ main(int argc, char **argv)
 	}
 	out_discard();
 	ct_fold_free(&fold);
-	agg_inputs_free(in);
+	ct_inputlist_free(in);
 	if (fclose(stdout) != 0 && rc != CT_EXIT_FAILURE && outpath == NULL) {
 		fprintf(stderr, "%s: standard output: %s\n", PROG,
 		    strerror(errno));

@@ -18,6 +18,7 @@
 
 #include "eta.h"
 #include "aws.h"
+#include "lookup.h"
 #include "checkpoint.h"
 #include "outlock.h"
 
@@ -34,6 +35,7 @@ enum region_status {
 
 struct region {
 	const char		*name;
+	struct fetch		*fetch;		/* the run it belongs to */
 	const char		*account;	/* the S3 source's account, or
 						   NULL: the caller's */
 	struct ct_ckpt_region	*ck;	/* its checkpoint entry (guarded by
@@ -102,14 +104,24 @@ struct fetch {
 	int			 out_error;	/* a write failed for another
 						   reason than EPIPE */
 	int			 ckpt_error;	/* a checkpoint save failed */
+	int			 resumed;	/* a checkpoint was loaded */
 };
 
-extern volatile sig_atomic_t fetch_stop;	/* signal number, or 1 */
+extern volatile sig_atomic_t fetch_stop;	/* clock.c: signal number, or 1 */
 
-/* worker.c */
-void	*fetch_worker(void *region);
+/* resume.c: 0, or the exit status (the reason is printed). */
+int	 resume_open(struct fetch *f, int start_given, int end_given,
+	    int have_hours);		/* lock, load, the window */
+int	 resume_account(struct fetch *f);	/* after f->id is known */
+void	 resume_regions(struct fetch *f);	/* entries, RS_SKIPPED */
+
+/* clock.c */
 double	 fetch_now(void);		/* monotonic seconds */
 void	 fetch_sleep_until(double t);	/* returns early on fetch_stop */
+void	 fetch_fmt_time(int64_t t, char *buf, size_t size);
+
+/* worker.c */
+void	*fetch_worker(void *region);	/* a struct region */
 
 /* s3src.c: the S3 source instead of the workers; 0, or an exit status
  * for a run that could not start */
@@ -124,7 +136,6 @@ int	 out_page(struct fetch *f, struct region *r,
 int	 out_save_checkpoint(struct fetch *f);
 void	 out_attach(struct fetch *f);
 int	 out_finish(struct fetch *f);
-void	 fetch_fmt_time(int64_t t, char *buf, size_t size);
 const char *fetch_shown_id(const char *id);	/* an EventId fit for
 						   stderr, or a stand-in */
 
@@ -134,7 +145,5 @@ void	 progress_stop(struct fetch *f);
 void	 progress_region_done(struct fetch *f, struct region *r);
 void	 msg(struct fetch *f, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
-
-extern struct fetch *fetch_global;
 
 #endif

@@ -5,7 +5,7 @@
  * each paced at its own --rate so that ct-fetch never causes a throttle,
  * each page written as whole lines (the CloudTrailEvent JSON of each event)
  * among control records that say who fetched what and how it ended
- * (README, sections ct-fetch and control-records).  With --checkpoint, a
+ * (ct-fetch(1); control records: ct-summary(5)).  With --checkpoint, a
  * stopped or crashed run continues where it stopped.
  *
  * main reads the command line, fixes the window once, asks STS who we are,
@@ -38,8 +38,6 @@
 #define MAX_REGIONS	256
 #define PACE_MARGIN	0.040	/* seconds: network jitter allowance */
 
-volatile sig_atomic_t fetch_stop;
-struct fetch *fetch_global;
 
 static const char usage_text[] =
 "usage: ct-fetch [--past-hours N | --start TIME [--end TIME]] [--profile NAME]\n"
@@ -184,6 +182,7 @@ add_region(struct fetch *f, const char *name)
 		fprintf(stderr, PROG ": more than %d regions\n", MAX_REGIONS);
 		usage();
 	}
+	f->regions[f->nregions].fetch = f;
 	f->regions[f->nregions++].name = xstrdup(name);
 }
 
@@ -249,12 +248,6 @@ outcome(struct fetch *f)
 	return ct_awserr_exit(cls);
 }
 
-/*
- * A run that was just stopped may still be finishing its page, so a second
- * run waits this long for the checkpoint's lock before it is refused.
- */
-#define LOCK_WAIT_MS	5000
-
 int
 main(int argc, char **argv)
 {
@@ -286,19 +279,18 @@ main(int argc, char **argv)
 	struct ct_aws_error err;
 	struct ct_aws *c;
 	struct sigaction sa;
-	struct ct_buf why;
+#ifdef CT_TEST_HOOKS
 	const char *hook;
+#endif
 	const char *opt_start = NULL, *opt_end = NULL;
 	char bad[CT_ARG_WHY];
 	int hours = 336;
-	double t_lock = 0;
 	int64_t now, start = 0, end = 0;
-	int ch, have_hours = 0, want_progress = 0, rc, loaded;
+	int ch, have_hours = 0, want_progress = 0, rc;
 	size_t i;
 
 	if (ct_stdfd_fix() != 0)	/* a closed 0/1/2: see stdfd.h */
 		return CT_EXIT_FAILURE;
-	fetch_global = f;
 	f->rate = 2;
 	f->margin = PACE_MARGIN;
 	f->throttle_deadline = 1800;
@@ -470,60 +462,9 @@ main(int argc, char **argv)
 	out_init(f);
 
 	/* The checkpoint's window wins; an explicit other window is refused. */
-	ct_ckpt_init(&f->ck);
-	loaded = 0;
-	if (f->ckpt_path != NULL) {
-		char *canon;
-		int lockfd;
-
-		ct_buf_init(&why, 4096);
-		/* lockfd stays open: the lock lasts as long as the run */
-		if (ct_ckpt_lock(f->ckpt_path, LOCK_WAIT_MS, &canon, &lockfd,
-		    &why) != 0) {
-			fprintf(stderr, PROG ": checkpoint %s\n", why.data);
-			ct_buf_free(&why);
-			return CT_EXIT_FAILURE;
-		}
-		f->ckpt_path = canon;
-		t_lock = fetch_now();
-		loaded = ct_ckpt_load(f->ckpt_path, &f->ck, &why);
-		if (loaded < 0) {
-			fprintf(stderr, PROG ": checkpoint %s\n", why.data);
-			ct_buf_free(&why);
-			return CT_EXIT_FAILURE;
-		}
-		ct_buf_free(&why);
-	}
-	if (loaded) {
-		char a[32], b[32];
-
-		/* The run that saved this checkpoint (killed, or stopped)
-		 * held the lock until t_lock at the latest, and may have
-		 * used the quota until then: the workers start paced as if
-		 * it had sent its last requests at that moment. */
-		f->busy_until = t_lock;
-
-		fetch_fmt_time(f->ck.start, a, sizeof(a));
-		fetch_fmt_time(f->ck.end, b, sizeof(b));
-		if ((opt_start != NULL && start != f->ck.start) ||
-		    (opt_end != NULL && end != f->ck.end)) {
-			fprintf(stderr, PROG ": checkpoint %s is for the window "
-			    "%s to %s; give that window or none, or remove the "
-			    "file to start afresh\n", f->ckpt_path, a, b);
-			return CT_EXIT_USAGE;
-		}
-		if (have_hours && !f->quiet)
-			fprintf(stderr, PROG ": --past-hours ignored: resuming "
-			    "the window %s to %s of %s\n", a, b, f->ckpt_path);
-		f->start = f->ck.start;
-		f->end = f->ck.end;
-		memcpy(f->run_ts, f->ck.run_timestamp, sizeof(f->run_ts));
-	} else {
-		f->ck.start = f->start;
-		f->ck.end = f->end;
-		memcpy(f->ck.run_timestamp, f->run_ts,
-		    sizeof(f->ck.run_timestamp));
-	}
+	if ((rc = resume_open(f, opt_start != NULL, opt_end != NULL,
+	    have_hours)) != 0)
+		return rc;
 
 	if ((f->ctx = ct_aws_ctx_new(&o, &err)) == NULL) {
 		fprintf(stderr, PROG ": %s\n", err.line);
@@ -537,32 +478,20 @@ main(int argc, char **argv)
 		return ct_awserr_exit(err.cls);
 	}
 	ct_aws_free(c);
-	if (loaded && f->ck.account[0] != '\0' &&
-	    strcmp(f->ck.account, f->id.account) != 0) {
-		fprintf(stderr, PROG ": checkpoint %s belongs to account %s, "
-		    "the credentials to account %s\n", f->ckpt_path,
-		    f->ck.account, f->id.account);
+	if ((rc = resume_account(f)) != 0) {
 		ct_aws_ctx_free(f->ctx);
-		return CT_EXIT_USAGE;
+		return rc;
 	}
-	memcpy(f->ck.account, f->id.account, sizeof(f->ck.account));
-	f->ck.account[sizeof(f->ck.account) - 1] = '\0';
-
-	for (i = 0; i < f->nregions; i++) {
-		struct region *r = &f->regions[i];
-
-		r->ck = ct_ckpt_add(&f->ck, r->name);
-		r->reached0 = r->ck->reached;
-		if (r->ck->done)
-			r->status = RS_SKIPPED;
-	}
+	resume_regions(f);
 	out_attach(f);
+#ifdef CT_TEST_HOOKS
 	/* test hooks (tests/fetch/t_resume, t_shared): a crash at the worst
-	 * moment */
+	 * moment; only in the test build ($(OUT)/test-bin, never installed) */
 	if ((hook = getenv("CT_FETCH_TEST_KILL_AT_PAGE")) != NULL)
 		f->test_kill_page = strtol(hook, NULL, 10);
 	if ((hook = getenv("CT_FETCH_TEST_KILL_IN_PAGE")) != NULL)
 		f->test_kill_in_page = strtol(hook, NULL, 10);
+#endif
 	if (f->ckpt_path != NULL && out_save_checkpoint(f) != 0) {
 		ct_aws_ctx_free(f->ctx);
 		return CT_EXIT_FAILURE;

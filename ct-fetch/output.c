@@ -26,7 +26,7 @@
  * SIGTERM, SIGHUP) or a closed stdout never falls between them, so a
  * resumed run emits each event exactly once; only a crash (SIGKILL, power
  * loss) during the write or between it and the rename would make the
- * resumed run emit that one page again (see README, section ct-fetch).
+ * resumed run emit that one page again (see ct-fetch(1), CHECKPOINT).
  * When stdout is a regular file it is fsync'ed before the rename, so that
  * after a power loss the checkpoint never counts a page the disk lost.
  * When it appends to a regular file, the checkpoint also holds the file's
@@ -50,17 +50,6 @@
 #include "scan.h"
 #include "timefmt.h"
 #include "xalloc.h"
-
-void
-fetch_fmt_time(int64_t t, char *buf, size_t size)
-{
-	char iso[21];
-
-	if (ct_time_format_iso(t, iso) != 0)
-		snprintf(buf, size, "@%" PRId64, t);
-	else
-		snprintf(buf, size, "%s", iso);
-}
 
 void
 out_init(struct fetch *f)
@@ -360,7 +349,7 @@ out_page(struct fetch *f, struct region *r, const struct ct_lookup_page *pg)
 	struct ct_buf b, err;
 	uint64_t old_size;
 	const char *why;
-	size_t i, n = 0, skip = 1, half;
+	size_t i, n = 0, skip = 1;
 	int64_t oldest = 0;
 	int rc = -1;
 
@@ -423,15 +412,18 @@ out_page(struct fetch *f, struct region *r, const struct ct_lookup_page *pg)
 	}
 	if (b.len > 1 && !f->out_track)
 		skip = lock_out(f);
+#ifdef CT_TEST_HOOKS
 	/* tests (t_shared): die in the middle of a line, lock held */
 	if (b.len > 1 && f->test_kill_in_page > 0 &&
 	    --f->test_kill_in_page == 0) {
-		half = (b.len - skip) / 2;
+		size_t half = (b.len - skip) / 2;
+
 		if (b.data[skip + half - 1] == '\n')
 			half--;
 		(void)write_all(f, b.data + skip, half);
 		raise(SIGKILL);
 	}
+#endif
 	if (b.len > 1 && write_all(f, b.data + skip, b.len - skip) != 0)
 		goto undo;
 	ct_outlock_release(&f->olk);
@@ -445,9 +437,11 @@ out_page(struct fetch *f, struct region *r, const struct ct_lookup_page *pg)
 			fetch_stop = 1;
 		goto undo;
 	}
+#ifdef CT_TEST_HOOKS
 	/* tests (t_resume): die where a crash costs the most */
 	if (f->test_kill_page > 0 && ++f->pages_written == f->test_kill_page)
 		raise(SIGKILL);
+#endif
 	free(old.next_token);
 	r->run_events += n;
 	r->run_pages++;

@@ -65,6 +65,7 @@ struct unit {
 
 struct job {
 	struct job		*next;
+	const struct fetch	*f;		/* the run */
 	int			 kind;
 	struct unit		*u;		/* NULL for J_ACCOUNTS */
 	char			*key;		/* GET: key; else prefix */
@@ -109,6 +110,7 @@ push(struct s3run *s, int kind, struct unit *u, const char *key,
 {
 	struct job *j = xcalloc(1, sizeof(*j));
 
+	j->f = s->f;
 	j->kind = kind;
 	j->u = u;
 	j->key = xstrdup(key);
@@ -174,7 +176,7 @@ static int
 on_record(void *arg, const char *p, size_t n, int64_t t)
 {
 	struct job *j = arg;
-	struct fetch *f = fetch_global;
+	const struct fetch *f = j->f;
 
 	if (t == INT64_MIN || t < f->start || t > f->end)
 		return 0;

@@ -42,30 +42,6 @@
 #include "walkguard.h"
 #include "xalloc.h"
 
-double
-fetch_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-void
-fetch_sleep_until(double t)
-{
-	struct timespec ts;
-	double d;
-
-	while (!fetch_stop && (d = t - fetch_now()) > 0) {
-		if (d > 0.05)
-			d = 0.05;
-		ts.tv_sec = 0;
-		ts.tv_nsec = (long)(d * 1e9);
-		nanosleep(&ts, NULL);
-	}
-}
-
 static void
 set_status(struct fetch *f, struct region *r, enum region_status st)
 {
@@ -164,7 +140,7 @@ run(struct fetch *f, struct region *r, struct ct_aws *c)
 		ct_ratelimit_start(&rl, t);
 		rq.next_token = token;
 		conns = ct_aws_connects(c);
-		rc = ct_aws_lookup_events(c, &rq, &page, &err);
+		rc = ct_lookup_events(c, &rq, &page, &err);
 		/*
 		 * libcurl resends a request by itself, on a new connection,
 		 * when the reused one turns out dead before any answer: the
@@ -292,7 +268,7 @@ void *
 fetch_worker(void *arg)
 {
 	struct region *r = arg;
-	struct fetch *f = fetch_global;
+	struct fetch *f = r->fetch;
 	struct ct_aws_error err;
 	struct ct_aws *c;
 

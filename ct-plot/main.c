@@ -27,9 +27,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <zlib.h>
-
 #include "cliarg.h"
+#include "input.h"
 #include "plot.h"
 #include "stdfd.h"
 
@@ -90,47 +89,27 @@ number(const char *opt, const char *s, long min, long max)
 	return (long)v;
 }
 
-/* Read all of path ("-": stdin), gunzipping if it is gzip. */
+/* Read all of path ("-": stdin), gunzipping if it is gzip (lib/input.h,
+ * the reader the other tools use). */
 static int
 slurp(const char *path, struct ct_buf *out, struct ct_buf *err)
 {
-	gzFile gz;
+	struct ct_input *in;
 	char chunk[65536];
-	int fd, n;
+	ssize_t n;
 
-	if (strcmp(path, "-") == 0)
-		fd = dup(STDIN_FILENO);
-	else
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		ct_buf_printf(err, "%s", strerror(errno));
+	if ((in = ct_input_open(path, err)) == NULL)
 		return -1;
-	}
-	if ((gz = gzdopen(fd, "rb")) == NULL) {
-		close(fd);
-		ct_buf_adds(err, "out of memory");
-		return -1;
-	}
-	gzbuffer(gz, 65536);
-	while ((n = gzread(gz, chunk, sizeof(chunk))) > 0) {
+	while ((n = ct_input_read(in, chunk, sizeof(chunk), err)) > 0) {
 		if (ct_buf_add(out, chunk, (size_t)n) != 0) {
 			ct_buf_printf(err, "larger than %zu MiB",
 			    PLOT_INPUT_MAX >> 20);
-			gzclose(gz);
+			ct_input_close(in);
 			return -1;
 		}
 	}
-	if (n < 0) {
-		int e;
-		const char *m = gzerror(gz, &e);
-
-		ct_buf_printf(err, "%s", e == Z_ERRNO ? strerror(errno) :
-		    m);
-		gzclose(gz);
-		return -1;
-	}
-	gzclose(gz);
-	return 0;
+	ct_input_close(in);
+	return n < 0 ? -1 : 0;
 }
 
 /* "<dir>/<stem>_plots" for an input path. */

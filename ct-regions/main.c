@@ -4,7 +4,7 @@
  * One EC2 DescribeRegions call (query protocol, SigV4) through lib/aws.h;
  * the names go to stdout sorted, one per line, which is what
  * "ct-regions | xargs ct-fetch" wants.  Credentials, region and endpoint
- * come from the AWS CLI's usual places (see README, section ct-regions).
+ * come from the AWS CLI's usual places (see ct-regions(1), CREDENTIALS).
  */
 #include <errno.h>
 #include <getopt.h>

@@ -1,17 +1,18 @@
 /*
  * fuzz_aggregate.c - ct-aggregate's whole reading side, as the tool runs it.
  *
- * The bytes become a file (a memfd) and go through agg_run, the function
- * ct-aggregate's main calls (ct-aggregate/drive.c: planning, chunking,
- * worker threads, the scanner, the fold, ordered commits).  Each input is
+ * The bytes become a file (a memfd) and go through ct_read_run, the
+ * reading engine ct-aggregate's main calls (lib/read.h: planning,
+ * chunking, worker threads, the scanner, the fold, ordered commits).  Each input is
  * read twice: once on one thread as one unit, once on two threads cut into
  * tiny chunks (a few bytes to a few hundred), which forces every path of
  * the speculative chunk scan and its repair (values across chunk
  * boundaries, ct-fetch control records, malformed values).  Property:
  * both runs give the same exit status and byte-identical summaries, which
- * is what drive.c promises ("a wrong guess costs time, never
- * correctness").  ct-aggregate's messages (the stdio stream stderr) go
- * to /dev/null unless FUZZ_VERBOSE is set.
+ * is what read.h promises ("a wrong guess costs time, never
+ * correctness").  The engine's messages go to no callback; the library
+ * prints nothing (stderr still goes to /dev/null unless FUZZ_VERBOSE is
+ * set, for anything else that would).
  */
 #include <sys/mman.h>
 
@@ -20,7 +21,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "aggregate.h"
+#include "inputlist.h"
+#include "read.h"
 #include "summary.h"
 #include "fuzz.h"
 
@@ -44,18 +46,18 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 }
 
 static char *
-run(const struct agg_opts *o, const char *path, int *rc, size_t *n)
+run(const struct ct_read_opts *o, const char *path, int *rc, size_t *n)
 {
-	struct agg_inputs *in;
+	struct ct_inputlist *in;
 	struct ct_fold f;
 	char *paths[1], *p = NULL;
 	FILE *fp;
 
 	paths[0] = (char *)path;
-	in = agg_inputs_new(1, paths);
+	in = ct_inputlist_new(1, paths);
 	ct_fold_init(&f, &o->fold);
-	*rc = agg_run(o, in, &f);
-	agg_inputs_free(in);
+	*rc = ct_read_run(o, in, &f);
+	ct_inputlist_free(in);
 	ct_fold_finish(&f, 1700000000);
 	fp = open_memstream(&p, n);
 	FZ_CHECK(fp != NULL && ct_summary_write(f.sum, fp) == 0 &&
@@ -67,7 +69,7 @@ run(const struct agg_opts *o, const char *path, int *rc, size_t *n)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct agg_opts o;
+	struct ct_read_opts o;
 	char path[64], *s1, *s2;
 	size_t n1, n2;
 	unsigned opt = fz_take(&data, &size);
@@ -85,7 +87,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		o.fold.start = 1500000000;
 		o.fold.end = 1700000000;
 	}
-	o.quiet = 1;
 	o.max_value = (opt & 8) ? 4096 : (size_t)1 << 30;
 	o.jobs = 1;
 	o.chunk = (size_t)8 << 20;

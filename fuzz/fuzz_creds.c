@@ -1,14 +1,15 @@
 /*
- * fuzz_creds.c - reading credentials from outside answers (lib/creds.c).
+ * fuzz_creds.c - reading credentials from outside answers (lib/credutil.c,
+ * lib/credfetch.c).
  *
  * credential_process output, the container and instance metadata answers
  * and the SSO portal answer are JSON; STS AssumeRole answers are XML.  The
- * readers are static in creds.c, so this target includes it.  The first
+ * XML reader is static in credfetch.c, so this target includes it.  The first
  * option byte picks the reader.  Properties: a good answer gives non-empty
  * keys; a bad one gives a one-line message in which no part of the answer
  * that could be a secret appears (the tests use the field values).
  */
-#include "../lib/creds.c"
+#include "../lib/credfetch.c"
 
 #include "fuzz.h"
 
@@ -27,11 +28,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ct_awserr_clear(&e);
 	switch (opt % 4) {
 	case 0:	/* credential_process */
-		rc = from_json(p, size, NULL, "AccessKeyId", "SecretAccessKey",
+		rc = ct_cred_from_json(p, size, NULL, "AccessKeyId", "SecretAccessKey",
 		    "SessionToken", "Expiration", &c, "credential_process", &e);
 		break;
 	case 1:	/* SSO GetRoleCredentials */
-		rc = from_json(p, size, "roleCredentials", "accessKeyId",
+		rc = ct_cred_from_json(p, size, "roleCredentials", "accessKeyId",
 		    "secretAccessKey", "sessionToken", "expiration", &c,
 		    "sso", &e);
 		break;

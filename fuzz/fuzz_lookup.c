@@ -1,14 +1,14 @@
 /*
- * fuzz_lookup.c - reading a CloudTrail LookupEvents answer (lib/aws.c).
+ * fuzz_lookup.c - reading a CloudTrail LookupEvents answer (lib/lookup.c).
  *
- * The page parser is static in aws.c (ct_aws_lookup_events does the HTTP
- * and then parses), so this target includes aws.c to reach it; nothing
- * else of aws.c runs.  The bytes are the answer body of a possibly hostile
+ * The page parser is static in lookup.c (ct_lookup_events does the HTTP
+ * and then parses), so this target includes lookup.c to reach it; nothing
+ * else of lookup.c runs.  The bytes are the answer body of a possibly hostile
  * endpoint.  Properties: a bad answer is a retryable InvalidResponse with
  * a one-line message; a good one gives events whose pointers lie inside
  * the parsed document and a NextToken that is either absent or non-empty.
  */
-#include "../lib/aws.c"
+#include "../lib/lookup.c"
 
 #include "fuzz.h"
 

@@ -28,9 +28,6 @@
 #define CT_VERSION "dev"
 #endif
 
-#define LOOKUP_TARGET \
-	"com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents"
-
 /* The services we talk to: signing name, env suffix, services-block key. */
 enum { SVC_STS, SVC_EC2, SVC_CLOUDTRAIL, SVC_SSO, SVC_N };
 static const char *const svc_name[SVC_N] = { "sts", "ec2", "cloudtrail",
@@ -643,7 +640,11 @@ ct_aws_ctx_new(const struct ct_aws_opts *o, struct ct_aws_error *err)
 	ctx->cred_retry = ctx->retry;
 
 	/* Credentials. */
-	ctx->cred_http = ct_http_new(ctx->ua);
+	if ((ctx->cred_http = ct_http_new(ctx->ua)) == NULL) {
+		ct_awserr_set(err, CT_AWS_OTHER, "OutOfMemory",
+		    "cannot make an HTTP handle (curl_easy_init)");
+		goto fail;
+	}
 	ct_http_set_ca(ctx->cred_http, ctx->ca);
 	ct_http_set_debug(ctx->cred_http, ctx->debug, ctx->debug_arg);
 	memset(&cc, 0, sizeof(cc));
@@ -695,24 +696,6 @@ ct_aws_ctx_free(struct ct_aws_ctx *ctx)
 	free(ctx);
 }
 
-const char *
-ct_aws_ctx_region(const struct ct_aws_ctx *ctx)
-{
-	return ctx->region;
-}
-
-const char *
-ct_aws_ctx_profile(const struct ct_aws_ctx *ctx)
-{
-	return ctx->profile;
-}
-
-const char *
-ct_aws_ctx_credential_source(const struct ct_aws_ctx *ctx)
-{
-	return ct_creds_source(ctx->creds);
-}
-
 unsigned
 ct_aws_ctx_credential_fetches(struct ct_aws_ctx *ctx)
 {
@@ -747,7 +730,13 @@ ct_aws_new(struct ct_aws_ctx *ctx, const char *region, struct ct_aws_error *err)
 	c = xcalloc(1, sizeof(*c));
 	c->ctx = ctx;
 	c->region = xstrdup(region);
-	c->http = ct_http_new(ctx->ua);
+	if ((c->http = ct_http_new(ctx->ua)) == NULL) {
+		ct_awserr_set(err, CT_AWS_OTHER, "OutOfMemory",
+		    "cannot make an HTTP handle (curl_easy_init)");
+		free(c->region);
+		free(c);
+		return NULL;
+	}
 	ct_http_set_ca(c->http, ctx->ca);
 	ct_http_set_debug(c->http, ctx->debug, ctx->debug_arg);
 	c->retry = ctx->retry;
@@ -787,21 +776,6 @@ ct_aws_set_abort(struct ct_aws *c, const volatile sig_atomic_t *flag)
 {
 	c->abort = flag;
 	ct_http_set_abort(c->http, flag);
-}
-
-int
-ct_aws_form_add(struct ct_buf *f, const char *name, const char *value)
-{
-	int rc = 0;
-
-	if (name != NULL) {
-		if (f->len > 0)
-			rc |= ct_buf_addc(f, '&');
-		rc |= ct_sigv4_uri_encode(f, name, strlen(name), 0);
-		rc |= ct_buf_addc(f, '=');
-	}
-	rc |= ct_sigv4_uri_encode(f, value, strlen(value), 0);
-	return rc ? -1 : 0;
 }
 
 static const char *
@@ -1005,124 +979,13 @@ out:
 	return rc;
 }
 
-/* ---- CloudTrail LookupEvents ----------------------------------------------- */
-
-void
-ct_lookup_page_init(struct ct_lookup_page *p)
-{
-	memset(p, 0, sizeof(*p));
-	ct_buf_init(&p->body, CT_HTTP_MAX_BODY);
-}
-
-static void
-page_clear(struct ct_lookup_page *p)
-{
-	ct_json_free(p->priv_);
-	p->priv_ = NULL;
-	free(p->events);
-	p->events = NULL;
-	p->nevents = 0;
-	p->next_token = NULL;
-	ct_buf_reset(&p->body);
-}
-
-void
-ct_lookup_page_free(struct ct_lookup_page *p)
-{
-	page_clear(p);
-	ct_buf_free(&p->body);
-}
-
-static int
-parse_page(struct ct_lookup_page *p, struct ct_aws_error *err,
-    const char *region)
-{
-	struct ct_buf jerr;
-	struct ct_jdoc *d;
-	const struct ct_jnode *root, *ev, *e, *t;
-	size_t i;
-
-	ct_buf_init(&jerr, 1024);
-	d = ct_json_parse(p->body.data ? p->body.data : "", p->body.len, &jerr);
-	if (d == NULL) {
-		ct_awserr_set(err, CT_AWS_RETRYABLE, "InvalidResponse",
-		    "cloudtrail LookupEvents (%s): answer is not JSON: %s",
-		    region, jerr.data ? jerr.data : "");
-		ct_buf_free(&jerr);
-		return -1;
-	}
-	ct_buf_free(&jerr);
-	root = ct_json_root(d);
-	ev = root && root->type == CT_JOBJECT ? ct_json_get(root, "Events") :
-	    NULL;
-	if (ev == NULL || ev->type != CT_JARRAY) {
-		ct_json_free(d);
-		ct_awserr_set(err, CT_AWS_RETRYABLE, "InvalidResponse",
-		    "cloudtrail LookupEvents (%s): answer without an Events "
-		    "list", region);
-		return -1;
-	}
-	p->priv_ = d;
-	p->events = xcalloc(ev->nchild + 1, sizeof(*p->events));
-	for (i = 0, e = ev->child; e != NULL; e = e->next) {
-		const char *s;
-
-		if (e->type != CT_JOBJECT)
-			continue;
-		s = ct_json_get_str(e, "EventId");
-		p->events[i].event_id = s ? s : "";
-		t = ct_json_get(e, "CloudTrailEvent");
-		if (t != NULL && t->type == CT_JSTRING) {
-			p->events[i].record = t->str;
-			p->events[i].record_len = t->len;
-		} else {
-			p->events[i].record = "";
-			p->events[i].record_len = 0;
-		}
-		t = ct_json_get(e, "EventTime");
-		if (t != NULL && t->type == CT_JNUMBER)
-			p->events[i].event_time = strtod(t->str, NULL);
-		i++;
-	}
-	p->nevents = i;
-	p->next_token = ct_json_get_str(root, "NextToken");
-	if (p->next_token != NULL && *p->next_token == '\0')
-		p->next_token = NULL;
-	return 0;
-}
-
-int
-ct_aws_lookup_events(struct ct_aws *c, const struct ct_lookup_req *rq,
-    struct ct_lookup_page *page, struct ct_aws_error *err)
-{
-	struct ct_buf body;
-	int rc, max = rq->max_results > 0 && rq->max_results <= 50 ?
-	    rq->max_results : 50;
-
-	page_clear(page);
-	ct_buf_init(&body, 1 << 20);
-	ct_buf_printf(&body, "{\"StartTime\": %lld, \"EndTime\": %lld, "
-	    "\"MaxResults\": %d", (long long)rq->start, (long long)rq->end, max);
-	if (rq->next_token != NULL && *rq->next_token != '\0') {
-		ct_buf_adds(&body, ", \"NextToken\": ");
-		if (ct_jstr_encode(&body, rq->next_token,
-		    strlen(rq->next_token)) != 0) {
-			ct_buf_free(&body);
-			ct_awserr_set(err, CT_AWS_OTHER, "InvalidNextToken",
-			    "NextToken too long");
-			return -1;
-		}
-	}
-	ct_buf_addc(&body, '}');
-	rc = ct_aws_call_json(c, "cloudtrail", LOOKUP_TARGET, body.data,
-	    body.len, 0, &page->body, err);
-	ct_buf_free(&body);
-	if (rc == 0)
-		rc = parse_page(page, err, c->region);
-	return rc;
-}
-
 /* ---- for the S3 source ------------------------------------------------------ */
+
+const char *
+ct_aws_ctx_region(const struct ct_aws_ctx *ctx)
+{
+	return ctx->region;
+}
 
 int
 ct_aws_ctx_s3(struct ct_aws_ctx *ctx, const char *region, struct ct_buf *url,

@@ -15,7 +15,7 @@
  *
  * The account-level calls (GetCallerIdentity, DescribeRegions) retry as the
  * SDKs' "standard" mode does (AWS_MAX_ATTEMPTS, default 3; exponential
- * backoff with full jitter).  LookupEvents makes exactly one attempt and
+ * backoff with full jitter).  LookupEvents (lookup.h) makes exactly one attempt and
  * classifies the outcome (awserr.h), because ct-fetch owns the retry and
  * pacing policy of that call: it must retry throttling for a long time at
  * its own pace and resend the same NextToken after any failure.
@@ -72,12 +72,6 @@ struct ct_aws_ctx *ct_aws_ctx_new(const struct ct_aws_opts *o,
 		    struct ct_aws_error *err);
 void		ct_aws_ctx_free(struct ct_aws_ctx *ctx);
 
-/* The region chosen by --region, AWS_REGION, AWS_DEFAULT_REGION, the
- * profile's region, else "us-east-1".  Owned by ctx. */
-const char	*ct_aws_ctx_region(const struct ct_aws_ctx *ctx);
-/* The profile in use ("default" if none was named).  Owned by ctx. */
-const char	*ct_aws_ctx_profile(const struct ct_aws_ctx *ctx);
-
 /*
  * Resolve credentials now (they are otherwise resolved by the first call).
  * 0, or -1 with err (CT_AWS_CREDENTIALS: nothing found or a source failed,
@@ -86,9 +80,6 @@ const char	*ct_aws_ctx_profile(const struct ct_aws_ctx *ctx);
 int		ct_aws_ctx_check_credentials(struct ct_aws_ctx *ctx,
 		    struct ct_aws_error *err);
 
-/* Where the credentials come from ("environment (AWS_ACCESS_KEY_ID)",
- * "profile prod: assume role ..."), for messages.  Owned by ctx. */
-const char	*ct_aws_ctx_credential_source(const struct ct_aws_ctx *ctx);
 /* How many times credentials were fetched from their source (1 for the
  * first use, then one per refresh).  Thread-safe.  For tests and stats. */
 unsigned	 ct_aws_ctx_credential_fetches(struct ct_aws_ctx *ctx);
@@ -148,69 +139,12 @@ int	ct_aws_describe_regions(struct ct_aws *c, int all,
 	    struct ct_aws_region **out, size_t *n, struct ct_aws_error *err);
 void	ct_aws_regions_free(struct ct_aws_region *r, size_t n);
 
-/* ---- CloudTrail LookupEvents --------------------------------------------- */
-
-struct ct_lookup_req {
-	int64_t		 start;		/* StartTime, epoch seconds */
-	int64_t		 end;		/* EndTime, epoch seconds */
-	const char	*next_token;	/* NULL or "" for the first page */
-	int		 max_results;	/* 1..50; 0 means 50 */
-};
-
-struct ct_lookup_event {
-	const char	*event_id;	/* "EventId", or "" */
-	const char	*record;	/* "CloudTrailEvent" decoded: the raw
-					   record JSON as AWS sent it */
-	size_t		 record_len;
-	double		 event_time;	/* "EventTime", epoch seconds, or 0 */
-};
-
-/*
- * One page of LookupEvents.  Every pointer points into memory owned by the
- * page, valid until ct_lookup_page_free (or the next call that fills it).
- */
-struct ct_lookup_page {
-	struct ct_buf		 body;		/* the raw response body */
-	struct ct_lookup_event	*events;	/* nevents, in AWS's order
-						   (newest first) */
-	size_t			 nevents;
-	const char		*next_token;	/* NULL on the last page */
-	void			*priv_;		/* parsed document */
-};
-
-void	ct_lookup_page_init(struct ct_lookup_page *p);
-void	ct_lookup_page_free(struct ct_lookup_page *p);
-
-/*
- * One LookupEvents request (exactly one HTTP attempt, no retry) for the
- * client's region; page (initialised, or filled by a previous call: it is
- * emptied first) receives the answer.  Returns 0, or -1 with err:
- *   CT_AWS_THROTTLED	ThrottlingException & co: wait, then resend
- *   CT_AWS_RETRYABLE	5xx, reset, timeout, truncated/unparseable body,
- *			ExpiredToken (the shared credentials were marked
- *			stale; the next call fetches fresh ones): resend
- *   CT_AWS_NETWORK	could not connect: resend later
- *   CT_AWS_CREDENTIALS	no or rejected credentials: give up.  Note that a
- *			region not enabled in the account answers
- *			UnrecognizedClientException, which lands here too:
- *			when other regions work, it is that region's failure
- *   CT_AWS_DENIED	AccessDeniedException (SCPs, policies): give up
- *			this region
- *   CT_AWS_OTHER	InvalidNextToken, bad parameters, ...: give up
- *   CT_AWS_CANCELLED	the abort flag was raised
- * err->code and err->message hold AWS's own words.  (libcurl itself
- * resends a request once, transparently, when a kept-alive connection
- * turns out to be closed before any byte of the answer arrived.)
- */
-int	ct_aws_lookup_events(struct ct_aws *c, const struct ct_lookup_req *rq,
-	    struct ct_lookup_page *page, struct ct_aws_error *err);
-
-/* ---- generic calls (what the three above are made of) -------------------- */
+/* ---- generic calls (what the calls above and lookup.h are made of) -------------------- */
 
 /*
  * A query-protocol call (STS, EC2): POST of form-encoded params
  * ("Action=...&Version=..."; each name and value already URI-encoded by
- * the caller, or use ct_aws_form_add) to the service's endpoint in the
+ * the caller, or use ct_sigv4_form_add) to the service's endpoint in the
  * client's region.  The answer body is appended to out (capped at 64 MiB).
  * retry: non-zero for standard-mode retries.  0, or -1 with err.
  */
@@ -228,6 +162,10 @@ int	ct_aws_call_json(struct ct_aws *c, const char *service,
 
 /* ---- for the S3 source (lib/s3.h) ------------------------------------------ */
 
+/* The region of the context (--region, AWS_REGION, the profile), to sign
+ * for; NULL when none is configured. */
+const char *ct_aws_ctx_region(const struct ct_aws_ctx *ctx);
+
 struct ct_creds;
 
 /* Where S3 is for region: the URL (appended to url) from
@@ -243,10 +181,5 @@ int	ct_aws_ctx_s3(struct ct_aws_ctx *ctx, const char *region,
  * the caller wipes them (ct_creds_wipe).  0, or -1 with err. */
 int	ct_aws_ctx_credentials(struct ct_aws_ctx *ctx, struct ct_creds *out,
 	    struct ct_aws_error *err);
-
-/* Append "&name=value" (or "name=value" when form is empty) to a form,
- * URI-encoding both as SigV4 does.  0, or -1 (cap). */
-int	ct_aws_form_add(struct ct_buf *form, const char *name,
-	    const char *value);
 
 #endif

@@ -63,12 +63,6 @@ in_list(const char *const *l, const char *code)
 }
 
 int
-ct_awserr_is_throttling(const char *code)
-{
-	return in_list(throttling, code);
-}
-
-int
 ct_awserr_is_expired(const char *code)
 {
 	return in_list(expired, code);

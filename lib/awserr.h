@@ -81,8 +81,6 @@ void	ct_awserr_append(struct ct_aws_error *e, const char *fmt, ...)
 
 /* Class of an AWS error code and HTTP status (the tables used above). */
 enum ct_aws_class ct_awserr_classify(const char *code, long status);
-/* Non-zero if code is one of the SDKs' throttling error codes. */
-int	ct_awserr_is_throttling(const char *code);
 /* Non-zero if code says the credentials expired (ExpiredToken*, ...). */
 int	ct_awserr_is_expired(const char *code);
 

@@ -8,7 +8,7 @@
  * tokens) it belongs to.  A rerun reads it back and continues each region
  * where it stopped.
  *
- * The file is one JSON object (see README, section ct-fetch):
+ * The file is one JSON object (see ct-fetch(1), CHECKPOINT):
  *   {"ctFetchCheckpoint":1,"accountId":"123456789012",
  *    "window":{"start":1700000000,"end":1701209600},
  *    "runTimestamp":"2026-11-28T19:00:00Z",

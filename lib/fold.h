@@ -6,7 +6,7 @@
  * --activity-type and the time window; not a --dedup duplicate), names its
  * principal (principal.h) and adds one to each of the five maps of its
  * summary (summary.h), and keeps what the metadata needs.  ct-fetch control
- * records go through here too (README.md, "ct-fetch control records").
+ * records go through here too (ct-summary(5), CONTROL RECORDS).
  *
  * One fold per thread; folds of the same run are merged (ct_fold_merge)
  * before ct_fold_finish fills in the window and run time.  The one piece

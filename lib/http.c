@@ -32,8 +32,8 @@ ct_http_new(const char *ua)
 
 	h->curl = curl_easy_init();
 	if (h->curl == NULL) {
-		fprintf(stderr, "out of memory (curl_easy_init)\n");
-		exit(1);
+		free(h);
+		return NULL;
 	}
 	h->ua = xstrdup(ua ? ua : "ct-tools");
 	return h;

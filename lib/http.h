@@ -65,7 +65,8 @@ struct ct_http_resp {
 	struct ct_buf	body;		/* owned by the caller: init/free */
 };
 
-/* A handle with User-Agent ua (copied); never NULL. */
+/* A handle with User-Agent ua (copied), or NULL when libcurl cannot make
+ * one (curl_easy_init failed: out of memory).  Free with ct_http_free. */
 struct ct_http	*ct_http_new(const char *ua);
 void		 ct_http_free(struct ct_http *h);
 /* The CA file for TLS (copied), or NULL for the system's store. */

@@ -1,7 +1,7 @@
 /*
  * principal.c - see principal.h
  *
- * The rules of README.md "Principals", one function per identity type.
+ * The rules of ct-summary(5), PRINCIPALS, one function per identity type.
  * Each returns 1 with the name in out, or 0 when it cannot answer (a field
  * it needs is missing), and the caller falls back.  "acct" is accountId.
  * A field is present when its ct_str has p != NULL (the key is there with a

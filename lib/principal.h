@@ -5,7 +5,7 @@
  * "acct:root", service names, "saml:...", "oidc:..."), so summaries from
  * both tools can be merged and compared.  Unlike the Python tool, every
  * identity gets an answer: where the rule for a type cannot answer, the
- * fallback chain of README.md (section "Principals") does, ending in "Unknown".
+ * fallback chain of ct-summary(5) (PRINCIPALS) does, ending in "Unknown".
  */
 #ifndef CT_PRINCIPAL_H
 #define CT_PRINCIPAL_H

@@ -543,3 +543,18 @@ done:
 		out->signature[0] = '\0';
 	return rc ? -1 : 0;
 }
+
+int
+ct_sigv4_form_add(struct ct_buf *f, const char *name, const char *value)
+{
+	int rc = 0;
+
+	if (name != NULL) {
+		if (f->len > 0)
+			rc |= ct_buf_addc(f, '&');
+		rc |= ct_sigv4_uri_encode(f, name, strlen(name), 0);
+		rc |= ct_buf_addc(f, '=');
+	}
+	rc |= ct_sigv4_uri_encode(f, value, strlen(value), 0);
+	return rc ? -1 : 0;
+}

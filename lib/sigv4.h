@@ -89,6 +89,11 @@ int	ct_sigv4_sign(const struct ct_sigv4_input *in,
 int	ct_sigv4_uri_encode(struct ct_buf *b, const char *s, size_t n,
 	    int keep_slash);
 
+/* Append "&name=value" (or "name=value" when form is empty) to a form,
+ * URI-encoding both as SigV4 does.  0, or -1 (cap). */
+int	ct_sigv4_form_add(struct ct_buf *form, const char *name,
+	    const char *value);
+
 /* Hex SHA-256 of p[0..n) into out[65]. */
 void	ct_sigv4_sha256_hex(const void *p, size_t n, char out[65]);
 

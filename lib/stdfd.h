@@ -4,7 +4,7 @@
  * A program started with standard output or error closed (`ct-regions >&-`)
  * would hand those numbers to the next thing it opens: a config file, a
  * checkpoint, curl's internal socket pair.  Its output then goes there
- * (silently: ct-regions used to exit 0 with its list written into curl's
+ * (silently: ct-regions would exit 0 with its list written into curl's
  * wake-up socket), and its messages could land in a file it writes.  So
  * every tool calls ct_stdfd_fix first thing in main: a closed 0, 1 or 2 is
  * filled with /dev/null opened read-only, so reading gives end of file

@@ -138,7 +138,7 @@ ct_strmap_count(const struct ct_strmap *m)
 	return m->count;
 }
 
-struct ct_strmap_entry *
+static struct ct_strmap_entry *
 ct_strmap_find_h(const struct ct_strmap *m, const char *key, size_t n,
     uint64_t h)
 {
@@ -186,7 +186,7 @@ grow(struct ct_strmap *m)
 	free(old);
 }
 
-struct ct_strmap_entry *
+static struct ct_strmap_entry *
 ct_strmap_insert_h(struct ct_strmap *m, const char *key, size_t n,
     uint64_t h, int *added)
 {

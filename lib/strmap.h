@@ -59,8 +59,6 @@ uint64_t ct_strmap_hash(const void *p, size_t n);
 /* The entry for key[0..n), or NULL. */
 struct ct_strmap_entry *ct_strmap_find(const struct ct_strmap *m,
 	    const char *key, size_t n);
-struct ct_strmap_entry *ct_strmap_find_h(const struct ct_strmap *m,
-	    const char *key, size_t n, uint64_t hash);
 
 /*
  * The entry for key[0..n), created (key copied, value zero) when absent;
@@ -69,8 +67,6 @@ struct ct_strmap_entry *ct_strmap_find_h(const struct ct_strmap *m,
  */
 struct ct_strmap_entry *ct_strmap_insert(struct ct_strmap *m,
 	    const char *key, size_t n, int *added);
-struct ct_strmap_entry *ct_strmap_insert_h(struct ct_strmap *m,
-	    const char *key, size_t n, uint64_t hash, int *added);
 
 /* Remove key[0..n) (its value destroyed through the type).  Returns 1 if it
  * was there, else 0.  The key's bytes stay in the arena until the map is

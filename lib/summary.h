@@ -2,7 +2,7 @@
  * summary.h - the account-activity summary: five count maps and metadata.
  *
  * This is the document ct-aggregate writes and ct-plot reads, in the Python
- * tool's format (README.md, "The summary"): five maps of
+ * tool's format (man/ct-summary.5): five maps of
  * category -> key -> count plus "_metadata".  Counts are added one record
  * at a time by the fold, summaries are merged (per thread, per input file,
  * per --merge argument; merging is associative and commutative), and the

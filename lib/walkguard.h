@@ -34,7 +34,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "aws.h"
+#include "lookup.h"
 
 #define CT_WALKGUARD_IDLE_PAGES	100	/* pages in a row without progress */
 #define CT_WALKGUARD_SKEW	60	/* seconds an event may be newer than

@@ -7,7 +7,11 @@
 
 : "${CT_BIN:=$(cd "$(dirname "$0")" && while [ ! -f Makefile ] && [ "$PWD" != / ]; do cd ..; done; pwd)/bin}"
 CT_TOP=$(cd "$(dirname "$0")" && while [ ! -f Makefile ] && [ "$PWD" != / ]; do cd ..; done; pwd)
-export CT_BIN CT_TOP
+: "${CT_OUT:=$CT_TOP/build/default}"
+# The test build of the tools (make all; never installed): ct-aggregate
+# with --chunk-size and --max-value, ct-fetch with CT_FETCH_TEST_KILL_*.
+CT_TESTBIN="$CT_OUT/test-bin"
+export CT_BIN CT_TOP CT_OUT CT_TESTBIN
 PATH="$CT_BIN:$PATH"
 # Debian's python3, where python3-botocore lives (not a pyenv shim).
 PY=/usr/bin/python3

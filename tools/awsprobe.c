@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "aws.h"
+#include "lookup.h"
 #include "xalloc.h"
 
 static const char *op;
@@ -66,7 +67,7 @@ lookup_all(struct ct_aws *c)
 	ct_lookup_page_init(&pg);
 	for (;;) {
 		rq.next_token = tok;
-		if (ct_aws_lookup_events(c, &rq, &pg, &e) != 0) {
+		if (ct_lookup_events(c, &rq, &pg, &e) != 0) {
 			if ((e.cls == CT_AWS_THROTTLED ||
 			    e.cls == CT_AWS_RETRYABLE ||
 			    e.cls == CT_AWS_NETWORK) && ++tries < 50) {

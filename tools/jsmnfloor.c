@@ -1,7 +1,7 @@
 /*
  * jsmnfloor - a yardstick for make bench: jsmn tokenizing every line.
  *
- * Issue #2 states its speed target against figures measured on another
+ * The speed targets are stated against figures measured on another
  * machine: there, jsmn (built with JSMN_PARENT_LINKS) tokenizes 1 GB of
  * CloudTrail NDJSON in 0.96 s on one core, and DuckDB's read_ndjson with
  * a GROUP BY takes 1.0 s on two.  Timing the same jsmn loop here, in the

@@ -18,6 +18,9 @@ TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 BIN = os.environ.get('CT_BIN', os.path.join(TOP, 'bin'))
 OUT = os.environ.get('CT_OUT', os.path.join(TOP, 'build', 'default'))
 AGG = os.path.join(BIN, 'ct-aggregate')
+# the test build (--chunk-size, --max-value; never installed)
+AGG_TEST = os.path.join(OUT, 'test-bin', 'ct-aggregate')
+TEST_OPTS = ('--chunk-size', '--max-value')
 SAMPLE = os.path.join(OUT, 'tools', 'ct-sample')
 CTREF = os.path.join(TOP, 'tests', 'ref', 'ctref.py')
 PY = '/usr/bin/python3' if os.path.exists('/usr/bin/python3') else sys.executable
@@ -88,8 +91,10 @@ def run(args, stdin=None, timeout=120):
 
 
 def agg(*args, stdin=None, timeout=120):
-    """ct-aggregate ARGS: (status, parsed summary or None, stderr)."""
-    rc, out, err = run([AGG] + list(args), stdin=stdin, timeout=timeout)
+    """ct-aggregate ARGS: (status, parsed summary or None, stderr).
+    With a test option (TEST_OPTS) among ARGS, its test build runs."""
+    prog = AGG_TEST if any(a in TEST_OPTS for a in args) else AGG
+    rc, out, err = run([prog] + list(args), stdin=stdin, timeout=timeout)
     try:
         doc = json.loads(out) if out else None
     except ValueError:

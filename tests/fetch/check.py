@@ -13,7 +13,7 @@ newline (whole lines only) and every line must be JSON.  Prints what is
 wrong on stdout ("# ..." lines); exit status 0 when all is well.
 
 --crashed: the first output is that of a run killed by SIGKILL, which
-README ("Guarantee") allows to end with a partial line and to have its
+ct-fetch(1) ("Guarantee") allows to end with a partial line and to have its
 last page (at most 50 events of one region) emitted again by the rerun:
 then duplicates are accepted only when they are consecutive lines of the
 first output and its last events of a single region, at most --page of

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """ctref.py - the reference fold: what ct-aggregate must compute, in plain Python.
 
-An independent implementation of the fold of issue 2 ("What it computes"),
+An independent implementation of the fold (ct-summary(5), ct-aggregate(1)),
 written from the rules and not from ct-aggregate's C code, so that the two
 can referee each other in the tests.  Obviously correct rather than fast:
 every input is read whole, decoded with errors="replace", and parsed with
@@ -27,7 +27,7 @@ and "_counts" (records seen, counted, skipped, ...) unless --maps is given;
 with --maps the output has exactly the five maps and nothing else.
 
 Choices where the rules leave room (ct-aggregate should agree; if it does
-not, one of the two is wrong and the issue text decides):
+not, one of the two is wrong and the documented rules decide):
 - "missing" = absent, null or not a string; an empty string is present,
   except where a rule says "non-empty" (the fallback chain, Unknown's arn
   and account).
@@ -284,7 +284,7 @@ class Fold:
         if isinstance(v.get('detail'), dict) and \
            'via CloudTrail' in (sget(v, 'detail-type') or ''):
             # an EventBridge event carrying a record (an extension: not
-            # in issue 2's list, but what CloudTrail-to-EventBridge
+            # in the documented shapes' core, but what CloudTrail-to-EventBridge
             # pipelines hold)
             self.record(v['detail'], ctx)
             return

@@ -1,5 +1,5 @@
 /* test_principal.c - one case per identity type and per fallback, from the
- * rules of issue 2 ("The principal comes from userIdentity"). */
+ * rules of ct-summary(5), "Principals". */
 #include <string.h>
 
 #include "check.h"

@@ -1,5 +1,5 @@
 /*
- * inputs.c - ct-aggregate's inputs, listed one at a time.
+ * inputlist.c - the inputs of a reading run, listed one at a time.
  *
  * The inputs are the paths given ("-" is standard input) and, under each
  * directory given, the files wanted (*.json, *.jsonl, *.ndjson, each also
@@ -24,10 +24,11 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "aggregate.h"
+#include "inputlist.h"
 #include "xalloc.h"
 
 /* Directories nested deeper than this are an error (a loop, likely). */
@@ -39,7 +40,7 @@ struct frame {
 	size_t		  n, i;
 };
 
-struct agg_inputs {
+struct ct_inputlist {
 	char		**argv;
 	int		  argc, argi;
 	struct frame	 *fr;		/* the walk's stack */
@@ -50,10 +51,10 @@ struct agg_inputs {
 	size_t		  said;		/* entries given out of this tree */
 };
 
-struct agg_inputs *
-agg_inputs_new(int argc, char **argv)
+struct ct_inputlist *
+ct_inputlist_new(int argc, char **argv)
 {
-	struct agg_inputs *in = xcalloc(1, sizeof(*in));
+	struct ct_inputlist *in = xcalloc(1, sizeof(*in));
 	static char *dash[] = { "-" };
 
 	in->argv = argc > 0 ? argv : dash;
@@ -62,7 +63,7 @@ agg_inputs_new(int argc, char **argv)
 }
 
 static const char *
-keep(struct agg_inputs *in, char *path)
+keep(struct ct_inputlist *in, char *path)
 {
 	if (in->nkept == in->capkept) {
 		in->capkept = in->capkept ? in->capkept * 2 : 64;
@@ -96,7 +97,7 @@ cmpstr(const void *a, const void *b)
 /* Enter dir: read and sort its names; the walk owns dir from then on.
  * -1 and in->err if it cannot (dir stays the caller's). */
 static int
-enter(struct agg_inputs *in, char *dir)
+enter(struct ct_inputlist *in, char *dir)
 {
 	struct frame *f;
 	struct dirent *e;
@@ -145,7 +146,7 @@ enter(struct agg_inputs *in, char *dir)
 }
 
 static void
-leave(struct agg_inputs *in)
+leave(struct ct_inputlist *in)
 {
 	struct frame *f = &in->fr[--in->depth];
 
@@ -170,7 +171,7 @@ special(mode_t m)
 
 /* Give out p with why (or none) as kind. */
 static int
-give(struct agg_inputs *in, char *p, const char *why, int kind,
+give(struct ct_inputlist *in, char *p, const char *why, int kind,
     const char **path, const char **err)
 {
 	*path = keep(in, p);
@@ -180,7 +181,7 @@ give(struct agg_inputs *in, char *p, const char *why, int kind,
 }
 
 int
-agg_inputs_next(struct agg_inputs *in, const char **path, const char **err)
+ct_inputlist_next(struct ct_inputlist *in, const char **path, const char **err)
 {
 	struct stat st;
 	struct frame *f;
@@ -197,18 +198,18 @@ agg_inputs_next(struct agg_inputs *in, const char **path, const char **err)
 			name = in->argv[in->argi++];
 			if (strcmp(name, "-") == 0 || stat(name, &st) != 0)
 				return give(in, xstrdup(name), NULL,
-				    AGG_IN_FILE, path, err);
+				    CT_INPUTLIST_FILE, path, err);
 			/* a FIFO given by name is read (<(zcat ...)) */
 			if (!S_ISFIFO(st.st_mode) &&
 			    (why = special(st.st_mode)) != NULL)
 				return give(in, xstrdup(name), why,
-				    AGG_IN_SKIP, path, err);
+				    CT_INPUTLIST_SKIP, path, err);
 			if (!S_ISDIR(st.st_mode))
 				return give(in, xstrdup(name), NULL,
-				    AGG_IN_FILE, path, err);
+				    CT_INPUTLIST_FILE, path, err);
 			p = xstrdup(name);
 			if (enter(in, p) < 0)
-				return give(in, p, in->err, AGG_IN_BAD, path,
+				return give(in, p, in->err, CT_INPUTLIST_BAD, path,
 				    err);
 			in->said = 0;
 			continue;
@@ -220,7 +221,7 @@ agg_inputs_next(struct agg_inputs *in, const char **path, const char **err)
 			if (in->depth == 0 && in->said == 0)
 				return give(in, xstrdup(in->argv[in->argi - 1]),
 				    "no log files in this folder: skipped",
-				    AGG_IN_SKIP, path, err);
+				    CT_INPUTLIST_SKIP, path, err);
 			continue;
 		}
 		name = f->names[f->i++];
@@ -236,13 +237,13 @@ agg_inputs_next(struct agg_inputs *in, const char **path, const char **err)
 				free(p);
 			else if (enter(in, p) < 0) {
 				free(name);
-				return give(in, p, in->err, AGG_IN_BAD, path,
+				return give(in, p, in->err, CT_INPUTLIST_BAD, path,
 				    err);
 			}
 		} else if (type == DT_REG) {
 			if (wanted(name)) {
 				free(name);
-				return give(in, p, NULL, AGG_IN_FILE, path,
+				return give(in, p, NULL, CT_INPUTLIST_FILE, path,
 				    err);
 			}
 			free(p);
@@ -255,17 +256,17 @@ agg_inputs_next(struct agg_inputs *in, const char **path, const char **err)
 				free(in->err);
 				in->err = xstrdup(e == ENOENT ?
 				    "dangling symbolic link" : strerror(e));
-				return give(in, p, in->err, AGG_IN_BAD, path,
+				return give(in, p, in->err, CT_INPUTLIST_BAD, path,
 				    err);
 			}
 			free(p);
 		} else if (S_ISREG(st.st_mode) && wanted(name)) {
 			free(name);
-			return give(in, p, NULL, AGG_IN_FILE, path, err);
+			return give(in, p, NULL, CT_INPUTLIST_FILE, path, err);
 		} else if ((why = special(st.st_mode)) != NULL) {
 			/* never opened: a FIFO could block the walk */
 			free(name);
-			return give(in, p, why, AGG_IN_SKIP, path, err);
+			return give(in, p, why, CT_INPUTLIST_SKIP, path, err);
 		} else
 			free(p);
 		free(name);
@@ -273,7 +274,7 @@ agg_inputs_next(struct agg_inputs *in, const char **path, const char **err)
 }
 
 void
-agg_inputs_free(struct agg_inputs *in)
+ct_inputlist_free(struct ct_inputlist *in)
 {
 	size_t i;
 
