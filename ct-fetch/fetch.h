@@ -36,6 +36,8 @@ enum region_status {
 struct region {
 	const char		*name;
 	struct fetch		*fetch;		/* the run it belongs to */
+	const char		*account;	/* the S3 source's account, or
+						   NULL: the caller's */
 	struct ct_ckpt_region	*ck;	/* its checkpoint entry (guarded by
 					   the output lock) */
 	pthread_t		 thread;
@@ -82,6 +84,11 @@ struct fetch {
 	int			 progress_tty;	/* ... redrawing the lines */
 	int			 quiet;		/* -q: errors only */
 
+	const char		*s3_url;	/* --s3: the S3 source */
+	int			 s3_concurrency;
+	const char		**accounts;	/* --account ... */
+	size_t			 naccounts;
+
 	struct ct_aws_ctx	*ctx;
 	struct ct_aws_identity	 id;
 	struct ct_ckpt		 ck;
@@ -115,6 +122,10 @@ void	 fetch_fmt_time(int64_t t, char *buf, size_t size);
 
 /* worker.c */
 void	*fetch_worker(void *region);	/* a struct region */
+
+/* s3src.c: the S3 source instead of the workers; 0, or an exit status
+ * for a run that could not start */
+int	 fetch_s3(struct fetch *f);
 
 /* output.c: every function takes the output lock itself. */
 void	 out_init(struct fetch *f);

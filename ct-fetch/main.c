@@ -42,7 +42,9 @@ static const char usage_text[] =
 "usage: ct-fetch [--past-hours N | --start TIME [--end TIME]] [--profile NAME]\n"
 "                [--rate R] [--checkpoint FILE] [--throttle-deadline S]\n"
 "                [--retries N] [--page-size N] [--progress] [-q]\n"
-"                [--endpoint-url URL] [--debug] [--region REGION]... [REGION...]\n";
+"                [--endpoint-url URL] [--debug] [--region REGION]... [REGION...]\n"
+"       ct-fetch --s3 s3://BUCKET[/PREFIX] [--account ID]... [--s3-concurrency N]\n"
+"                [window and other options] [REGION...]\n";
 
 static const char help_text[] =
 "Stream the raw CloudTrail events of a time window from LookupEvents, all\n"
@@ -72,6 +74,11 @@ static const char help_text[] =
 "                         the first also signs the STS call)\n"
 "  --endpoint-url URL     send the CloudTrail and STS calls there (wins over\n"
 "                         every other endpoint setting; not credential calls)\n"
+"  --s3 s3://BUCKET[/PREFIX]  read the log files the trail wrote to that\n"
+"                         bucket instead of LookupEvents (no 90-day limit)\n"
+"  --account ID           with --s3: only this account (repeatable; default\n"
+"                         every account folder under AWSLogs/)\n"
+"  --s3-concurrency N     with --s3: transfers at once (default 32)\n"
 "  --debug                each HTTP request and response line, with headers,\n"
 "                         on stderr (signatures, keys and tokens masked)\n"
 "  --progress             progress on stderr even when it is not a terminal\n"
@@ -258,6 +265,9 @@ main(int argc, char **argv)
 		{ "region", required_argument, NULL, 'G' },
 		{ "endpoint-url", required_argument, NULL, 'E' },
 		{ "debug", no_argument, NULL, 'D' },
+		{ "s3", required_argument, NULL, 'S' },
+		{ "account", required_argument, NULL, 'A' },
+		{ "s3-concurrency", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -353,6 +363,29 @@ main(int argc, char **argv)
 		case 'D':
 			o.debug = debug_line;
 			break;
+		case 'S':
+			f->s3_url = optarg;
+			break;
+		case 'A':
+			if (strlen(optarg) != 12 || strspn(optarg,
+			    "0123456789") != 12) {
+				fprintf(stderr, PROG ": --account: \"%s\" is "
+				    "not a 12-digit account id\n", optarg);
+				usage();
+			}
+			for (i = 0; i < f->naccounts; i++)
+				if (strcmp(f->accounts[i], optarg) == 0)
+					break;
+			if (i < f->naccounts)
+				break;	/* named twice: read once */
+			f->accounts = xrealloc(f->accounts,
+			    (f->naccounts + 1) * sizeof(*f->accounts));
+			f->accounts[f->naccounts++] = optarg;
+			break;
+		case 'C':
+			f->s3_concurrency = int_arg("--s3-concurrency", optarg,
+			    1, 1024);
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			fputs("\n", stdout);
@@ -365,6 +398,18 @@ main(int argc, char **argv)
 			usage();
 		}
 	}
+	if (f->s3_url == NULL && (f->naccounts > 0 ||
+	    f->s3_concurrency > 0)) {
+		fprintf(stderr, PROG ": --account and --s3-concurrency go "
+		    "with --s3\n");
+		usage();
+	}
+	if (f->s3_url != NULL && f->ckpt_path != NULL) {
+		fprintf(stderr, PROG ": --checkpoint does not go with --s3\n");
+		usage();
+	}
+	if (f->s3_concurrency == 0)
+		f->s3_concurrency = 32;
 	if (have_hours && (opt_start != NULL || opt_end != NULL)) {
 		fprintf(stderr, PROG ": --past-hours and --start/--end do not "
 		    "go together\n");
@@ -400,7 +445,7 @@ main(int argc, char **argv)
 			exit(CT_EXIT_USAGE);
 		}
 	}
-	if (!f->quiet && start < now - 90 * 86400)
+	if (!f->quiet && f->s3_url == NULL && start < now - 90 * 86400)
 		fprintf(stderr, PROG ": note: LookupEvents only holds the last "
 		    "90 days of events\n");
 	f->start = start;
@@ -458,7 +503,11 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	progress_start(f);
-	for (i = 0; i < f->nregions; i++) {
+	if (f->s3_url != NULL && (rc = fetch_s3(f)) != 0) {
+		progress_stop(f);
+		goto out;
+	}
+	for (i = 0; f->s3_url == NULL && i < f->nregions; i++) {
 		struct region *r = &f->regions[i];
 
 		if (r->status == RS_SKIPPED) {
@@ -489,10 +538,12 @@ main(int argc, char **argv)
 		rc = 128 + (int)fetch_stop;
 	else
 		rc = outcome(f);
+out:
 
 	for (i = 0; i < f->nregions; i++)
 		free((char *)f->regions[i].name);
 	free(f->regions);
+	free(f->accounts);
 	ct_ckpt_free(&f->ck);
 	ct_aws_ctx_free(f->ctx);
 	return rc;

@@ -240,7 +240,8 @@ out_start_record(struct fetch *f, struct region *r)
 	ct_buf_init(&b, 1 << 16);
 	ct_buf_adds(&b, "\n{\"ctFetch\":\"start\",\"version\":1");
 	add_str(&b, "region", r->name);
-	add_str(&b, "accountId", f->id.account);
+	add_str(&b, "accountId", r->account != NULL ? r->account :
+	    f->id.account);
 	add_str(&b, "callerArn", f->id.arn);
 	ct_buf_printf(&b, ",\"window\":{\"start\":\"%s\",\"end\":\"%s\"}",
 	    ws, we);
@@ -272,7 +273,8 @@ out_end_record(struct fetch *f, struct region *r)
 	add_str(&b, "region", r->name);
 	/* the stream it ends, so that a reader never takes one window's
 	 * end for another's (several runs in one input) */
-	add_str(&b, "accountId", f->id.account);
+	add_str(&b, "accountId", r->account != NULL ? r->account :
+	    f->id.account);
 	ct_buf_printf(&b, ",\"window\":{\"start\":\"%s\",\"end\":\"%s\"}",
 	    ws, we);
 	pthread_mutex_lock(&f->lock);
@@ -284,10 +286,11 @@ out_end_record(struct fetch *f, struct region *r)
 		break;
 	case RS_STOPPED:
 		ct_buf_printf(&b, ",\"status\":\"interrupted\","
-		    "\"errorCode\":\"Interrupted\",\"errorMessage\":\"stopped "
-		    "before the last page; rerun with the same --checkpoint "
-		    "to continue\",\"events\":%" PRIu64 ",\"pages\":%" PRIu64,
-		    r->ck->events, r->ck->pages);
+		    "\"errorCode\":\"Interrupted\",\"errorMessage\":\"%s\","
+		    "\"events\":%" PRIu64 ",\"pages\":%" PRIu64,
+		    f->s3_url != NULL ? "stopped before the last file" :
+		    "stopped before the last page; rerun with the same "
+		    "--checkpoint to continue", r->ck->events, r->ck->pages);
 		break;
 	default:
 		ct_buf_adds(&b, ",\"status\":\"failed\"");

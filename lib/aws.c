@@ -19,6 +19,7 @@
 #include "ini.h"
 #include "json.h"
 #include "jstr.h"
+#include "s3.h"
 #include "sigv4.h"
 #include "xalloc.h"
 #include "xml.h"
@@ -976,4 +977,58 @@ ct_aws_describe_regions(struct ct_aws *c, int all, struct ct_aws_region **out,
 out:
 	ct_buf_free(&body);
 	return rc;
+}
+
+/* ---- for the S3 source ------------------------------------------------------ */
+
+const char *
+ct_aws_ctx_region(const struct ct_aws_ctx *ctx)
+{
+	return ctx->region;
+}
+
+int
+ct_aws_ctx_s3(struct ct_aws_ctx *ctx, const char *region, struct ct_buf *url,
+    int *configured, int *style, const char **ca, struct ct_aws_error *err)
+{
+	const struct ct_ini_section *ps, *ss = NULL;
+	struct ct_endpoint_cfg cfg = ctx->ep[SVC_STS];
+	struct ct_buf e;
+	const char *v;
+	char sect[512];
+	int rc;
+
+	ps = profile_section(ctx->config, ctx->profile);
+	if ((v = ct_ini_get(ps, "services")) != NULL && *v != '\0') {
+		snprintf(sect, sizeof(sect), "services %s", v);
+		ss = ct_ini_section(ctx->config, sect);
+	}
+	cfg.option_url = NULL;
+	cfg.env_service_url = envs("AWS_ENDPOINT_URL_S3");
+	cfg.profile_service_url = ct_ini_get_sub(ss, "s3", "endpoint_url");
+	ct_buf_init(&e, 1024);
+	rc = ct_endpoint_resolve(&cfg, "s3", region, url, &e);
+	if (rc != 0)
+		ct_awserr_set(err, CT_AWS_OTHER, "InvalidEndpoint", "%s",
+		    e.data ? e.data : "cannot resolve the S3 endpoint");
+	ct_buf_free(&e);
+	*configured = ct_endpoint_source(&cfg, "s3", sect, sizeof(sect)) !=
+	    NULL;
+	v = ct_ini_get_sub(ps, "s3", "addressing_style");
+	*style = ct_s3_style_parse(v);
+	if (*style < 0) {
+		ct_awserr_set(err, CT_AWS_OTHER, "InvalidConfiguration",
+		    "profile %s: s3 addressing_style \"%.40s\" is not path, "
+		    "virtual or auto", ctx->profile, v);
+		return -1;
+	}
+	*ca = ctx->ca;
+	return rc;
+}
+
+int
+ct_aws_ctx_credentials(struct ct_aws_ctx *ctx, struct ct_creds *out,
+    struct ct_aws_error *err)
+{
+	return ct_creds_get(ctx->creds, out, NULL, err);
 }

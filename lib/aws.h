@@ -160,4 +160,26 @@ int	ct_aws_call_json(struct ct_aws *c, const char *service,
 	    const char *target, const char *body, size_t n, int retry,
 	    struct ct_buf *out, struct ct_aws_error *err);
 
+/* ---- for the S3 source (lib/s3.h) ------------------------------------------ */
+
+/* The region of the context (--region, AWS_REGION, the profile), to sign
+ * for; NULL when none is configured. */
+const char *ct_aws_ctx_region(const struct ct_aws_ctx *ctx);
+
+struct ct_creds;
+
+/* Where S3 is for region: the URL (appended to url) from
+ * AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, the profile's services "s3"
+ * endpoint_url or endpoint_url (not --endpoint-url, which names the
+ * CloudTrail, STS and EC2 endpoint), else AWS's; *configured says which;
+ * *style is the profile's `s3 = addressing_style` (s3.h's enum), *ca the
+ * CA file or NULL (owned by ctx).  0, or -1 with err. */
+int	ct_aws_ctx_s3(struct ct_aws_ctx *ctx, const char *region,
+	    struct ct_buf *url, int *configured, int *style, const char **ca,
+	    struct ct_aws_error *err);
+/* The current credentials (refreshed when due), for signing S3 requests;
+ * the caller wipes them (ct_creds_wipe).  0, or -1 with err. */
+int	ct_aws_ctx_credentials(struct ct_aws_ctx *ctx, struct ct_creds *out,
+	    struct ct_aws_error *err);
+
 #endif

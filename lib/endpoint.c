@@ -165,6 +165,8 @@ ct_endpoint_env_suffix(const char *service)
 		return "STS";
 	if (strcmp(service, "cloudtrail") == 0)
 		return "CLOUDTRAIL";
+	if (strcmp(service, "s3") == 0)
+		return "S3";
 	if (strcmp(service, "portal.sso") == 0)
 		return "SSO";
 	return NULL;

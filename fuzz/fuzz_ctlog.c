@@ -1,0 +1,71 @@
+/*
+ * fuzz_ctlog.c - CloudTrail log files from S3: lib/ctlog.h.
+ *
+ * The bytes (after the option byte) are a gzip file from a (possibly
+ * hostile) bucket.  They are fed whole and again in pieces of a size
+ * chosen by the option byte.  Properties: records are handed out within
+ * the cap, starting with '{' and ending with '}'; the split of the bytes
+ * changes neither the outcome nor the records.
+ */
+#include <string.h>
+
+#include "buf.h"
+#include "ctlog.h"
+#include "fuzz.h"
+
+struct acc {
+	struct ct_buf	all;
+	uint64_t	sum;
+};
+
+static int
+on_rec(void *arg, const char *p, size_t n, int64_t t)
+{
+	struct acc *a = arg;
+
+	FZ_CHECK(n >= 2 && n <= CT_CTLOG_MAX_RECORD && p[0] == '{' &&
+	    p[n - 1] == '}');
+	(void)ct_buf_add(&a->all, p, n < 64 ? n : 64);
+	a->sum += (uint64_t)t + n;
+	return 0;
+}
+
+static int
+run(const uint8_t *d, size_t size, size_t step, struct acc *a)
+{
+	struct ct_ctlog *l = ct_ctlog_new(on_rec, a);
+	const char *why = NULL;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < size && rc == 0; i += step)
+		rc = ct_ctlog_feed(l, d + i, size - i < step ? size - i : step,
+		    &why);
+	if (rc == 0)
+		rc = ct_ctlog_finish(l, &why);
+	FZ_CHECK(rc == 0 || (why != NULL && why[0] != '\0'));
+	ct_ctlog_free(l);
+	return rc;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct acc a, b;
+	unsigned opt = fz_take(&data, &size);
+	int ra, rb;
+
+	ct_buf_init(&a.all, 1 << 20);
+	ct_buf_init(&b.all, 1 << 20);
+	a.sum = b.sum = 0;
+	ra = run(data, size, size ? size : 1, &a);
+	rb = run(data, size, (opt % 17) + 1, &b);
+	FZ_CHECK(ra == rb);
+	if (ra == 0)
+		FZ_CHECK(a.sum == b.sum && a.all.len == b.all.len &&
+		    (a.all.len == 0 || memcmp(a.all.data, b.all.data,
+		    a.all.len) == 0));
+	ct_buf_free(&a.all);
+	ct_buf_free(&b.all);
+	return 0;
+}

@@ -1,0 +1,47 @@
+/*
+ * ctlog.h - reading a CloudTrail log file as it arrives.
+ *
+ * A trail delivers gzip files holding one JSON object {"Records":[...]}.
+ * The S3 source reads them straight from the network, so this reader is
+ * fed the compressed bytes piece by piece (any split) and hands each
+ * record of the Records array to a callback as soon as its closing brace
+ * has been inflated, with its top-level eventTime.  Memory is one record
+ * and zlib's window, whatever the file's size.  Several gzip members one
+ * after another are one stream (as gzip -d reads them), and each member's
+ * trailer (CRC-32 and length) is checked by zlib.  The end is only
+ * accepted at the end of a member and of the JSON object, so a file cut
+ * short is reported, never read as a shorter one.
+ *
+ * The reader only splits; whether a record is one valid JSON object is
+ * decided by the writer (lib/scan.h's ct_scan_check_record), as for
+ * LookupEvents records.
+ */
+#ifndef CT_CTLOG_H
+#define CT_CTLOG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CT_CTLOG_MAX_RECORD	((size_t)4 << 20)	/* bytes; a record
+							   is < 256 KB */
+
+/* A record: p[0..n), valid during the call only; t its eventTime (epoch
+ * seconds) or INT64_MIN if absent or unreadable.  Return 0 to go on, -1
+ * to stop (ct_ctlog_feed then returns -1 with "stopped"). */
+typedef int (*ct_ctlog_fn)(void *arg, const char *p, size_t n, int64_t t);
+
+struct ct_ctlog;
+
+struct ct_ctlog	*ct_ctlog_new(ct_ctlog_fn fn, void *arg);
+void		 ct_ctlog_free(struct ct_ctlog *l);
+
+/* Feed compressed bytes.  0, or -1 (bad gzip, not a Records document, a
+ * record over the cap): *why says what, and the reader stays failed. */
+int	ct_ctlog_feed(struct ct_ctlog *l, const void *p, size_t n,
+	    const char **why);
+/* No more bytes: 0 if the file ended where a file may end, else -1. */
+int	ct_ctlog_finish(struct ct_ctlog *l, const char **why);
+/* Records handed out so far. */
+uint64_t ct_ctlog_records(const struct ct_ctlog *l);
+
+#endif

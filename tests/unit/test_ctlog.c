@@ -1,0 +1,116 @@
+/* test_ctlog.c - CloudTrail log files read as they arrive: every record
+ * once with its eventTime, whatever the split of the bytes; several gzip
+ * members; a file cut short or corrupt is reported, not read as shorter. */
+#include <stdint.h>
+#include <string.h>
+
+#include <zlib.h>
+
+#include "buf.h"
+#include "check.h"
+#include "ctlog.h"
+
+struct got {
+	struct ct_buf	ids;
+	int64_t		times[8];
+	int		n;
+};
+
+static int
+on_rec(void *arg, const char *p, size_t n, int64_t t)
+{
+	struct got *g = arg;
+
+	ct_buf_add(&g->ids, p, n);
+	ct_buf_addc(&g->ids, '\n');
+	if (g->n < 8)
+		g->times[g->n] = t;
+	g->n++;
+	return 0;
+}
+
+/* gzip s into out (appended: members add up). */
+static size_t
+gz(const char *s, unsigned char *out, size_t cap)
+{
+	z_stream z;
+	size_t n;
+
+	memset(&z, 0, sizeof(z));
+	deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+	z.next_in = (Bytef *)(uintptr_t)s;
+	z.avail_in = (uInt)strlen(s);
+	z.next_out = out;
+	z.avail_out = (uInt)cap;
+	deflate(&z, Z_FINISH);
+	n = cap - z.avail_out;
+	deflateEnd(&z);
+	return n;
+}
+
+/* Feed f[0..n) in pieces of step bytes; 0/-1 of feed+finish. */
+static int
+run(const unsigned char *f, size_t n, size_t step, struct got *g,
+    const char **why)
+{
+	struct ct_ctlog *l = ct_ctlog_new(on_rec, g);
+	size_t i;
+	int rc = 0;
+
+	ct_buf_reset(&g->ids);
+	g->n = 0;
+	for (i = 0; i < n && rc == 0; i += step)
+		rc = ct_ctlog_feed(l, f + i, n - i < step ? n - i : step, why);
+	if (rc == 0)
+		rc = ct_ctlog_finish(l, why);
+	ct_ctlog_free(l);
+	return rc;
+}
+
+int
+main(void)
+{
+	static const char doc1[] = "{\"Records\":[{\"eventID\":\"a\","
+	    "\"x\":{\"eventTime\":\"nested\"},\"eventTime\":"
+	    "\"2024-01-01T00:00:10Z\",\"s\":\"}{\\\"]\"},"
+	    "{\"eventTime\":\"2024-01-01T00:00:20Z\",\"eventID\":\"b\"}],"
+	    "\"Other\":[{\"eventID\":\"no\"}]}";
+	static const char doc2[] = " {\"Digest\":\"x\",\"Records\":[ {\"eventID\""
+	    ":\"c\"} ] }\n";
+	unsigned char f[4096];
+	struct got g;
+	const char *why = NULL;
+	size_t n, n1;
+
+	ct_buf_init(&g.ids, 0);
+	n = gz(doc1, f, sizeof f);
+	CHECK(run(f, n, n, &g, &why) == 0 && g.n == 2 &&
+	    g.times[0] == 1704067210 && g.times[1] == 1704067220,
+	    "two records with their top-level eventTime (not a nested one)");
+	CHECK(g.ids.len > 0 && strstr(g.ids.data, "\"s\":\"}{\\\"]\"}\n") !=
+	    NULL && strstr(g.ids.data, "\"no\"") == NULL,
+	    "braces inside strings do not split; other arrays are not read");
+	CHECK(run(f, n, 1, &g, &why) == 0 && g.n == 2, "fed byte by byte: "
+	    "the same records");
+	n1 = n;
+	n += gz(doc2, f + n, sizeof f - n);
+	(void)n1;
+	CHECK(run(f, n, 7, &g, &why) != 0, "two documents in one file are "
+	    "refused");
+	n = gz(doc2, f, sizeof f);
+	n += gz("", f + n, sizeof f - n);
+	CHECK(run(f, n, 3, &g, &why) == 0 && g.n == 1 &&
+	    g.times[0] == INT64_MIN, "several gzip members are one stream; "
+	    "a record without eventTime");
+	n = gz(doc1, f, sizeof f);
+	CHECK(run(f, n - 4, 5, &g, &why) == -1 && why != NULL &&
+	    strstr(why, "cut short") != NULL, "the trailer cut off: "
+	    "reported as cut short");
+	f[n - 6] ^= 1;
+	CHECK(run(f, n, 5, &g, &why) == -1 && strstr(why, "corrupt") != NULL,
+	    "a bad CRC is reported");
+	CHECK(run((const unsigned char *)"{\"Records\":[]}", 14, 14, &g,
+	    &why) == -1, "plain JSON (not gzip) is refused");
+	ct_buf_free(&g.ids);
+	return check_done();
+}
