@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <curl/curl.h>
@@ -46,6 +47,7 @@
 #include "s3.h"
 #include "s3list.h"
 #include "timefmt.h"
+#include "xml.h"
 #include "xalloc.h"
 
 #define MAX_ACCOUNTS	1000
@@ -78,6 +80,8 @@ struct job {
 	struct ct_buf		 body;		/* listing, or error body */
 	struct ct_ctlog		*log;
 	long			 status;
+	const char		*signed_for;	/* region it was signed for */
+	char			 bucket_region[48];	/* x-amz-bucket-region */
 	struct ct_buf		 recs;		/* in-window records */
 	size_t			*offs;		/* record i: offs[2i], len */
 	size_t			 nrecs, caprecs;
@@ -91,6 +95,8 @@ struct s3run {
 	struct ct_buf		 endpoint;
 	int			 configured, style;
 	const char		*ca, *sign_region;
+	char			 moved_to[48];	/* the bucket's region, once
+						   a redirect named it */
 	CURLM			*multi;
 	struct job		*queue, *tail;
 	long			 running;
@@ -215,6 +221,30 @@ on_body(char *p, size_t sz, size_t nm, void *arg)
 	return n;
 }
 
+/* The x-amz-bucket-region header of an answer, kept for a redirect. */
+static size_t
+on_header(char *p, size_t sz, size_t nm, void *arg)
+{
+	static const char name[] = "x-amz-bucket-region:";
+	struct job *j = arg;
+	size_t n = sz * nm, k = sizeof(name) - 1, e;
+
+	if (n > k && strncasecmp(p, name, k) == 0) {
+		p += k;
+		n -= k;
+		while (n > 0 && (*p == ' ' || *p == '\t'))
+			p++, n--;
+		for (e = 0; e < n && p[e] != '\r' && p[e] != '\n' &&
+		    p[e] != ' '; e++)
+			;
+		if (e < sizeof(j->bucket_region)) {
+			memcpy(j->bucket_region, p, e);
+			j->bucket_region[e] = '\0';
+		}
+	}
+	return sz * nm;
+}
+
 static int
 start_job(struct s3run *s, struct job *j, CURL *easy, struct ct_aws_error *e)
 {
@@ -263,6 +293,8 @@ start_job(struct s3run *s, struct job *j, CURL *easy, struct ct_aws_error *e)
 	ct_ctlog_free(j->log);
 	j->log = NULL;
 	j->status = 0;
+	j->signed_for = s->sign_region;
+	j->bucket_region[0] = '\0';
 	j->easy = easy;
 	{
 		struct curl_slist *h = NULL;
@@ -276,6 +308,8 @@ start_job(struct s3run *s, struct job *j, CURL *easy, struct ct_aws_error *e)
 	curl_easy_setopt(easy, CURLOPT_URL, j->sig.url.data);
 	curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(easy, CURLOPT_WRITEDATA, j);
+	curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(easy, CURLOPT_HEADERDATA, j);
 	curl_multi_add_handle(s->multi, easy);
 	s->running++;
 	return 0;
@@ -306,6 +340,55 @@ new_easy(struct s3run *s)
 }
 
 /* ---- what a finished job means --------------------------------------- */
+
+/*
+ * A bucket of another region answers 301 PermanentRedirect with
+ * x-amz-bucket-region, or (at the global endpoint) 400
+ * AuthorizationHeaderMalformed with <Region>.  The first such answer moves
+ * the run to that region: the endpoint and the signature of every later
+ * request.  2: send the job again at once; 0: not a redirect to follow
+ * (a second region named, or one the job was already signed for).
+ */
+static int
+redirected(struct s3run *s, struct job *j, struct ct_aws_error *e)
+{
+	struct ct_buf rb;
+	const char *to = j->bucket_region;
+	size_t i;
+	int rc = 0;
+
+	if (j->status != 301 && j->status != 400)
+		return 0;
+	ct_buf_init(&rb, 0);
+	if (*to == '\0' && j->status == 400 && j->body.data != NULL &&
+	    ct_xml_get(j->body.data, j->body.len, "Region", &rb) == 1 &&
+	    rb.data != NULL)
+		to = rb.data;
+	for (i = 0; to[i] != '\0'; i++)
+		if (!(to[i] >= 'a' && to[i] <= 'z') &&
+		    !(to[i] >= '0' && to[i] <= '9') && to[i] != '-')
+			break;
+	if (i == 0 || to[i] != '\0' || i >= sizeof(s->moved_to) ||
+	    strcmp(to, j->signed_for) == 0)
+		goto out;
+	if (s->moved_to[0] != '\0') {
+		/* already moved: a job signed before the move goes again */
+		rc = strcmp(to, s->moved_to) == 0 ? 2 : 0;
+		goto out;
+	}
+	memcpy(s->moved_to, to, i + 1);
+	ct_buf_reset(&s->endpoint);
+	if (ct_aws_ctx_s3(s->f->ctx, s->moved_to, &s->endpoint,
+	    &s->configured, &s->style, &s->ca, e) != 0) {
+		rc = -1;
+		goto out;
+	}
+	s->sign_region = s->moved_to;
+	rc = 2;
+out:
+	ct_buf_free(&rb);
+	return rc;
+}
 
 /* "2024/01/02/" style folders of the days of the window, plus one. */
 static void
@@ -397,6 +480,10 @@ finished(struct s3run *s, struct job *j, CURLcode cc, struct ct_aws_error *e)
 		return 1;
 	}
 	if (j->status != 200) {
+		int rd = redirected(s, j, e);
+
+		if (rd != 0)
+			return rd;
 		ct_awserr_from_http(e, where, j->status, j->body.data,
 		    j->body.len);
 		return e->cls == CT_AWS_THROTTLED || e->cls ==
@@ -559,6 +646,16 @@ run_jobs(struct s3run *s, CURL **pool, size_t npool)
 			s->running--;
 			if (rc == 1 && j->u != NULL && j->u->failed)
 				rc = 0;
+			if (rc == 2) {
+				/* redirected: again at once, not a retry */
+				j->not_before = 0;
+				if (s->tail != NULL)
+					s->tail->next = j;
+				else
+					s->queue = j;
+				s->tail = j;
+				continue;
+			}
 			if (rc == 1) {
 				if (j->u != NULL) {
 					pthread_mutex_lock(&f->lock);
