@@ -84,7 +84,10 @@ struct fetch {
 	int			 progress_tty;	/* ... redrawing the lines */
 	int			 quiet;		/* -q: errors only */
 
-	const char		*s3_url;	/* --s3: the S3 source */
+	const char		*s3_url;	/* --s3: the S3 source ("" with
+						   --trail) */
+	int			 use_trail;	/* --trail */
+	const char		*trail;		/* its NAME or ARN, or NULL */
 	int			 s3_concurrency;
 	const char		**accounts;	/* --account ... */
 	size_t			 naccounts;

@@ -43,7 +43,8 @@ static const char usage_text[] =
 "                [--rate R] [--checkpoint FILE] [--throttle-deadline S]\n"
 "                [--retries N] [--page-size N] [--progress] [-q]\n"
 "                [--endpoint-url URL] [--debug] [--region REGION]... [REGION...]\n"
-"       ct-fetch --s3 s3://BUCKET[/PREFIX] [--account ID]... [--s3-concurrency N]\n"
+"       ct-fetch --s3 s3://BUCKET[/PREFIX] | --trail [NAME|ARN]\n"
+"                [--account ID]... [--s3-concurrency N]\n"
 "                [window and other options] [REGION...]\n";
 
 static const char help_text[] =
@@ -76,6 +77,9 @@ static const char help_text[] =
 "                         every other endpoint setting; not credential calls)\n"
 "  --s3 s3://BUCKET[/PREFIX]  read the log files the trail wrote to that\n"
 "                         bucket instead of LookupEvents (no 90-day limit)\n"
+"  --trail [NAME|ARN]     as --s3, with the bucket and prefix of that trail\n"
+"                         (DescribeTrails; no NAME: the one trail logging\n"
+"                         to S3)\n"
 "  --account ID           with --s3: only this account (repeatable; default\n"
 "                         every account folder under AWSLogs/)\n"
 "  --s3-concurrency N     with --s3: transfers at once (default 32)\n"
@@ -247,6 +251,18 @@ outcome(struct fetch *f)
 	return ct_awserr_exit(cls);
 }
 
+/* A region's shape (eu-west-1, us-gov-east-1): "ab-word[-word]-N". */
+static int
+region_shaped(const char *s)
+{
+	size_t n = strlen(s), d = n;
+
+	while (d > 0 && s[d - 1] >= '0' && s[d - 1] <= '9')
+		d--;
+	return n >= 6 && d < n && d >= 5 && s[d - 1] == '-' &&
+	    s[2] == '-' && strspn(s, "abcdefghijklmnopqrstuvwxyz-") == d;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -266,6 +282,7 @@ main(int argc, char **argv)
 		{ "endpoint-url", required_argument, NULL, 'E' },
 		{ "debug", no_argument, NULL, 'D' },
 		{ "s3", required_argument, NULL, 'S' },
+		{ "trail", optional_argument, NULL, 'L' },
 		{ "account", required_argument, NULL, 'A' },
 		{ "s3-concurrency", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
@@ -366,6 +383,16 @@ main(int argc, char **argv)
 		case 'S':
 			f->s3_url = optarg;
 			break;
+		case 'L':
+			/* "--trail NAME" as well as "--trail=NAME"; a region
+			 * after a bare --trail stays a region */
+			if (optarg == NULL && optind < argc &&
+			    argv[optind][0] != '-' &&
+			    !region_shaped(argv[optind]))
+				optarg = argv[optind++];
+			f->use_trail = 1;
+			f->trail = optarg;
+			break;
 		case 'A':
 			if (strlen(optarg) != 12 || strspn(optarg,
 			    "0123456789") != 12) {
@@ -398,10 +425,16 @@ main(int argc, char **argv)
 			usage();
 		}
 	}
+	if (f->use_trail && f->s3_url != NULL) {
+		fprintf(stderr, PROG ": --s3 and --trail do not go together\n");
+		usage();
+	}
+	if (f->use_trail)
+		f->s3_url = "";		/* the S3 source, its URL found later */
 	if (f->s3_url == NULL && (f->naccounts > 0 ||
 	    f->s3_concurrency > 0)) {
 		fprintf(stderr, PROG ": --account and --s3-concurrency go "
-		    "with --s3\n");
+		    "with --s3 or --trail\n");
 		usage();
 	}
 	if (f->s3_url != NULL && f->ckpt_path != NULL) {

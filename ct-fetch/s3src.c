@@ -47,6 +47,7 @@
 #include "s3.h"
 #include "s3list.h"
 #include "timefmt.h"
+#include "trails.h"
 #include "xml.h"
 #include "xalloc.h"
 
@@ -747,9 +748,61 @@ parse_url(struct s3run *s, const char *url)
 	return 0;
 }
 
+/*
+ * --trail [NAME|ARN]: the trail's bucket and prefix, from DescribeTrails in
+ * the configured region (else the first region asked for), as an s3:// URL
+ * in *url.  0, or an exit status after the reason on stderr.
+ */
+static int
+find_trail(struct fetch *f, char **url)
+{
+	struct ct_aws_error e;
+	struct ct_aws *c;
+	struct ct_trails t;
+	const struct ct_trail *tr;
+	struct ct_buf why;
+	const char *region = ct_aws_ctx_region(f->ctx);
+	int rc = 0;
+
+	if (region == NULL && f->nregions > 0)
+		region = f->regions[0].name;
+	if ((c = ct_aws_new(f->ctx, region, &e)) == NULL) {
+		fprintf(stderr, PROG ": --trail: %s\n", e.line);
+		return ct_awserr_exit(e.cls);
+	}
+	ct_aws_set_abort(c, &fetch_stop);
+	if (ct_trails_describe(c, &t, &e) != 0) {
+		fprintf(stderr, PROG ": --trail: %s\n", e.line);
+		ct_aws_free(c);
+		return ct_awserr_exit(e.cls);
+	}
+	ct_aws_free(c);
+	ct_buf_init(&why, 0);
+	if ((tr = ct_trails_pick(&t, f->trail, &why)) == NULL) {
+		fprintf(stderr, PROG ": --trail: %s\n", why.data);
+		rc = CT_EXIT_FAILURE;
+	} else {
+		struct ct_buf u;
+
+		ct_buf_init(&u, 0);
+		ct_buf_printf(&u, "s3://%s/%s", tr->bucket,
+		    tr->prefix ? tr->prefix : "");
+		*url = xstrdup(u.data);
+		ct_buf_free(&u);
+		if (!f->quiet)
+			msg(f, PROG ": trail %s: s3://%s/%s%s", tr->name,
+			    tr->bucket, tr->prefix ? tr->prefix : "",
+			    tr->organization ? " (organization)" : "");
+	}
+	ct_buf_free(&why);
+	ct_trails_free(&t);
+	return rc;
+}
+
 int
 fetch_s3(struct fetch *f)
 {
+	char *trail_url = NULL;
 	struct s3run s;
 	struct ct_aws_error e;
 	struct unit *units = NULL;
@@ -762,9 +815,11 @@ fetch_s3(struct fetch *f)
 	memset(&s, 0, sizeof(s));
 	s.f = f;
 	ct_buf_init(&s.endpoint, 0);
-	if (parse_url(&s, f->s3_url) != 0) {
+	if (f->use_trail && (rc = find_trail(f, &trail_url)) != 0)
+		goto out;
+	if (parse_url(&s, trail_url ? trail_url : f->s3_url) != 0) {
 		fprintf(stderr, PROG ": --s3: \"%s\" is not s3://BUCKET"
-		    "[/PREFIX]\n", f->s3_url);
+		    "[/PREFIX]\n", trail_url ? trail_url : f->s3_url);
 		rc = CT_EXIT_USAGE;
 		goto out;
 	}
@@ -913,6 +968,7 @@ out:
 	free(s.acc_ids);
 	free(s.bucket);
 	free(s.base);
+	free(trail_url);
 	ct_buf_free(&s.endpoint);
 	return rc;
 }
