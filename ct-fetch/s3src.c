@@ -579,10 +579,12 @@ run_jobs(struct s3run *s, CURL **pool, size_t npool)
 	for (;;) {
 		double now = fetch_now(), wait = 1;
 		struct job **pp = &s->queue;
+		int lost_tail = 0;
 
 		/* start what may start (no job is pushed meanwhile) */
 		while ((j = *pp) != NULL) {
 			if (fetch_stop || (j->u != NULL && j->u->failed)) {
+				lost_tail |= j == s->tail;
 				*pp = j->next;
 				unit_done_job(f, j->u);
 				job_free(j);
@@ -598,6 +600,7 @@ run_jobs(struct s3run *s, CURL **pool, size_t npool)
 				pp = &j->next;
 				continue;
 			}
+			lost_tail |= j == s->tail;
 			*pp = j->next;
 			j->next = NULL;
 			if (start_job(s, j, pool[i], &e) != 0) {
@@ -613,9 +616,14 @@ run_jobs(struct s3run *s, CURL **pool, size_t npool)
 			}
 			slot[i] = j;
 		}
-		s->tail = NULL;
-		for (j = s->queue; j != NULL; j = j->next)
-			s->tail = j;
+		/* the tail is looked for only when it left the queue: a walk
+		 * of every queued job on each turn costs more than the
+		 * transfers' own work when thousands of GETs wait */
+		if (lost_tail || s->queue == NULL) {
+			s->tail = NULL;
+			for (j = s->queue; j != NULL; j = j->next)
+				s->tail = j;
+		}
 		if (s->running == 0 && (s->queue == NULL || fetch_stop))
 			break;
 		curl_multi_perform(s->multi, &still);
