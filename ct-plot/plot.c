@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomicfile.h"
 #include "fsname.h"
 #include "jstr.h"
 #include "plot.h"
@@ -46,53 +47,41 @@ static unsigned long temp_seq;
 typedef int (*fill_fn)(FILE *fp, void *arg, struct ct_buf *err);
 
 /*
- * Write name in dirfd through a temporary file and a rename; dirpath is
- * for messages.  On failure the temporary file is removed.
+ * Write name in dirfd through a temporary file (atomicfile.h); dirpath is
+ * for messages.  On failure the temporary file is removed.  The files are
+ * not fsync'ed: a report is made again by running ct-plot again, and a
+ * crash still leaves each file old or new, never a mix.
  */
 static int
 write_atomic(int dirfd, const char *dirpath, const char *name, fill_fn fill,
     void *arg, struct ct_buf *err)
 {
+	struct ct_afile af;
 	char tmp[64];
 	FILE *fp;
-	int fd, e;
 
 	snprintf(tmp, sizeof(tmp), ".ct-plot.%ld.%lu.tmp", (long)getpid(),
 	    __atomic_fetch_add(&temp_seq, 1, __ATOMIC_RELAXED));
-	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-	    O_CLOEXEC, 0666);
-	if (fd < 0) {
-		ct_buf_printf(err, "%s/%s: %s", dirpath, name, strerror(errno));
+	if (ct_afile_open(&af, dirfd, name, tmp, 0666, 0, err) != 0) {
+		int e = errno;
+
+		ct_buf_reset(err);
+		ct_buf_printf(err, "%s/%s: %s", dirpath, name, strerror(e));
 		return -1;
 	}
-	if ((fp = fdopen(fd, "wb")) == NULL) {
-		e = errno;
-		close(fd);
-		goto fail_errno;
-	}
-	if (fill(fp, arg, err) != 0) {
-		fclose(fp);
+	if ((fp = ct_afile_stream(&af, err)) == NULL) {
+		ct_afile_discard(&af);
 		goto fail;
 	}
-	if (fflush(fp) != 0 || ferror(fp)) {
-		e = errno;
-		fclose(fp);
-		goto fail_errno;
+	if (fill(fp, arg, err) != 0) {
+		ct_afile_discard(&af);
+		goto fail;
 	}
-	if (fclose(fp) != 0) {
-		e = errno;
-		goto fail_errno;
-	}
-	if (renameat(dirfd, tmp, dirfd, name) != 0) {
-		e = errno;
-		goto fail_errno;
-	}
+	if (ct_afile_commit(&af, err) != 0)
+		goto fail;
 	return 0;
 
-fail_errno:
-	ct_buf_printf(err, "%s", strerror(e));
 fail:
-	unlinkat(dirfd, tmp, 0);
 	/* Prefix the reason with the file it concerns. */
 	{
 		struct ct_buf b;
