@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "font.h"
-#include "jstr.h"
 #include "report.h"
 #include "strmap.h"
 #include "timefmt.h"
