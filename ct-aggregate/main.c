@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -21,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "atomicfile.h"
 #include "awserr.h"
 #include "cliarg.h"
 #include "exitcodes.h"
@@ -195,67 +197,23 @@ write_special(const struct ct_summary *s, const char *path)
 }
 
 /*
- * -o FILE is written atomically: a temporary file beside it (FILE.XXXXXX),
- * made before any input is read (a place that cannot be written fails at
- * once, not after an hour of reading), then written, fsynced and renamed
- * over FILE.  SIGINT, SIGTERM and SIGHUP remove it and exit 128+N; the
- * handler only calls unlink and _exit (async-signal-safe) on a name set
- * before it is installed (and exit() does the same, through atexit).  The
- * name is cleared with those signals blocked, so the handler never
- * removes a name after the rename made it FILE.  (Out of memory ends
+ * -o FILE is written atomically (atomicfile.h): a temporary file beside it
+ * (FILE.XXXXXX), made before any input is read (a place that cannot be
+ * written fails at once, not after an hour of reading), then written,
+ * fsynced and renamed over FILE.  SIGINT, SIGTERM and SIGHUP remove it and
+ * exit 128+N, and so does exit() (ct_afile_guard).  (Out of memory ends
  * with _exit in xalloc.c: the file stays, as after SIGKILL.)
  */
-static char *volatile out_tmp;
-static int out_fd = -1;
-
-static void
-on_signal(int sig)
-{
-	char *t = out_tmp;
-
-	if (t != NULL)
-		(void)unlink(t);
-	_exit(128 + sig);
-}
-
-static void
-block_signals(int how)
-{
-	sigset_t set;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	(void)pthread_sigmask(how, &set, NULL);
-}
+static struct ct_afile out_file;
+static int out_open;
 
 /* Remove the temporary file (nothing to write, or a failure). */
 static void
 out_discard(void)
 {
-	char *t = out_tmp;
-
-	if (out_fd >= 0)
-		close(out_fd);
-	out_fd = -1;
-	if (t == NULL)
-		return;
-	(void)unlink(t);
-	block_signals(SIG_BLOCK);
-	out_tmp = NULL;
-	block_signals(SIG_UNBLOCK);
-	free(t);
-}
-
-/* exit() on the way (a thread that cannot start): no file left either. */
-static void
-out_atexit(void)
-{
-	char *t = out_tmp;
-
-	if (t != NULL)
-		(void)unlink(t);
+	if (out_open)
+		ct_afile_discard(&out_file);
+	out_open = 0;
 }
 
 /* Make path's temporary file; -1 with a message if it cannot be made.  A
@@ -263,39 +221,30 @@ out_atexit(void)
 static int
 out_prepare(const char *path)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-	struct sigaction sa;
-	size_t n = strlen(path) + 16, i;
+	size_t n = strlen(path) + 8;
+	struct ct_buf err;
 	struct stat st;
 	char *tmp;
-	mode_t um;
-	int fd;
+	int rc;
 
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
 	    !S_ISDIR(st.st_mode))
 		return 0;
 	tmp = xmalloc(n);
 	snprintf(tmp, n, "%s.XXXXXX", path);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	block_signals(SIG_BLOCK);
-	if ((fd = mkstemp(tmp)) < 0) {
-		block_signals(SIG_UNBLOCK);
-		fprintf(stderr, "%s: %s: %s\n", PROG,
-		    agg_show_name(path), strerror(errno));
-		free(tmp);
+	ct_buf_init(&err, 0);
+	rc = ct_afile_open(&out_file, AT_FDCWD, path, tmp, 0666,
+	    CT_AFILE_SYNC, &err);
+	free(tmp);
+	if (rc != 0) {
+		fprintf(stderr, "%s: %s: %s\n", PROG, agg_show_name(path),
+		    strerror(errno));
+		ct_buf_free(&err);
 		return -1;
 	}
-	out_fd = fd;
-	out_tmp = tmp;
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		(void)sigaction(sigs[i], &sa, NULL);
-	(void)atexit(out_atexit);
-	block_signals(SIG_UNBLOCK);
-	um = umask(0);
-	umask(um);
-	(void)fchmod(fd, 0666 & ~um);
+	ct_buf_free(&err);
+	out_open = 1;
+	ct_afile_guard(&out_file);
 	return 0;
 }
 
@@ -303,39 +252,32 @@ out_prepare(const char *path)
 static int
 write_file(const struct ct_summary *s, const char *path)
 {
-	char *tmp = out_tmp;
+	struct ct_buf err;
 	FILE *f;
 	int e;
 
-	if (tmp == NULL)
+	if (!out_open)
 		return write_special(s, path);
-	if ((f = fdopen(out_fd, "w")) == NULL) {
+	ct_buf_init(&err, 0);
+	out_open = 0;
+	if ((f = ct_afile_stream(&out_file, &err)) == NULL) {
+		e = errno;
+		ct_afile_discard(&out_file);
+		goto fail;
+	}
+	if (ct_summary_write(s, f) < 0) {
+		e = errno;
+		ct_afile_discard(&out_file);
+		goto fail;
+	}
+	if (ct_afile_commit(&out_file, &err) != 0) {
 		e = errno;
 		goto fail;
 	}
-	out_fd = -1;
-	if (ct_summary_write(s, f) < 0 || fflush(f) != 0 ||
-	    fsync(fileno(f)) != 0) {
-		e = errno;
-		fclose(f);
-		goto fail;
-	}
-	if (fclose(f) != 0) {
-		e = errno;
-		goto fail;
-	}
-	block_signals(SIG_BLOCK);
-	if (rename(tmp, path) != 0) {
-		e = errno;
-		block_signals(SIG_UNBLOCK);
-		goto fail;
-	}
-	out_tmp = NULL;
-	block_signals(SIG_UNBLOCK);
-	free(tmp);
+	ct_buf_free(&err);
 	return 0;
 fail:
-	out_discard();
+	ct_buf_free(&err);
 	fprintf(stderr, "%s: %s: %s\n", PROG, agg_show_name(path),
 	    strerror(e));
 	return -1;

@@ -18,6 +18,7 @@
 
 #include "eta.h"
 #include "aws.h"
+#include "awsacct.h"
 #include "lookup.h"
 #include "checkpoint.h"
 #include "outlock.h"

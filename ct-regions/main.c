@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "aws.h"
+#include "awsacct.h"
 #include "buf.h"
 #include "cliarg.h"
 #include "endpoint.h"

@@ -13,9 +13,9 @@
  * EC2, CloudTrail) is kept and reused between calls.  ct-fetch makes one per
  * region thread; ct-regions makes one.
  *
- * The account-level calls (GetCallerIdentity, DescribeRegions) retry as the
- * SDKs' "standard" mode does (AWS_MAX_ATTEMPTS, default 3; exponential
- * backoff with full jitter).  LookupEvents (lookup.h) makes exactly one attempt and
+ * The account-level calls (GetCallerIdentity, DescribeRegions: awsacct.h)
+ * retry as the SDKs' "standard" mode does (AWS_MAX_ATTEMPTS, default 3;
+ * exponential backoff with full jitter).  LookupEvents (lookup.h) makes exactly one attempt and
  * classifies the outcome (awserr.h), because ct-fetch owns the retry and
  * pacing policy of that call: it must retry throttling for a long time at
  * its own pace and resend the same NextToken after any failure.
@@ -109,37 +109,7 @@ unsigned long	 ct_aws_connects(const struct ct_aws *c);
 void		 ct_aws_set_abort(struct ct_aws *c,
 		    const volatile sig_atomic_t *flag);
 
-/* ---- calls ------------------------------------------------------------ */
-
-struct ct_aws_identity {
-	char	account[16];	/* "123456789012" */
-	char	arn[2048];	/* "arn:aws:iam::123456789012:user/alice" */
-	char	user_id[256];
-};
-
-/* STS GetCallerIdentity against the client's region's STS endpoint.
- * 0, or -1 with err.  Retries in standard mode. */
-int	ct_aws_get_caller_identity(struct ct_aws *c,
-	    struct ct_aws_identity *out, struct ct_aws_error *err);
-
-struct ct_aws_region {
-	char	*name;		/* "eu-west-1" */
-	char	*opt_in_status;	/* "opt-in-not-required", "opted-in",
-				   "not-opted-in" */
-	char	*endpoint;	/* "ec2.eu-west-1.amazonaws.com" or "" */
-};
-
-/*
- * EC2 DescribeRegions (AllRegions=true when all is non-zero, which adds
- * the regions not opted in).  On success *out is an array of *n regions,
- * sorted by name, that the caller frees with ct_aws_regions_free.  0, or
- * -1 with err.  Retries in standard mode.
- */
-int	ct_aws_describe_regions(struct ct_aws *c, int all,
-	    struct ct_aws_region **out, size_t *n, struct ct_aws_error *err);
-void	ct_aws_regions_free(struct ct_aws_region *r, size_t n);
-
-/* ---- generic calls (what the calls above and lookup.h are made of) -------------------- */
+/* ---- generic calls (what awsacct.h and lookup.h are made of) -------------------- */
 
 /*
  * A query-protocol call (STS, EC2): POST of form-encoded params

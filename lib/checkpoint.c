@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "atomicfile.h"
 #include "checkpoint.h"
 #include "json.h"
 #include "jstr.h"
@@ -326,53 +327,42 @@ int
 ct_ckpt_prepare(const char *path, const struct ct_ckpt *ck,
     struct ct_buf *err)
 {
+	struct ct_afile af;
 	struct ct_buf text;
 	char *tmp = tmp_name(path);
 	size_t off = 0;
 	ssize_t w;
-	int fd, rc = -1;
+	int rc = -1;
 
 	ct_buf_init(&text, CT_CKPT_MAX_SIZE);
 	if (ct_ckpt_encode(ck, &text) != 0) {
 		ct_buf_printf(err, "%s: checkpoint too large", path);
 		goto out;
 	}
-	/*
-	 * A new file, never an old one opened for writing: an earlier
-	 * FILE.tmp may be a hard link to someone else's file, which
-	 * O_TRUNC would empty.
-	 */
-	if (unlink(tmp) != 0 && errno != ENOENT) {
-		ct_buf_printf(err, "%s: %s", tmp, strerror(errno));
+	/* FILE.tmp, a fixed name: ct_ckpt_load_prepared finds it there. */
+	if (ct_afile_open(&af, AT_FDCWD, path, tmp, 0600, CT_AFILE_SYNC,
+	    err) != 0)
 		goto out;
-	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-	    0600);
-	if (fd == -1) {
-		ct_buf_printf(err, "%s: %s", tmp, strerror(errno));
-		goto out;
-	}
-	if (fchmod(fd, 0600) != 0)
+	if (fchmod(af.fd, 0600) != 0)
 		goto fail;
 	while (off < text.len) {
-		w = write(fd, text.data + off, text.len - off);
+		w = write(af.fd, text.data + off, text.len - off);
 		if (w == -1 && errno == EINTR)
 			continue;
 		if (w == -1)
 			goto fail;
 		off += (size_t)w;
 	}
-	if (fsync(fd) != 0)
-		goto fail;
-	if (close(fd) != 0) {
-		ct_buf_printf(err, "%s: %s", tmp, strerror(errno));
+	if (ct_afile_close(&af, err) != 0) {
+		ct_afile_discard(&af);
 		goto out;
 	}
+	ct_afile_release(&af);
 	rc = 0;
 	goto out;
 fail:
 	ct_buf_printf(err, "%s: %s", tmp, strerror(errno));
-	close(fd);
+	ct_afile_discard(&af);
 out:
 	ct_buf_free(&text);
 	free(tmp);
@@ -382,31 +372,11 @@ out:
 int
 ct_ckpt_commit(const char *path, struct ct_buf *err)
 {
-	char *tmp = tmp_name(path), *dir, *slash;
-	int fd, rc = -1;
+	char *tmp = tmp_name(path);
+	int rc;
 
-	if (rename(tmp, path) != 0) {
-		ct_buf_printf(err, "%s: rename to %s: %s", tmp, path,
-		    strerror(errno));
-		free(tmp);
-		return -1;
-	}
+	rc = ct_afile_rename(AT_FDCWD, tmp, path, CT_AFILE_SYNC, err);
 	free(tmp);
-	dir = xstrdup(path);
-	if ((slash = strrchr(dir, '/')) == NULL)
-		strcpy(dir, ".");
-	else if (slash == dir)
-		slash[1] = '\0';
-	else
-		*slash = '\0';
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
-	    fsync(fd) != 0)
-		ct_buf_printf(err, "%s: %s", dir, strerror(errno));
-	else
-		rc = 0;
-	if (fd != -1)
-		close(fd);
-	free(dir);
 	return rc;
 }
 

@@ -1,4 +1,18 @@
-/* scan.c - see scan.h */
+/*
+ * scan.c - see scan.h
+ *
+ * One file on purpose, though long: the scanner is the hot loop of every
+ * tool that reads CloudTrail, and its pieces (the byte search find_special,
+ * str_end, member_key, member_key_id, str_field, skip_any) are static
+ * inline, always_inline functions that the object walkers below call on
+ * every byte run, with every error leaving through one siglongjmp to the
+ * entry point's sigsetjmp.  Split into files, those helpers would either
+ * become calls across object files (a call per string and key, without
+ * link-time optimisation) or move into a header of inline bodies, which
+ * is the same one piece under another name.  The file is ordered from
+ * the bottom up: lexing, key lookup, the identity walkers, the envelope
+ * walkers, the entry points.
+ */
 #include <setjmp.h>
 #include <stdint.h>
 #include <string.h>

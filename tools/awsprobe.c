@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "aws.h"
+#include "awsacct.h"
 #include "lookup.h"
 #include "xalloc.h"
 
