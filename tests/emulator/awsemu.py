@@ -41,6 +41,7 @@ import uuid
 
 import s3 as s3mod          # S3 REST and the trail bucket: s3.py, trail.py
 import trail as trailmod
+import wire                 # the reply writer, faults included
 s3mod.core = sys.modules[__name__]
 
 STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
@@ -815,33 +816,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def send(self, status, body, ctype, extra=None, fault=None):
         if isinstance(body, str):
             body = body.encode("utf-8", "replace")
-        kind = fault["kind"] if fault else None
-        if kind == "reset":
-            self.rst_close()
-            return
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        for k, v in (extra or {}).items():
-            self.send_header(k, v)
-        if kind in ("truncate", "reset_mid"):
-            self.send_header("Connection", "close")
-        self.end_headers()
-        if kind == "stall":
-            self.wfile.write(body[:len(body) // 2])
-            self.wfile.flush()
-            time.sleep(float(fault.get("seconds", self.st.cfg["faults"].get(
-                "slow_seconds", 3.0))))
-            self.wfile.write(body[len(body) // 2:])
-            return
-        if kind in ("truncate", "reset_mid"):
-            self.wfile.write(body[:len(body) // 2])
-            self.wfile.flush()
-            self.close_connection = True
-            if kind == "reset_mid":
-                self.rst_close()
-            return
-        self.wfile.write(body)
+        wire.send(self, status, [("Content-Type", ctype)] +
+                  list((extra or {}).items()), body, fault=fault)
 
     def rst_close(self):
         with self.server.rst_lock:
