@@ -10,6 +10,11 @@
 # tests can assert on it.  It also serves IMDSv2, container credentials and
 # the IAM Identity Center portal for the credential tests.  See README.md.
 #
+# This file is the server: HTTP, routing, SigV4 verification, the
+# control endpoint, faults, the limiter and the ground truth; each service
+# is a module of its own (sts.py, ec2.py, cloudtrail.py, creds.py, s3.py,
+# trail.py) over common.py and the reply writer wire.py.
+#
 # Usage: awsemu.py [--config FILE] [--port N] [--port-file F] [--env-file F]
 #                  [options]          (run: awsemu.py --help)
 #        awsemu.py gen --region R --count N --start T --end T [--seed S]
@@ -17,7 +22,6 @@
 # Debian's python3 only (python3-botocore); no other dependency.
 
 import argparse
-import base64
 import bisect
 import collections
 import datetime
@@ -40,22 +44,20 @@ import urllib.parse
 import uuid
 
 import s3 as s3mod          # S3 REST and the trail bucket: s3.py, trail.py
-import trail as trailmod
 import wire                 # the reply writer, faults included
+from common import (STS_NS, MSG_BAD_TOKEN, MSG_EXPIRED, MSG_SIG,
+                    MSG_EC2_AUTH, ENDLESS_KINDS, now_utc, iso8601,
+                    xml_escape, Abort)
+from sts import Sts             # one module per service, mixins of Handler
+from ec2 import Ec2
+from cloudtrail import CloudTrail
+from creds import Creds
 s3mod.core = sys.modules[__name__]
 
-STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
-EC2_NS = "http://ec2.amazonaws.com/doc/2016-11-15/"
 CT_TARGET = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101."
 CT_SHAPE = "com.amazonaws.cloudtrail.v20131101#"
 CT_CTYPE = "application/x-amz-json-1.1"
 
-MSG_BAD_TOKEN = "The security token included in the request is invalid."
-MSG_EXPIRED = "The security token included in the request is expired"
-MSG_SIG = ("The request signature we calculated does not match the "
-           "signature you provided. Check your AWS Secret Access Key and "
-           "signing method. Consult the service documentation for details.")
-MSG_EC2_AUTH = "AWS was not able to validate the provided access credentials"
 
 # The 17 regions every account has, then opt-in ones.  Order as EC2 gives
 # it (not sorted), so a client's sorting is exercised.
@@ -112,19 +114,12 @@ DEFAULT_CONFIG = {
     "s3": None,                 # buckets, trails, S3 faults: s3.py
 }
 
-ATTR_KEYS = ("EventId", "EventName", "ReadOnly", "Username", "ResourceType",
-             "ResourceName", "EventSource", "AccessKeyId")
 
 PATCH_KEYS = ("add_keys", "events", "expire_key", "reload", "token_secret")
 
 FAULT_KINDS = ("http500", "http503", "throttle", "reset", "reset_mid",
                "truncate", "slow", "stall", "garbage", "expired",
                "bad_signature", "endless_empty", "endless_repeat", "endless_loop")
-# LookupEvents answers that are well-formed but never let a walk end: the
-# page (empty, or the one asked for) with a NextToken for the position
-# asked, so the next request asks the same again.  A fresh token each time
-# (a nonce), or for endless_loop the very token of the request.
-ENDLESS_KINDS = ("endless_empty", "endless_repeat", "endless_loop")
 
 _botocore = None
 _botocore_lock = threading.Lock()
@@ -148,15 +143,6 @@ def botocore_auth():
             import botocore.credentials
             _botocore = botocore
     return _botocore
-
-
-def now_utc():
-    return datetime.datetime.now(datetime.timezone.utc)
-
-
-def iso8601(ts):
-    return datetime.datetime.fromtimestamp(ts, datetime.timezone.utc) \
-        .strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def parse_time(s):
@@ -192,22 +178,6 @@ def java_double(t):
 
 def req_id():
     return str(uuid.uuid4())
-
-
-def xml_escape(s):
-    return (str(s).replace("&", "&amp;").replace("<", "&lt;")
-            .replace(">", "&gt;").replace('"', "&quot;"))
-
-
-class Abort(Exception):
-    """An AWS error answer: raised anywhere, written by the handler."""
-
-    def __init__(self, status, code, message, sender=True):
-        Exception.__init__(self, code)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.sender = sender
 
 
 # ---------------------------------------------------------------- events
@@ -748,7 +718,8 @@ class TimestampReader(io.RawIOBase):
         return n
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
+class Handler(Sts, Ec2, CloudTrail, Creds,
+              http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "awsemu"
 
@@ -1226,435 +1197,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return k["arn"]
         return "unknown"
 
-    # -- STS
-    def sts(self, op, form, key, rid):
-        st = self.st
-        meta = ("  <ResponseMetadata>\n    <RequestId>%s</RequestId>\n"
-                "  </ResponseMetadata>\n" % rid)
-        if op == "GetCallerIdentity":
-            return 200, (
-                '<GetCallerIdentityResponse xmlns="%s">\n'
-                '  <GetCallerIdentityResult>\n'
-                '    <Arn>%s</Arn>\n    <UserId>%s</UserId>\n'
-                '    <Account>%s</Account>\n  </GetCallerIdentityResult>\n%s'
-                '</GetCallerIdentityResponse>\n' % (
-                    STS_NS, xml_escape(key["arn"]),
-                    xml_escape(key["user_id"]), key["account"], meta))
-        if op in ("AssumeRole", "AssumeRoleWithWebIdentity"):
-            arn = form.get("RoleArn", "")
-            sess = form.get("RoleSessionName", "")
-            if not arn.startswith("arn:aws") or ":role/" not in arn:
-                raise Abort(400, "ValidationError",
-                            "%s is invalid" % (arn or "RoleArn"))
-            if not sess or len(sess) < 2 or len(sess) > 64:
-                raise Abort(400, "ValidationError",
-                            "1 validation error detected: Value '%s' at "
-                            "'roleSessionName' failed to satisfy constraint: "
-                            "Member must have length greater than or equal "
-                            "to 2" % sess)
-            dur = form.get("DurationSeconds")
-            if dur is not None:
-                try:
-                    d = int(dur)
-                except ValueError:
-                    d = -1
-                if d < 900 or d > 43200:
-                    raise Abort(400, "ValidationError",
-                                "1 validation error detected: Value '%s' at "
-                                "'durationSeconds' failed to satisfy "
-                                "constraint: Member must have value greater "
-                                "than or equal to 900" % dur)
-            role = None
-            roles = st.cfg.get("roles")
-            if roles is not None:
-                role = next((r for r in roles if r.get("arn") == arn), None)
-                if role is None:
-                    who = key["arn"] if key else "web identity"
-                    raise Abort(403, "AccessDenied",
-                                "User: %s is not authorized to perform: "
-                                "sts:%s on resource: %s" % (who, op, arn))
-            role = role or {}
-            if op == "AssumeRole":
-                if role.get("external_id") is not None and \
-                        form.get("ExternalId") != role["external_id"]:
-                    raise Abort(403, "AccessDenied",
-                                "User: %s is not authorized to perform: "
-                                "sts:AssumeRole on resource: %s" % (
-                                    key["arn"], arn))
-                if role.get("mfa_serial") is not None:
-                    if form.get("SerialNumber") != role["mfa_serial"] or \
-                            form.get("TokenCode") != role.get("mfa_code"):
-                        raise Abort(403, "AccessDenied",
-                                    "MultiFactorAuthentication failed with "
-                                    "invalid MFA one time pass code. ")
-                if role.get("trust") and key["arn"] not in role["trust"]:
-                    raise Abort(403, "AccessDenied",
-                                "User: %s is not authorized to perform: "
-                                "sts:AssumeRole on resource: %s" % (
-                                    key["arn"], arn))
-            else:
-                want = (st.cfg.get("web_identity") or {}).get("token")
-                got = form.get("WebIdentityToken", "")
-                if not got or (want is not None and got != want):
-                    raise Abort(400, "InvalidIdentityToken",
-                                "Couldn't retrieve verification key from "
-                                "your identity provider,  please reference "
-                                "AssumeRoleWithWebIdentity documentation for "
-                                "requirements")
-            account = arn.split(":")[4]
-            rname = arn.split(":role/", 1)[1].rsplit("/", 1)[-1]
-            role_id = "AROA" + hashlib.sha1(arn.encode()).hexdigest()[
-                :17].upper()
-            sarn = "arn:aws:sts::%s:assumed-role/%s/%s" % (account, rname,
-                                                            sess)
-            life = role.get("lifetime")
-            if life is None and st.cfg.get("temp_lifetime") is None:
-                life = int(dur) if dur is not None else 3600
-            nk = st.issue_key(account, sarn, role_id + ":" + sess,
-                              "assume_role" if op == "AssumeRole"
-                              else "web_identity", life)
-            creds = ('    <Credentials>\n'
-                     '      <AccessKeyId>%s</AccessKeyId>\n'
-                     '      <SecretAccessKey>%s</SecretAccessKey>\n'
-                     '      <SessionToken>%s</SessionToken>\n'
-                     '      <Expiration>%s</Expiration>\n'
-                     '    </Credentials>\n' % (
-                         nk["id"], xml_escape(nk["secret"]),
-                         xml_escape(nk["session_token"]),
-                         iso8601(nk["expires_at"])))
-            user = ('    <AssumedRoleUser>\n      <Arn>%s</Arn>\n'
-                    '      <AssumedRoleId>%s:%s</AssumedRoleId>\n'
-                    '    </AssumedRoleUser>\n' % (
-                        xml_escape(sarn), role_id, xml_escape(sess)))
-            extra = ""
-            if op == "AssumeRoleWithWebIdentity":
-                extra = ('    <SubjectFromWebIdentityToken>system:'
-                         'serviceaccount:default:emu'
-                         '</SubjectFromWebIdentityToken>\n'
-                         '    <Audience>sts.amazonaws.com</Audience>\n'
-                         '    <Provider>emulator-oidc</Provider>\n')
-            return 200, ('<%sResponse xmlns="%s">\n  <%sResult>\n%s%s%s'
-                         '    <PackedPolicySize>6</PackedPolicySize>\n'
-                         '  </%sResult>\n%s</%sResponse>\n' % (
-                             op, STS_NS, op, extra, user, creds, op, meta,
-                             op))
-        raise Abort(400, "InvalidAction",
-                    "Could not find operation %s for version 2011-06-15"
-                    % op)
-
-    # -- EC2
-    def ec2(self, op, form, region, rid):
-        if op != "DescribeRegions":
-            raise Abort(400, "InvalidAction",
-                        "The action %s is not valid for this web service."
-                        % op)
-        allr = form.get("AllRegions", "false").lower() == "true"
-        names = [v for k, v in sorted(form.items())
-                 if k.startswith("RegionName.")]
-        filters = collections.defaultdict(list)
-        for k, v in form.items():
-            if k.startswith("Filter.") and k.endswith(".Name"):
-                n = k.split(".")[1]
-                vals = [fv for fk, fv in form.items()
-                        if fk.startswith("Filter.%s.Value." % n)]
-                filters[v] += vals
-        regs = self.st.regions()
-        known = {r["name"] for r in regs}
-        for n in names:
-            if n not in known:
-                raise Abort(400, "InvalidParameterValue",
-                            "Invalid region: %s" % n)
-        items = []
-        for r in regs:
-            if not allr and not names and r["opt_in"] == "not-opted-in":
-                continue
-            if names and r["name"] not in names:
-                continue
-            ep = "ec2.%s.amazonaws.com" % r["name"]
-            ok = True
-            for fname, vals in filters.items():
-                v = {"region-name": r["name"], "endpoint": ep,
-                     "opt-in-status": r["opt_in"]}.get(fname)
-                if v is None:
-                    raise Abort(400, "InvalidParameterValue",
-                                "The filter '%s' is invalid" % fname)
-                ok = ok and v in vals
-            if ok:
-                items.append(
-                    '        <item>\n'
-                    '            <regionName>%s</regionName>\n'
-                    '            <regionEndpoint>%s</regionEndpoint>\n'
-                    '            <optInStatus>%s</optInStatus>\n'
-                    '        </item>\n' % (r["name"], ep, r["opt_in"]))
-        return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-                '<DescribeRegionsResponse xmlns="%s">\n'
-                '    <requestId>%s</requestId>\n    <regionInfo>\n%s'
-                '    </regionInfo>\n</DescribeRegionsResponse>' % (
-                    EC2_NS, rid, "".join(items)))
-
-    # -- CloudTrail
-    def cloudtrail(self, op, body, key, region, fault=None):
-        if op == "DescribeTrails":
-            out = trailmod.describe_trails(self.st, key, region, body)
-            if out is None:
-                raise Abort(400, "SerializationException",
-                            "Start of structure or map found where not "
-                            "expected.")
-            return out
-        if op != "LookupEvents":
-            raise Abort(400, "UnknownOperationException", "")
-        try:
-            p = json.loads(body or b"{}")
-            if not isinstance(p, dict):
-                raise ValueError
-        except ValueError:
-            raise Abort(400, "SerializationException",
-                        "Start of structure or map found where not "
-                        "expected.")
-        start = p.get("StartTime")
-        end = p.get("EndTime")
-        for v in (start, end):
-            if v is not None and (isinstance(v, bool) or
-                                  not isinstance(v, (int, float))):
-                # AWS wants epoch seconds as a JSON number here; an ISO
-                # string is refused (boto/boto#3133).
-                raise Abort(400, "SerializationException",
-                            "%s can not be converted to a Date" % (
-                                "STRING_VALUE" if isinstance(v, str)
-                                else "VALUE"))
-        if start is not None and end is not None and start > end:
-            raise Abort(400, "InvalidTimeRangeException",
-                        "Start time must be less than or equal to end time")
-        mr = p.get("MaxResults", 50)
-        if isinstance(mr, bool) or not isinstance(mr, int) or \
-                mr < 1 or mr > 50:
-            raise Abort(400, "InvalidMaxResultsException",
-                        "Value %s for MaxResults is invalid. MaxResults "
-                        "must be between 1 and 50." % mr)
-        attrs = p.get("LookupAttributes") or []
-        if not isinstance(attrs, list) or len(attrs) > 1:
-            raise Abort(400, "InvalidLookupAttributesException",
-                        "You cannot specify more than one lookup attribute")
-        filt = None
-        for a in attrs:
-            k = a.get("AttributeKey") if isinstance(a, dict) else None
-            if k not in ATTR_KEYS or not isinstance(a.get("AttributeValue"),
-                                                    str):
-                raise Abort(400, "InvalidLookupAttributesException",
-                            "Invalid lookup attribute: %s" % k)
-            filt = (k, a["AttributeValue"])
-        cat = p.get("EventCategory")
-        if cat is not None and cat != "insight":
-            raise Abort(400, "InvalidEventCategoryException",
-                        "Event category %s is not valid" % cat)
-        bind = json.dumps([key["account"], region, start, end, filt, cat],
-                          sort_keys=True)
-        tok = p.get("NextToken")
-        last = None
-        if tok is not None:
-            last = self.decode_token(tok, bind)
-        data = self.st.data(key["account"], region)
-        events = []
-        more = False
-        if cat is None:
-            lo = 0 if start is None else bisect.bisect_left(
-                data.times, float(start))
-            hi = len(data.times) if end is None else bisect.bisect_right(
-                data.times, float(end))
-            i = hi - 1
-            if last is not None:
-                i = min(i, bisect.bisect_left(data.keys, last) - 1)
-            while i >= lo:
-                ev = data.event(i)
-                i -= 1
-                if filt is not None and ev.get(filt[0]) != filt[1] and \
-                        not (filt[0] == "ResourceName" and
-                             any(r.get("ResourceName") == filt[1]
-                                 for r in ev["Resources"])) and \
-                        not (filt[0] == "ResourceType" and
-                             any(r.get("ResourceType") == filt[1]
-                                 for r in ev["Resources"])):
-                    continue
-                if len(events) == mr:
-                    more = True
-                    break
-                events.append((i + 1, ev))
-            if not more and len(events) == mr and \
-                    self.st.cfg.get("empty_last_page"):
-                more = True
-        tf = self.st.cfg.get("time_format", "java")
-        kind = fault["kind"] if fault is not None else None
-        nonce = None
-        if kind == "endless_empty":
-            events = []
-        if kind in ENDLESS_KINDS:
-            more = True
-            if kind != "endless_loop":
-                nonce = secrets.token_hex(8)
-        parts = [data.event_json(i, ev, tf) for i, ev in events]
-        out = '{"Events":[' + ",".join(parts) + "]"
-        if kind in ENDLESS_KINDS:
-            out += ',"NextToken":' + json.dumps(self.encode_token(
-                None if last is None else list(last), bind, nonce))
-        elif more and events:
-            out += ',"NextToken":' + json.dumps(self.encode_token(
-                list(data.keys[events[-1][0]]), bind))
-        out += "}"
-        with self.st.lock:
-            s = self.st.stats[region]
-            s.pages += 1
-            s.events += len(events)
-        return out
-
-    def encode_token(self, last, bind, nonce=None):
-        h = hashlib.sha256(bind.encode()).hexdigest()[:16]
-        tok = {"k": last, "h": h}
-        if nonce is not None:
-            tok["n"] = nonce
-        payload = json.dumps(tok, separators=(",", ":"))
-        mac = hmac.new(self.st.server_secret, payload.encode(),
-                       hashlib.sha256).hexdigest()[:16]
-        return base64.b64encode((payload + "." + mac).encode()).decode()
-
-    def decode_token(self, tok, bind):
-        bad = Abort(400, "InvalidNextTokenException",
-                    "Invalid NextToken: the token is not valid or was "
-                    "issued for a request with different parameters")
-        try:
-            raw = base64.b64decode(tok.encode(), validate=True).decode()
-            payload, mac = raw.rsplit(".", 1)
-        except (ValueError, UnicodeDecodeError, AttributeError):
-            raise bad
-        want = hmac.new(self.st.server_secret, payload.encode(),
-                        hashlib.sha256).hexdigest()[:16]
-        if not hmac.compare_digest(want, mac):
-            raise bad
-        d = json.loads(payload)
-        if d["h"] != hashlib.sha256(bind.encode()).hexdigest()[:16]:
-            raise bad
-        return None if d["k"] is None else tuple(d["k"])
-
-    # -- credential endpoints
-    def json_reply(self, status, obj, ctype="application/json", extra=None):
-        self.send(status, json.dumps(obj, indent=2), ctype, extra)
-
-    def imds(self, method, path):
-        st = self.st
-        cfg = st.cfg["imds"]
-        with st.lock:
-            st.ops["imds:%s %s" % (method, path)] += 1
-        if path == "/latest/api/token":
-            if method != "PUT":
-                return self.send(405, "", "text/plain")
-            ttl = self.headers.get("X-aws-ec2-metadata-token-ttl-seconds")
-            try:
-                ttl = int(ttl)
-            except (TypeError, ValueError):
-                return self.send(400, "", "text/plain")
-            if ttl < 1 or ttl > 21600:
-                return self.send(400, "", "text/plain")
-            tok = "EmuImds" + secrets.token_urlsafe(32)
-            with st.lock:
-                st.imds_tokens[tok] = time.time() + ttl
-            return self.send(200, tok, "text/plain",
-                             {"X-aws-ec2-metadata-token-ttl-seconds":
-                              str(ttl)})
-        if method != "GET":
-            return self.send(405, "", "text/plain")
-        tok = self.headers.get("X-aws-ec2-metadata-token")
-        with st.lock:
-            exp = st.imds_tokens.get(tok) if tok else None
-        if tok is not None and (exp is None or exp < time.time()):
-            return self.send(401, "", "text/plain")
-        if tok is None and not cfg.get("v1"):
-            return self.send(401, "", "text/plain")
-        base = "/latest/meta-data/iam/security-credentials/"
-        role = cfg.get("role")
-        if path == base:
-            if not role:
-                return self.send(404, "", "text/plain")
-            return self.send(200, role, "text/plain")
-        if path == base + (role or "\0"):
-            nk = st.issue_key(cfg.get("account", "123456789012"),
-                              "arn:aws:sts::%s:assumed-role/%s/"
-                              "i-0123456789abcdef0" % (
-                                  cfg.get("account", "123456789012"), role),
-                              "AROAEMUINSTANCE:i-0123456789abcdef0", "imds",
-                              cfg.get("lifetime"))
-            return self.json_reply(200, {
-                "Code": "Success", "LastUpdated": iso8601(time.time()),
-                "Type": "AWS-HMAC", "AccessKeyId": nk["id"],
-                "SecretAccessKey": nk["secret"],
-                "Token": nk["session_token"],
-                "Expiration": iso8601(nk["expires_at"])}, "text/plain")
-        if path == "/latest/meta-data/placement/region":
-            return self.send(200, cfg.get("region", "us-east-1"),
-                             "text/plain")
-        if path == "/latest/dynamic/instance-identity/document":
-            return self.json_reply(200, {
-                "region": cfg.get("region", "us-east-1"),
-                "accountId": cfg.get("account", "123456789012"),
-                "instanceId": "i-0123456789abcdef0"}, "text/plain")
-        return self.send(404, "", "text/plain")
-
-    def container(self):
-        st = self.st
-        cfg = st.cfg["container"]
-        with st.lock:
-            st.ops["container:GET"] += 1
-        want = cfg.get("token")
-        if want is not None and self.headers.get("Authorization") != want:
-            return self.json_reply(401, {
-                "code": "AccessDeniedException",
-                "message": "Unable to authenticate the request"})
-        acc = cfg.get("account", "123456789012")
-        role = cfg.get("role", "emu-task-role")
-        nk = st.issue_key(acc, "arn:aws:sts::%s:assumed-role/%s/emu-task"
-                          % (acc, role), "AROAEMUTASK:emu-task", "container",
-                          cfg.get("lifetime"))
-        return self.json_reply(200, {
-            "RoleArn": "arn:aws:iam::%s:role/%s" % (acc, role),
-            "AccessKeyId": nk["id"], "SecretAccessKey": nk["secret"],
-            "Token": nk["session_token"],
-            "Expiration": iso8601(nk["expires_at"])})
-
-    def sso(self):
-        st = self.st
-        cfg = st.cfg["sso"]
-        with st.lock:
-            st.ops["sso:GetRoleCredentials"] += 1
-        q = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
-        acc = (q.get("account_id") or [""])[0]
-        role = (q.get("role_name") or [""])[0]
-        tok = self.headers.get("x-amz-sso_bearer_token")
-        want = cfg.get("token")
-        if not tok or (want is not None and tok != want):
-            return self.json_reply(401, {
-                "message": "Session token not found or invalid",
-                "__type": "com.amazonaws.switchboard.portal#"
-                          "UnauthorizedException"})
-        if not acc or not role:
-            return self.json_reply(400, {
-                "message": "Missing required parameter",
-                "__type": "com.amazonaws.switchboard.portal#"
-                          "InvalidRequestException"})
-        roles = cfg.get("roles")
-        if roles is not None and not any(
-                r.get("account_id") == acc and r.get("role_name") == role
-                for r in roles):
-            return self.json_reply(403, {
-                "message": "No access",
-                "__type": "com.amazonaws.switchboard.portal#"
-                          "ForbiddenException"})
-        nk = st.issue_key(acc, "arn:aws:sts::%s:assumed-role/"
-                          "AWSReservedSSO_%s_0123456789abcdef/emu-user"
-                          % (acc, role), "AROAEMUSSO:emu-user", "sso",
-                          cfg.get("lifetime"))
-        return self.json_reply(200, {"roleCredentials": {
-            "accessKeyId": nk["id"], "secretAccessKey": nk["secret"],
-            "sessionToken": nk["session_token"],
-            "expiration": int(nk["expires_at"] * 1000)}})
-
 
 class Handled(Exception):
     pass
@@ -1684,8 +1226,6 @@ def host_region(host):
     if len(h) >= 4 and h[-2] == "amazonaws":
         return h[1]
     return "us-east-1"
-
-
 
 
 # ---------------------------------------------------------------- gen
