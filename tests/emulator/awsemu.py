@@ -10,10 +10,11 @@
 # tests can assert on it.  It also serves IMDSv2, container credentials and
 # the IAM Identity Center portal for the credential tests.  See README.md.
 #
-# This file is the server: HTTP, routing, SigV4 verification, the
+# This file is the server: HTTP, routing, the
 # control endpoint, faults, the limiter and the ground truth; each service
 # is a module of its own (sts.py, ec2.py, cloudtrail.py, creds.py, s3.py,
-# trail.py) over common.py and the reply writer wire.py.
+# trail.py), the SigV4 verifier is sigv4.py, over common.py and the reply
+# writer wire.py.
 #
 # Usage: awsemu.py [--config FILE] [--port N] [--port-file F] [--env-file F]
 #                  [options]          (run: awsemu.py --help)
@@ -27,7 +28,6 @@ import collections
 import datetime
 import decimal
 import hashlib
-import hmac
 import http.server
 import io
 import json
@@ -45,9 +45,9 @@ import uuid
 
 import s3 as s3mod          # S3 REST and the trail bucket: s3.py, trail.py
 import wire                 # the reply writer, faults included
-from common import (STS_NS, MSG_BAD_TOKEN, MSG_EXPIRED, MSG_SIG,
-                    MSG_EC2_AUTH, ENDLESS_KINDS, now_utc, iso8601,
+from common import (STS_NS, MSG_EXPIRED, ENDLESS_KINDS, iso8601,
                     xml_escape, Abort)
+from sigv4 import Sigv4, botocore_auth, parse_auth  # noqa: F401 (s3.py)
 from sts import Sts             # one module per service, mixins of Handler
 from ec2 import Ec2
 from cloudtrail import CloudTrail
@@ -121,28 +121,9 @@ FAULT_KINDS = ("http500", "http503", "throttle", "reset", "reset_mid",
                "truncate", "slow", "stall", "garbage", "expired",
                "bad_signature", "endless_empty", "endless_repeat", "endless_loop")
 
-_botocore = None
-_botocore_lock = threading.Lock()
-
 
 _compact = json.JSONEncoder(separators=(",", ":"),
                             ensure_ascii=False).encode
-
-
-def botocore_auth():
-    """Import botocore lazily: it costs 0.6 s, start-up must be fast."""
-    global _botocore
-    with _botocore_lock:
-        if _botocore is None:
-            # The signer needs neither the CRT nor pyOpenSSL, which
-            # botocore imports when present: 0.5 s of start-up saved.
-            for m in ("awscrt", "OpenSSL"):
-                sys.modules.setdefault(m, None)
-            import botocore.auth
-            import botocore.awsrequest
-            import botocore.credentials
-            _botocore = botocore
-    return _botocore
 
 
 def parse_time(s):
@@ -718,7 +699,7 @@ class TimestampReader(io.RawIOBase):
         return n
 
 
-class Handler(Sts, Ec2, CloudTrail, Creds,
+class Handler(Sigv4, Sts, Ec2, CloudTrail, Creds,
               http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "awsemu"
@@ -1033,143 +1014,6 @@ class Handler(Sts, Ec2, CloudTrail, Creds,
                        xml_escape(e.code), xml_escape(e.message), rid))
             self.send(e.status, body, "text/xml", {"x-amzn-RequestId": rid})
 
-    def auth_fail(self, service, what):
-        with self.st.lock:
-            self.st.auth_errors[what] += 1
-        if what == "missing":
-            if service == "cloudtrail":
-                return Abort(400, "MissingAuthenticationTokenException",
-                             "Missing Authentication Token")
-            return Abort(403 if service == "sts" else 401,
-                         "MissingAuthenticationToken",
-                         "Request is missing Authentication Token")
-        if what == "unknown_key":
-            if service == "cloudtrail":
-                return Abort(400, "UnrecognizedClientException",
-                             MSG_BAD_TOKEN)
-            if service == "ec2":
-                return Abort(401, "AuthFailure", MSG_EC2_AUTH)
-            return Abort(403, "InvalidClientTokenId", MSG_BAD_TOKEN)
-        if what == "expired":
-            if service == "cloudtrail":
-                return Abort(400, "ExpiredTokenException", MSG_EXPIRED)
-            return Abort(400, "ExpiredToken", MSG_EXPIRED)
-        raise AssertionError(what)
-
-    def authenticate(self, method, body, scope, service, region):
-        if scope is None:
-            raise self.auth_fail(service, "missing")
-        st = self.st
-        with st.lock:
-            key = st.keys.get(scope["akid"])
-        if key is None:
-            raise self.auth_fail(service, "unknown_key")
-        tok = self.headers.get("X-Amz-Security-Token")
-        if key["session_token"] is not None and tok != key["session_token"]:
-            raise self.auth_fail(service, "unknown_key")
-        if key["session_token"] is None and tok:
-            raise self.auth_fail(service, "unknown_key")
-        amzdate = self.headers.get("X-Amz-Date", "")
-        try:
-            ts = datetime.datetime.strptime(amzdate, "%Y%m%dT%H%M%SZ") \
-                .replace(tzinfo=datetime.timezone.utc)
-        except ValueError:
-            with st.lock:
-                st.auth_errors["bad_signature"] += 1
-            if service == "cloudtrail":
-                raise Abort(400, "IncompleteSignatureException",
-                            "Date must be in ISO-8601 'basic format'. Got "
-                            "'%s'." % amzdate)
-            raise Abort(400, "IncompleteSignature",
-                        "Date must be in ISO-8601 'basic format'. Got "
-                        "'%s'." % amzdate)
-        now = now_utc()
-        skew = float(st.cfg.get("clock_skew_max", 900))
-        if abs((now - ts).total_seconds()) > skew:
-            with st.lock:
-                st.auth_errors["skew"] += 1
-            fmt = "%Y%m%dT%H%M%SZ"
-            if ts < now:
-                msg = ("Signature expired: %s is now earlier than %s (%s - "
-                       "15 min.)" % (amzdate, (now - datetime.timedelta(
-                           seconds=skew)).strftime(fmt), now.strftime(fmt)))
-            else:
-                msg = ("Signature not yet current: %s is still later than "
-                       "%s (%s + 15 min.)" % (amzdate, (
-                           now + datetime.timedelta(seconds=skew)).strftime(
-                           fmt), now.strftime(fmt)))
-            if service == "cloudtrail":
-                raise Abort(400, "InvalidSignatureException", msg)
-            if service == "ec2":
-                raise Abort(400, "RequestExpired", "Request has expired.")
-            raise Abort(403, "SignatureDoesNotMatch", msg)
-        ok, creq, sts = self.signature_ok(method, body, scope, key, amzdate)
-        self.sig_echo = (creq, sts)
-        if not ok:
-            with st.lock:
-                st.auth_errors["bad_signature"] += 1
-            raise self.signature_abort(service)
-        if key.get("expires_at") is not None and \
-                time.time() >= key["expires_at"]:
-            raise self.auth_fail(service, "expired")
-        return key
-
-    def signature_abort(self, service):
-        """The answer to a signature that does not match.  As AWS's, the
-        message of the JSON and query (STS) services echoes the canonical
-        request (the x-amz-security-token header included) and the string
-        to sign that were expected; EC2's does not."""
-        creq, sts = getattr(self, "sig_echo", (None, None))
-        msg = MSG_SIG
-        if creq is not None and service != "ec2":
-            msg += ("\n\nThe Canonical String for this request should "
-                    "have been\n'%s'\n\nThe String-to-Sign should have "
-                    "been\n'%s'\n" % (creq, sts))
-        if service == "cloudtrail":
-            return Abort(400, "InvalidSignatureException", msg)
-        return Abort(403, "SignatureDoesNotMatch", msg)
-
-    def signature_ok(self, method, body, scope, key, amzdate):
-        """(ok, canonical request, string to sign); the last two None when
-        the request is refused before they are built."""
-        bc = botocore_auth()
-        if scope["date"] != amzdate[:8]:
-            return False, None, None
-        signed = scope["signed_headers"]
-        hdrs = bc.awsrequest.HTTPHeaders()
-        for name in signed:
-            vals = self.headers.get_all(name)
-            if vals is None:
-                return False, None, None
-            for v in vals:
-                hdrs[name] = v
-        sha = self.headers.get("X-Amz-Content-SHA256")
-        if sha is not None and sha != hashlib.sha256(body).hexdigest():
-            return False, None, None
-        host = self.headers.get("Host", "localhost")
-        req = bc.awsrequest.AWSRequest(method=method,
-                                       url="http://%s%s" % (host, self.path),
-                                       data=body)
-        req.headers = hdrs
-        req.context["timestamp"] = amzdate
-        creds = bc.credentials.Credentials(key["id"], key["secret"],
-                                           key["session_token"])
-
-        class Exact(bc.auth.SigV4Auth):
-            def headers_to_sign(self, request):
-                m = bc.awsrequest.HTTPHeaders()
-                for name in signed:
-                    for v in request.headers.get_all(name) or []:
-                        m[name] = v
-                return m
-
-        signer = Exact(creds, scope["service"], scope["region"])
-        creq = signer.canonical_request(req)
-        sts = signer.string_to_sign(req, creq)
-        want = signer.signature(sts, req)
-        if self.server.verbose:
-            sys.stderr.write("awsemu: canonical request:\n%s\n" % creq)
-        return hmac.compare_digest(want, scope["signature"]), creq, sts
 
     def check_region(self, service, region, op):
         st = self.st
@@ -1200,25 +1044,6 @@ class Handler(Sts, Ec2, CloudTrail, Creds,
 
 class Handled(Exception):
     pass
-
-
-def parse_auth(auth):
-    """Parse an AWS4-HMAC-SHA256 Authorization header, or None."""
-    if not auth.startswith("AWS4-HMAC-SHA256 "):
-        return None
-    parts = {}
-    for item in auth[len("AWS4-HMAC-SHA256 "):].split(","):
-        k, _, v = item.strip().partition("=")
-        parts[k] = v
-    cred = parts.get("Credential", "").split("/")
-    if len(cred) != 5 or cred[4] != "aws4_request" or \
-            "SignedHeaders" not in parts or "Signature" not in parts:
-        return None
-    return {"akid": cred[0], "date": cred[1], "region": cred[2],
-            "service": cred[3],
-            "signed_headers": [h for h in parts["SignedHeaders"].split(";")
-                               if h],
-            "signature": parts["Signature"]}
 
 
 def host_region(host):
