@@ -15,6 +15,8 @@ import sys
 import tempfile
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+sys.path.insert(0, os.path.join(TOP, 'tests'))
+from tap import ok, is_, skip, skip_all, done  # noqa: E402,F401  (the one TAP writer)
 BIN = os.environ.get('CT_BIN', os.path.join(TOP, 'bin'))
 OUT = os.environ.get('CT_OUT', os.path.join(TOP, 'build', 'default'))
 AGG = os.path.join(BIN, 'ct-aggregate')
@@ -31,35 +33,6 @@ MAPS = ('api_calls_by_principal', 'api_calls_by_region',
 
 T = tempfile.mkdtemp(prefix='ct-agg-test.')
 atexit.register(shutil.rmtree, T, True)
-
-_n = 0
-_failed = 0
-
-
-def ok(cond, what, diag=None):
-    global _n, _failed
-    _n += 1
-    if cond:
-        print('ok %d - %s' % (_n, what))
-    else:
-        _failed += 1
-        print('not ok %d - %s' % (_n, what))
-        if diag:
-            for line in str(diag).splitlines()[:30]:
-                print('#   ' + line)
-    sys.stdout.flush()
-    return cond
-
-
-def skip(what, why):
-    global _n
-    _n += 1
-    print('ok %d - %s # SKIP %s' % (_n, what, why))
-
-
-def done():
-    print('1..%d' % _n)
-    sys.exit(1 if _failed else 0)
 
 
 def path(name):

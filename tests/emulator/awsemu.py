@@ -10,6 +10,12 @@
 # tests can assert on it.  It also serves IMDSv2, container credentials and
 # the IAM Identity Center portal for the credential tests.  See README.md.
 #
+# This file is the server: HTTP, routing, the
+# control endpoint, faults, the limiter and the ground truth; each service
+# is a module of its own (sts.py, ec2.py, cloudtrail.py, creds.py, s3.py,
+# trail.py), the SigV4 verifier is sigv4.py, over common.py and the reply
+# writer wire.py.
+#
 # Usage: awsemu.py [--config FILE] [--port N] [--port-file F] [--env-file F]
 #                  [options]          (run: awsemu.py --help)
 #        awsemu.py gen --region R --count N --start T --end T [--seed S]
@@ -17,13 +23,11 @@
 # Debian's python3 only (python3-botocore); no other dependency.
 
 import argparse
-import base64
 import bisect
 import collections
 import datetime
 import decimal
 import hashlib
-import hmac
 import http.server
 import io
 import json
@@ -40,21 +44,20 @@ import urllib.parse
 import uuid
 
 import s3 as s3mod          # S3 REST and the trail bucket: s3.py, trail.py
-import trail as trailmod
+import wire                 # the reply writer, faults included
+from common import (STS_NS, MSG_EXPIRED, ENDLESS_KINDS, iso8601,
+                    xml_escape, Abort)
+from sigv4 import Sigv4, botocore_auth, parse_auth  # noqa: F401 (s3.py)
+from sts import Sts             # one module per service, mixins of Handler
+from ec2 import Ec2
+from cloudtrail import CloudTrail
+from creds import Creds
 s3mod.core = sys.modules[__name__]
 
-STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
-EC2_NS = "http://ec2.amazonaws.com/doc/2016-11-15/"
 CT_TARGET = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101."
 CT_SHAPE = "com.amazonaws.cloudtrail.v20131101#"
 CT_CTYPE = "application/x-amz-json-1.1"
 
-MSG_BAD_TOKEN = "The security token included in the request is invalid."
-MSG_EXPIRED = "The security token included in the request is expired"
-MSG_SIG = ("The request signature we calculated does not match the "
-           "signature you provided. Check your AWS Secret Access Key and "
-           "signing method. Consult the service documentation for details.")
-MSG_EC2_AUTH = "AWS was not able to validate the provided access credentials"
 
 # The 17 regions every account has, then opt-in ones.  Order as EC2 gives
 # it (not sorted), so a client's sorting is exercised.
@@ -111,51 +114,16 @@ DEFAULT_CONFIG = {
     "s3": None,                 # buckets, trails, S3 faults: s3.py
 }
 
-ATTR_KEYS = ("EventId", "EventName", "ReadOnly", "Username", "ResourceType",
-             "ResourceName", "EventSource", "AccessKeyId")
 
 PATCH_KEYS = ("add_keys", "events", "expire_key", "reload", "token_secret")
 
 FAULT_KINDS = ("http500", "http503", "throttle", "reset", "reset_mid",
                "truncate", "slow", "stall", "garbage", "expired",
                "bad_signature", "endless_empty", "endless_repeat", "endless_loop")
-# LookupEvents answers that are well-formed but never let a walk end: the
-# page (empty, or the one asked for) with a NextToken for the position
-# asked, so the next request asks the same again.  A fresh token each time
-# (a nonce), or for endless_loop the very token of the request.
-ENDLESS_KINDS = ("endless_empty", "endless_repeat", "endless_loop")
-
-_botocore = None
-_botocore_lock = threading.Lock()
 
 
 _compact = json.JSONEncoder(separators=(",", ":"),
                             ensure_ascii=False).encode
-
-
-def botocore_auth():
-    """Import botocore lazily: it costs 0.6 s, start-up must be fast."""
-    global _botocore
-    with _botocore_lock:
-        if _botocore is None:
-            # The signer needs neither the CRT nor pyOpenSSL, which
-            # botocore imports when present: 0.5 s of start-up saved.
-            for m in ("awscrt", "OpenSSL"):
-                sys.modules.setdefault(m, None)
-            import botocore.auth
-            import botocore.awsrequest
-            import botocore.credentials
-            _botocore = botocore
-    return _botocore
-
-
-def now_utc():
-    return datetime.datetime.now(datetime.timezone.utc)
-
-
-def iso8601(ts):
-    return datetime.datetime.fromtimestamp(ts, datetime.timezone.utc) \
-        .strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def parse_time(s):
@@ -191,22 +159,6 @@ def java_double(t):
 
 def req_id():
     return str(uuid.uuid4())
-
-
-def xml_escape(s):
-    return (str(s).replace("&", "&amp;").replace("<", "&lt;")
-            .replace(">", "&gt;").replace('"', "&quot;"))
-
-
-class Abort(Exception):
-    """An AWS error answer: raised anywhere, written by the handler."""
-
-    def __init__(self, status, code, message, sender=True):
-        Exception.__init__(self, code)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.sender = sender
 
 
 # ---------------------------------------------------------------- events
@@ -747,7 +699,8 @@ class TimestampReader(io.RawIOBase):
         return n
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
+class Handler(Sigv4, Sts, Ec2, CloudTrail, Creds,
+              http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "awsemu"
 
@@ -815,33 +768,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def send(self, status, body, ctype, extra=None, fault=None):
         if isinstance(body, str):
             body = body.encode("utf-8", "replace")
-        kind = fault["kind"] if fault else None
-        if kind == "reset":
-            self.rst_close()
-            return
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        for k, v in (extra or {}).items():
-            self.send_header(k, v)
-        if kind in ("truncate", "reset_mid"):
-            self.send_header("Connection", "close")
-        self.end_headers()
-        if kind == "stall":
-            self.wfile.write(body[:len(body) // 2])
-            self.wfile.flush()
-            time.sleep(float(fault.get("seconds", self.st.cfg["faults"].get(
-                "slow_seconds", 3.0))))
-            self.wfile.write(body[len(body) // 2:])
-            return
-        if kind in ("truncate", "reset_mid"):
-            self.wfile.write(body[:len(body) // 2])
-            self.wfile.flush()
-            self.close_connection = True
-            if kind == "reset_mid":
-                self.rst_close()
-            return
-        self.wfile.write(body)
+        wire.send(self, status, [("Content-Type", ctype)] +
+                  list((extra or {}).items()), body, fault=fault)
 
     def rst_close(self):
         with self.server.rst_lock:
@@ -1086,143 +1014,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
                        xml_escape(e.code), xml_escape(e.message), rid))
             self.send(e.status, body, "text/xml", {"x-amzn-RequestId": rid})
 
-    def auth_fail(self, service, what):
-        with self.st.lock:
-            self.st.auth_errors[what] += 1
-        if what == "missing":
-            if service == "cloudtrail":
-                return Abort(400, "MissingAuthenticationTokenException",
-                             "Missing Authentication Token")
-            return Abort(403 if service == "sts" else 401,
-                         "MissingAuthenticationToken",
-                         "Request is missing Authentication Token")
-        if what == "unknown_key":
-            if service == "cloudtrail":
-                return Abort(400, "UnrecognizedClientException",
-                             MSG_BAD_TOKEN)
-            if service == "ec2":
-                return Abort(401, "AuthFailure", MSG_EC2_AUTH)
-            return Abort(403, "InvalidClientTokenId", MSG_BAD_TOKEN)
-        if what == "expired":
-            if service == "cloudtrail":
-                return Abort(400, "ExpiredTokenException", MSG_EXPIRED)
-            return Abort(400, "ExpiredToken", MSG_EXPIRED)
-        raise AssertionError(what)
-
-    def authenticate(self, method, body, scope, service, region):
-        if scope is None:
-            raise self.auth_fail(service, "missing")
-        st = self.st
-        with st.lock:
-            key = st.keys.get(scope["akid"])
-        if key is None:
-            raise self.auth_fail(service, "unknown_key")
-        tok = self.headers.get("X-Amz-Security-Token")
-        if key["session_token"] is not None and tok != key["session_token"]:
-            raise self.auth_fail(service, "unknown_key")
-        if key["session_token"] is None and tok:
-            raise self.auth_fail(service, "unknown_key")
-        amzdate = self.headers.get("X-Amz-Date", "")
-        try:
-            ts = datetime.datetime.strptime(amzdate, "%Y%m%dT%H%M%SZ") \
-                .replace(tzinfo=datetime.timezone.utc)
-        except ValueError:
-            with st.lock:
-                st.auth_errors["bad_signature"] += 1
-            if service == "cloudtrail":
-                raise Abort(400, "IncompleteSignatureException",
-                            "Date must be in ISO-8601 'basic format'. Got "
-                            "'%s'." % amzdate)
-            raise Abort(400, "IncompleteSignature",
-                        "Date must be in ISO-8601 'basic format'. Got "
-                        "'%s'." % amzdate)
-        now = now_utc()
-        skew = float(st.cfg.get("clock_skew_max", 900))
-        if abs((now - ts).total_seconds()) > skew:
-            with st.lock:
-                st.auth_errors["skew"] += 1
-            fmt = "%Y%m%dT%H%M%SZ"
-            if ts < now:
-                msg = ("Signature expired: %s is now earlier than %s (%s - "
-                       "15 min.)" % (amzdate, (now - datetime.timedelta(
-                           seconds=skew)).strftime(fmt), now.strftime(fmt)))
-            else:
-                msg = ("Signature not yet current: %s is still later than "
-                       "%s (%s + 15 min.)" % (amzdate, (
-                           now + datetime.timedelta(seconds=skew)).strftime(
-                           fmt), now.strftime(fmt)))
-            if service == "cloudtrail":
-                raise Abort(400, "InvalidSignatureException", msg)
-            if service == "ec2":
-                raise Abort(400, "RequestExpired", "Request has expired.")
-            raise Abort(403, "SignatureDoesNotMatch", msg)
-        ok, creq, sts = self.signature_ok(method, body, scope, key, amzdate)
-        self.sig_echo = (creq, sts)
-        if not ok:
-            with st.lock:
-                st.auth_errors["bad_signature"] += 1
-            raise self.signature_abort(service)
-        if key.get("expires_at") is not None and \
-                time.time() >= key["expires_at"]:
-            raise self.auth_fail(service, "expired")
-        return key
-
-    def signature_abort(self, service):
-        """The answer to a signature that does not match.  As AWS's, the
-        message of the JSON and query (STS) services echoes the canonical
-        request (the x-amz-security-token header included) and the string
-        to sign that were expected; EC2's does not."""
-        creq, sts = getattr(self, "sig_echo", (None, None))
-        msg = MSG_SIG
-        if creq is not None and service != "ec2":
-            msg += ("\n\nThe Canonical String for this request should "
-                    "have been\n'%s'\n\nThe String-to-Sign should have "
-                    "been\n'%s'\n" % (creq, sts))
-        if service == "cloudtrail":
-            return Abort(400, "InvalidSignatureException", msg)
-        return Abort(403, "SignatureDoesNotMatch", msg)
-
-    def signature_ok(self, method, body, scope, key, amzdate):
-        """(ok, canonical request, string to sign); the last two None when
-        the request is refused before they are built."""
-        bc = botocore_auth()
-        if scope["date"] != amzdate[:8]:
-            return False, None, None
-        signed = scope["signed_headers"]
-        hdrs = bc.awsrequest.HTTPHeaders()
-        for name in signed:
-            vals = self.headers.get_all(name)
-            if vals is None:
-                return False, None, None
-            for v in vals:
-                hdrs[name] = v
-        sha = self.headers.get("X-Amz-Content-SHA256")
-        if sha is not None and sha != hashlib.sha256(body).hexdigest():
-            return False, None, None
-        host = self.headers.get("Host", "localhost")
-        req = bc.awsrequest.AWSRequest(method=method,
-                                       url="http://%s%s" % (host, self.path),
-                                       data=body)
-        req.headers = hdrs
-        req.context["timestamp"] = amzdate
-        creds = bc.credentials.Credentials(key["id"], key["secret"],
-                                           key["session_token"])
-
-        class Exact(bc.auth.SigV4Auth):
-            def headers_to_sign(self, request):
-                m = bc.awsrequest.HTTPHeaders()
-                for name in signed:
-                    for v in request.headers.get_all(name) or []:
-                        m[name] = v
-                return m
-
-        signer = Exact(creds, scope["service"], scope["region"])
-        creq = signer.canonical_request(req)
-        sts = signer.string_to_sign(req, creq)
-        want = signer.signature(sts, req)
-        if self.server.verbose:
-            sys.stderr.write("awsemu: canonical request:\n%s\n" % creq)
-        return hmac.compare_digest(want, scope["signature"]), creq, sts
 
     def check_region(self, service, region, op):
         st = self.st
@@ -1250,457 +1041,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return k["arn"]
         return "unknown"
 
-    # -- STS
-    def sts(self, op, form, key, rid):
-        st = self.st
-        meta = ("  <ResponseMetadata>\n    <RequestId>%s</RequestId>\n"
-                "  </ResponseMetadata>\n" % rid)
-        if op == "GetCallerIdentity":
-            return 200, (
-                '<GetCallerIdentityResponse xmlns="%s">\n'
-                '  <GetCallerIdentityResult>\n'
-                '    <Arn>%s</Arn>\n    <UserId>%s</UserId>\n'
-                '    <Account>%s</Account>\n  </GetCallerIdentityResult>\n%s'
-                '</GetCallerIdentityResponse>\n' % (
-                    STS_NS, xml_escape(key["arn"]),
-                    xml_escape(key["user_id"]), key["account"], meta))
-        if op in ("AssumeRole", "AssumeRoleWithWebIdentity"):
-            arn = form.get("RoleArn", "")
-            sess = form.get("RoleSessionName", "")
-            if not arn.startswith("arn:aws") or ":role/" not in arn:
-                raise Abort(400, "ValidationError",
-                            "%s is invalid" % (arn or "RoleArn"))
-            if not sess or len(sess) < 2 or len(sess) > 64:
-                raise Abort(400, "ValidationError",
-                            "1 validation error detected: Value '%s' at "
-                            "'roleSessionName' failed to satisfy constraint: "
-                            "Member must have length greater than or equal "
-                            "to 2" % sess)
-            dur = form.get("DurationSeconds")
-            if dur is not None:
-                try:
-                    d = int(dur)
-                except ValueError:
-                    d = -1
-                if d < 900 or d > 43200:
-                    raise Abort(400, "ValidationError",
-                                "1 validation error detected: Value '%s' at "
-                                "'durationSeconds' failed to satisfy "
-                                "constraint: Member must have value greater "
-                                "than or equal to 900" % dur)
-            role = None
-            roles = st.cfg.get("roles")
-            if roles is not None:
-                role = next((r for r in roles if r.get("arn") == arn), None)
-                if role is None:
-                    who = key["arn"] if key else "web identity"
-                    raise Abort(403, "AccessDenied",
-                                "User: %s is not authorized to perform: "
-                                "sts:%s on resource: %s" % (who, op, arn))
-            role = role or {}
-            if op == "AssumeRole":
-                if role.get("external_id") is not None and \
-                        form.get("ExternalId") != role["external_id"]:
-                    raise Abort(403, "AccessDenied",
-                                "User: %s is not authorized to perform: "
-                                "sts:AssumeRole on resource: %s" % (
-                                    key["arn"], arn))
-                if role.get("mfa_serial") is not None:
-                    if form.get("SerialNumber") != role["mfa_serial"] or \
-                            form.get("TokenCode") != role.get("mfa_code"):
-                        raise Abort(403, "AccessDenied",
-                                    "MultiFactorAuthentication failed with "
-                                    "invalid MFA one time pass code. ")
-                if role.get("trust") and key["arn"] not in role["trust"]:
-                    raise Abort(403, "AccessDenied",
-                                "User: %s is not authorized to perform: "
-                                "sts:AssumeRole on resource: %s" % (
-                                    key["arn"], arn))
-            else:
-                want = (st.cfg.get("web_identity") or {}).get("token")
-                got = form.get("WebIdentityToken", "")
-                if not got or (want is not None and got != want):
-                    raise Abort(400, "InvalidIdentityToken",
-                                "Couldn't retrieve verification key from "
-                                "your identity provider,  please reference "
-                                "AssumeRoleWithWebIdentity documentation for "
-                                "requirements")
-            account = arn.split(":")[4]
-            rname = arn.split(":role/", 1)[1].rsplit("/", 1)[-1]
-            role_id = "AROA" + hashlib.sha1(arn.encode()).hexdigest()[
-                :17].upper()
-            sarn = "arn:aws:sts::%s:assumed-role/%s/%s" % (account, rname,
-                                                            sess)
-            life = role.get("lifetime")
-            if life is None and st.cfg.get("temp_lifetime") is None:
-                life = int(dur) if dur is not None else 3600
-            nk = st.issue_key(account, sarn, role_id + ":" + sess,
-                              "assume_role" if op == "AssumeRole"
-                              else "web_identity", life)
-            creds = ('    <Credentials>\n'
-                     '      <AccessKeyId>%s</AccessKeyId>\n'
-                     '      <SecretAccessKey>%s</SecretAccessKey>\n'
-                     '      <SessionToken>%s</SessionToken>\n'
-                     '      <Expiration>%s</Expiration>\n'
-                     '    </Credentials>\n' % (
-                         nk["id"], xml_escape(nk["secret"]),
-                         xml_escape(nk["session_token"]),
-                         iso8601(nk["expires_at"])))
-            user = ('    <AssumedRoleUser>\n      <Arn>%s</Arn>\n'
-                    '      <AssumedRoleId>%s:%s</AssumedRoleId>\n'
-                    '    </AssumedRoleUser>\n' % (
-                        xml_escape(sarn), role_id, xml_escape(sess)))
-            extra = ""
-            if op == "AssumeRoleWithWebIdentity":
-                extra = ('    <SubjectFromWebIdentityToken>system:'
-                         'serviceaccount:default:emu'
-                         '</SubjectFromWebIdentityToken>\n'
-                         '    <Audience>sts.amazonaws.com</Audience>\n'
-                         '    <Provider>emulator-oidc</Provider>\n')
-            return 200, ('<%sResponse xmlns="%s">\n  <%sResult>\n%s%s%s'
-                         '    <PackedPolicySize>6</PackedPolicySize>\n'
-                         '  </%sResult>\n%s</%sResponse>\n' % (
-                             op, STS_NS, op, extra, user, creds, op, meta,
-                             op))
-        raise Abort(400, "InvalidAction",
-                    "Could not find operation %s for version 2011-06-15"
-                    % op)
-
-    # -- EC2
-    def ec2(self, op, form, region, rid):
-        if op != "DescribeRegions":
-            raise Abort(400, "InvalidAction",
-                        "The action %s is not valid for this web service."
-                        % op)
-        allr = form.get("AllRegions", "false").lower() == "true"
-        names = [v for k, v in sorted(form.items())
-                 if k.startswith("RegionName.")]
-        filters = collections.defaultdict(list)
-        for k, v in form.items():
-            if k.startswith("Filter.") and k.endswith(".Name"):
-                n = k.split(".")[1]
-                vals = [fv for fk, fv in form.items()
-                        if fk.startswith("Filter.%s.Value." % n)]
-                filters[v] += vals
-        regs = self.st.regions()
-        known = {r["name"] for r in regs}
-        for n in names:
-            if n not in known:
-                raise Abort(400, "InvalidParameterValue",
-                            "Invalid region: %s" % n)
-        items = []
-        for r in regs:
-            if not allr and not names and r["opt_in"] == "not-opted-in":
-                continue
-            if names and r["name"] not in names:
-                continue
-            ep = "ec2.%s.amazonaws.com" % r["name"]
-            ok = True
-            for fname, vals in filters.items():
-                v = {"region-name": r["name"], "endpoint": ep,
-                     "opt-in-status": r["opt_in"]}.get(fname)
-                if v is None:
-                    raise Abort(400, "InvalidParameterValue",
-                                "The filter '%s' is invalid" % fname)
-                ok = ok and v in vals
-            if ok:
-                items.append(
-                    '        <item>\n'
-                    '            <regionName>%s</regionName>\n'
-                    '            <regionEndpoint>%s</regionEndpoint>\n'
-                    '            <optInStatus>%s</optInStatus>\n'
-                    '        </item>\n' % (r["name"], ep, r["opt_in"]))
-        return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-                '<DescribeRegionsResponse xmlns="%s">\n'
-                '    <requestId>%s</requestId>\n    <regionInfo>\n%s'
-                '    </regionInfo>\n</DescribeRegionsResponse>' % (
-                    EC2_NS, rid, "".join(items)))
-
-    # -- CloudTrail
-    def cloudtrail(self, op, body, key, region, fault=None):
-        if op == "DescribeTrails":
-            out = trailmod.describe_trails(self.st, key, region, body)
-            if out is None:
-                raise Abort(400, "SerializationException",
-                            "Start of structure or map found where not "
-                            "expected.")
-            return out
-        if op != "LookupEvents":
-            raise Abort(400, "UnknownOperationException", "")
-        try:
-            p = json.loads(body or b"{}")
-            if not isinstance(p, dict):
-                raise ValueError
-        except ValueError:
-            raise Abort(400, "SerializationException",
-                        "Start of structure or map found where not "
-                        "expected.")
-        start = p.get("StartTime")
-        end = p.get("EndTime")
-        for v in (start, end):
-            if v is not None and (isinstance(v, bool) or
-                                  not isinstance(v, (int, float))):
-                # AWS wants epoch seconds as a JSON number here; an ISO
-                # string is refused (boto/boto#3133).
-                raise Abort(400, "SerializationException",
-                            "%s can not be converted to a Date" % (
-                                "STRING_VALUE" if isinstance(v, str)
-                                else "VALUE"))
-        if start is not None and end is not None and start > end:
-            raise Abort(400, "InvalidTimeRangeException",
-                        "Start time must be less than or equal to end time")
-        mr = p.get("MaxResults", 50)
-        if isinstance(mr, bool) or not isinstance(mr, int) or \
-                mr < 1 or mr > 50:
-            raise Abort(400, "InvalidMaxResultsException",
-                        "Value %s for MaxResults is invalid. MaxResults "
-                        "must be between 1 and 50." % mr)
-        attrs = p.get("LookupAttributes") or []
-        if not isinstance(attrs, list) or len(attrs) > 1:
-            raise Abort(400, "InvalidLookupAttributesException",
-                        "You cannot specify more than one lookup attribute")
-        filt = None
-        for a in attrs:
-            k = a.get("AttributeKey") if isinstance(a, dict) else None
-            if k not in ATTR_KEYS or not isinstance(a.get("AttributeValue"),
-                                                    str):
-                raise Abort(400, "InvalidLookupAttributesException",
-                            "Invalid lookup attribute: %s" % k)
-            filt = (k, a["AttributeValue"])
-        cat = p.get("EventCategory")
-        if cat is not None and cat != "insight":
-            raise Abort(400, "InvalidEventCategoryException",
-                        "Event category %s is not valid" % cat)
-        bind = json.dumps([key["account"], region, start, end, filt, cat],
-                          sort_keys=True)
-        tok = p.get("NextToken")
-        last = None
-        if tok is not None:
-            last = self.decode_token(tok, bind)
-        data = self.st.data(key["account"], region)
-        events = []
-        more = False
-        if cat is None:
-            lo = 0 if start is None else bisect.bisect_left(
-                data.times, float(start))
-            hi = len(data.times) if end is None else bisect.bisect_right(
-                data.times, float(end))
-            i = hi - 1
-            if last is not None:
-                i = min(i, bisect.bisect_left(data.keys, last) - 1)
-            while i >= lo:
-                ev = data.event(i)
-                i -= 1
-                if filt is not None and ev.get(filt[0]) != filt[1] and \
-                        not (filt[0] == "ResourceName" and
-                             any(r.get("ResourceName") == filt[1]
-                                 for r in ev["Resources"])) and \
-                        not (filt[0] == "ResourceType" and
-                             any(r.get("ResourceType") == filt[1]
-                                 for r in ev["Resources"])):
-                    continue
-                if len(events) == mr:
-                    more = True
-                    break
-                events.append((i + 1, ev))
-            if not more and len(events) == mr and \
-                    self.st.cfg.get("empty_last_page"):
-                more = True
-        tf = self.st.cfg.get("time_format", "java")
-        kind = fault["kind"] if fault is not None else None
-        nonce = None
-        if kind == "endless_empty":
-            events = []
-        if kind in ENDLESS_KINDS:
-            more = True
-            if kind != "endless_loop":
-                nonce = secrets.token_hex(8)
-        parts = [data.event_json(i, ev, tf) for i, ev in events]
-        out = '{"Events":[' + ",".join(parts) + "]"
-        if kind in ENDLESS_KINDS:
-            out += ',"NextToken":' + json.dumps(self.encode_token(
-                None if last is None else list(last), bind, nonce))
-        elif more and events:
-            out += ',"NextToken":' + json.dumps(self.encode_token(
-                list(data.keys[events[-1][0]]), bind))
-        out += "}"
-        with self.st.lock:
-            s = self.st.stats[region]
-            s.pages += 1
-            s.events += len(events)
-        return out
-
-    def encode_token(self, last, bind, nonce=None):
-        h = hashlib.sha256(bind.encode()).hexdigest()[:16]
-        tok = {"k": last, "h": h}
-        if nonce is not None:
-            tok["n"] = nonce
-        payload = json.dumps(tok, separators=(",", ":"))
-        mac = hmac.new(self.st.server_secret, payload.encode(),
-                       hashlib.sha256).hexdigest()[:16]
-        return base64.b64encode((payload + "." + mac).encode()).decode()
-
-    def decode_token(self, tok, bind):
-        bad = Abort(400, "InvalidNextTokenException",
-                    "Invalid NextToken: the token is not valid or was "
-                    "issued for a request with different parameters")
-        try:
-            raw = base64.b64decode(tok.encode(), validate=True).decode()
-            payload, mac = raw.rsplit(".", 1)
-        except (ValueError, UnicodeDecodeError, AttributeError):
-            raise bad
-        want = hmac.new(self.st.server_secret, payload.encode(),
-                        hashlib.sha256).hexdigest()[:16]
-        if not hmac.compare_digest(want, mac):
-            raise bad
-        d = json.loads(payload)
-        if d["h"] != hashlib.sha256(bind.encode()).hexdigest()[:16]:
-            raise bad
-        return None if d["k"] is None else tuple(d["k"])
-
-    # -- credential endpoints
-    def json_reply(self, status, obj, ctype="application/json", extra=None):
-        self.send(status, json.dumps(obj, indent=2), ctype, extra)
-
-    def imds(self, method, path):
-        st = self.st
-        cfg = st.cfg["imds"]
-        with st.lock:
-            st.ops["imds:%s %s" % (method, path)] += 1
-        if path == "/latest/api/token":
-            if method != "PUT":
-                return self.send(405, "", "text/plain")
-            ttl = self.headers.get("X-aws-ec2-metadata-token-ttl-seconds")
-            try:
-                ttl = int(ttl)
-            except (TypeError, ValueError):
-                return self.send(400, "", "text/plain")
-            if ttl < 1 or ttl > 21600:
-                return self.send(400, "", "text/plain")
-            tok = "EmuImds" + secrets.token_urlsafe(32)
-            with st.lock:
-                st.imds_tokens[tok] = time.time() + ttl
-            return self.send(200, tok, "text/plain",
-                             {"X-aws-ec2-metadata-token-ttl-seconds":
-                              str(ttl)})
-        if method != "GET":
-            return self.send(405, "", "text/plain")
-        tok = self.headers.get("X-aws-ec2-metadata-token")
-        with st.lock:
-            exp = st.imds_tokens.get(tok) if tok else None
-        if tok is not None and (exp is None or exp < time.time()):
-            return self.send(401, "", "text/plain")
-        if tok is None and not cfg.get("v1"):
-            return self.send(401, "", "text/plain")
-        base = "/latest/meta-data/iam/security-credentials/"
-        role = cfg.get("role")
-        if path == base:
-            if not role:
-                return self.send(404, "", "text/plain")
-            return self.send(200, role, "text/plain")
-        if path == base + (role or "\0"):
-            nk = st.issue_key(cfg.get("account", "123456789012"),
-                              "arn:aws:sts::%s:assumed-role/%s/"
-                              "i-0123456789abcdef0" % (
-                                  cfg.get("account", "123456789012"), role),
-                              "AROAEMUINSTANCE:i-0123456789abcdef0", "imds",
-                              cfg.get("lifetime"))
-            return self.json_reply(200, {
-                "Code": "Success", "LastUpdated": iso8601(time.time()),
-                "Type": "AWS-HMAC", "AccessKeyId": nk["id"],
-                "SecretAccessKey": nk["secret"],
-                "Token": nk["session_token"],
-                "Expiration": iso8601(nk["expires_at"])}, "text/plain")
-        if path == "/latest/meta-data/placement/region":
-            return self.send(200, cfg.get("region", "us-east-1"),
-                             "text/plain")
-        if path == "/latest/dynamic/instance-identity/document":
-            return self.json_reply(200, {
-                "region": cfg.get("region", "us-east-1"),
-                "accountId": cfg.get("account", "123456789012"),
-                "instanceId": "i-0123456789abcdef0"}, "text/plain")
-        return self.send(404, "", "text/plain")
-
-    def container(self):
-        st = self.st
-        cfg = st.cfg["container"]
-        with st.lock:
-            st.ops["container:GET"] += 1
-        want = cfg.get("token")
-        if want is not None and self.headers.get("Authorization") != want:
-            return self.json_reply(401, {
-                "code": "AccessDeniedException",
-                "message": "Unable to authenticate the request"})
-        acc = cfg.get("account", "123456789012")
-        role = cfg.get("role", "emu-task-role")
-        nk = st.issue_key(acc, "arn:aws:sts::%s:assumed-role/%s/emu-task"
-                          % (acc, role), "AROAEMUTASK:emu-task", "container",
-                          cfg.get("lifetime"))
-        return self.json_reply(200, {
-            "RoleArn": "arn:aws:iam::%s:role/%s" % (acc, role),
-            "AccessKeyId": nk["id"], "SecretAccessKey": nk["secret"],
-            "Token": nk["session_token"],
-            "Expiration": iso8601(nk["expires_at"])})
-
-    def sso(self):
-        st = self.st
-        cfg = st.cfg["sso"]
-        with st.lock:
-            st.ops["sso:GetRoleCredentials"] += 1
-        q = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
-        acc = (q.get("account_id") or [""])[0]
-        role = (q.get("role_name") or [""])[0]
-        tok = self.headers.get("x-amz-sso_bearer_token")
-        want = cfg.get("token")
-        if not tok or (want is not None and tok != want):
-            return self.json_reply(401, {
-                "message": "Session token not found or invalid",
-                "__type": "com.amazonaws.switchboard.portal#"
-                          "UnauthorizedException"})
-        if not acc or not role:
-            return self.json_reply(400, {
-                "message": "Missing required parameter",
-                "__type": "com.amazonaws.switchboard.portal#"
-                          "InvalidRequestException"})
-        roles = cfg.get("roles")
-        if roles is not None and not any(
-                r.get("account_id") == acc and r.get("role_name") == role
-                for r in roles):
-            return self.json_reply(403, {
-                "message": "No access",
-                "__type": "com.amazonaws.switchboard.portal#"
-                          "ForbiddenException"})
-        nk = st.issue_key(acc, "arn:aws:sts::%s:assumed-role/"
-                          "AWSReservedSSO_%s_0123456789abcdef/emu-user"
-                          % (acc, role), "AROAEMUSSO:emu-user", "sso",
-                          cfg.get("lifetime"))
-        return self.json_reply(200, {"roleCredentials": {
-            "accessKeyId": nk["id"], "secretAccessKey": nk["secret"],
-            "sessionToken": nk["session_token"],
-            "expiration": int(nk["expires_at"] * 1000)}})
-
 
 class Handled(Exception):
     pass
-
-
-def parse_auth(auth):
-    """Parse an AWS4-HMAC-SHA256 Authorization header, or None."""
-    if not auth.startswith("AWS4-HMAC-SHA256 "):
-        return None
-    parts = {}
-    for item in auth[len("AWS4-HMAC-SHA256 "):].split(","):
-        k, _, v = item.strip().partition("=")
-        parts[k] = v
-    cred = parts.get("Credential", "").split("/")
-    if len(cred) != 5 or cred[4] != "aws4_request" or \
-            "SignedHeaders" not in parts or "Signature" not in parts:
-        return None
-    return {"akid": cred[0], "date": cred[1], "region": cred[2],
-            "service": cred[3],
-            "signed_headers": [h for h in parts["SignedHeaders"].split(";")
-                               if h],
-            "signature": parts["Signature"]}
 
 
 def host_region(host):
@@ -1708,8 +1051,6 @@ def host_region(host):
     if len(h) >= 4 and h[-2] == "amazonaws":
         return h[1]
     return "us-east-1"
-
-
 
 
 # ---------------------------------------------------------------- gen

@@ -30,6 +30,7 @@ import time
 import urllib.parse
 
 import trail
+import wire
 
 # The awsemu module (set by awsemu.py when it imports this one): its key
 # store, SigV4 header parser and lazily imported botocore.
@@ -318,41 +319,6 @@ def error_xml(e, rid, host_id):
     return XML_HEAD + "<Error>" + "".join(parts) + "</Error>"
 
 
-def send(h, status, headers, body, head, fault=None):
-    """Status, headers, body (none for HEAD, Content-Length still the
-    body's), with the fault's transfer damage: reset, reset_mid (half the
-    body then RST), truncate (half the body then close), stall."""
-    kind = fault["kind"] if fault else None
-    if kind == "reset":
-        h.rst_close()
-        return
-    h.send_response(status)
-    for k, v in headers:
-        h.send_header(k, v)
-    h.send_header("Content-Length", str(len(body)))
-    if kind in ("truncate", "reset_mid") and not head:
-        h.send_header("Connection", "close")
-    h.end_headers()
-    if head or not body:
-        h.wfile.flush()
-        return
-    if kind == "stall":
-        h.wfile.write(body[:len(body) // 2])
-        h.wfile.flush()
-        time.sleep(float(fault.get("seconds", h.st.cfg["faults"].get(
-            "slow_seconds", 3.0))))
-        h.wfile.write(body[len(body) // 2:])
-        return
-    if kind in ("truncate", "reset_mid"):
-        h.wfile.write(body[:len(body) // 2])
-        h.wfile.flush()
-        h.close_connection = True
-        if kind == "reset_mid":
-            h.rst_close()
-        return
-    h.wfile.write(body)
-
-
 def handle(h, method, body):
     """Answer one S3 request on handler h."""
     st = h.st
@@ -427,7 +393,7 @@ def handle(h, method, body):
             status, hdrs, out = get_object(h, st, b, key, head, ak)
         if isinstance(out, str):
             out = out.encode("utf-8")
-        send(h, status, base + hdrs, out, head,
+        wire.send(h, status, base + hdrs, out, head,
              fault if fault and fault["kind"] in (
                  "reset", "reset_mid", "truncate", "stall") else None)
         if op == "GetObject" and status in (200, 206) and (
@@ -443,7 +409,7 @@ def handle(h, method, body):
         hdrs = list(e.headers.items())
         if not head:
             hdrs.append(("Content-Type", "application/xml"))
-        send(h, e.status, base + hdrs, out, head,
+        wire.send(h, e.status, base + hdrs, out, head,
              fault if fault and fault["kind"] == "reset" and
              e.code != "ExpiredToken" else None)
     h.log_req("s3", op, region, akid, status)

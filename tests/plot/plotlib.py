@@ -16,43 +16,14 @@ import tempfile
 import zlib
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(TOP, "tests"))
+from tap import ok, is_, skip, skip_all, done  # noqa: E402,F401  (the one TAP writer)
 BIN = os.environ.get("CT_BIN", os.path.join(TOP, "bin"))
 OUT = os.environ.get("CT_OUT", os.path.join(TOP, "build", "default"))
 PLOT = os.path.join(BIN, "ct-plot")
 PNGINFO = os.path.join(OUT, "tools", "pnginfo")
 T = tempfile.mkdtemp(prefix="ct-plot-test.")
 atexit.register(shutil.rmtree, T, True)
-
-_n = 0
-_failed = 0
-
-
-def ok(cond, what):
-    global _n, _failed
-    _n += 1
-    if cond:
-        print("ok %d - %s" % (_n, what))
-    else:
-        _failed += 1
-        print("not ok %d - %s" % (_n, what))
-    sys.stdout.flush()
-    return cond
-
-
-def is_(got, want, what):
-    if not ok(got == want, what):
-        print("#   got:  %r\n#   want: %r" % (got, want))
-
-
-def skip(what, why):
-    global _n
-    _n += 1
-    print("ok %d - %s # SKIP %s" % (_n, what, why))
-
-
-def done():
-    print("1..%d" % _n)
-    sys.exit(1 if _failed else 0)
 
 
 def need_plot():

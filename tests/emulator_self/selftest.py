@@ -1,4 +1,5 @@
-# tap.py - tiny TAP helper for the emulator's own Python tests.
+# selftest.py - helpers of the emulator's own Python tests: the plain-only
+# gate, botocore errors; TAP output comes from tests/tap.py (re-exported).
 import importlib
 import os
 import sys
@@ -6,9 +7,8 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(TOP, "tests", "emulator"))
-
-_n = 0
-_failed = 0
+sys.path.insert(0, os.path.join(TOP, "tests"))
+from tap import ok, is_, skip, done  # noqa: E402,F401
 
 
 def plain_only(what):
@@ -23,34 +23,8 @@ def plain_only(what):
         except ImportError:
             reason = "python3-botocore not installed"
     if reason:
-        print("ok 1 - %s # SKIP %s" % (what, reason))
-        print("1..1")
-        sys.exit(0)
-
-
-def ok(cond, what, diag=None):
-    global _n, _failed
-    _n += 1
-    if cond:
-        print("ok %d - %s" % (_n, what))
-    else:
-        _failed += 1
-        print("not ok %d - %s" % (_n, what))
-        if diag is not None:
-            for line in str(diag).splitlines()[:40]:
-                print("#   " + line)
-    sys.stdout.flush()
-    return cond
-
-
-def is_(got, want, what):
-    return ok(got == want, what, "got:  %r\nwant: %r" % (got, want))
-
-
-def skip(what, why):
-    global _n
-    _n += 1
-    print("ok %d - %s # SKIP %s" % (_n, what, why))
+        skip(what, reason)
+        done()
 
 
 def error_of(fn):
@@ -64,8 +38,3 @@ def error_of(fn):
         return (err.get("Code"), err.get("Message"),
                 e.response.get("ResponseMetadata", {}).get("HTTPStatusCode"))
     return None
-
-
-def done():
-    print("1..%d" % _n)
-    sys.exit(1 if _failed else 0)
