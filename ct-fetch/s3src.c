@@ -162,6 +162,19 @@ unit_fail(struct fetch *f, struct unit *u, const struct ct_aws_error *e)
 	msg(f, PROG ": %s %s: %s", u->account, u->r->name, e->line);
 }
 
+/* Job j failed for good: its unit fails, or (the account listing, no
+ * unit) the run notes its first such failure. */
+static void
+job_failed(struct s3run *s, struct job *j, const struct ct_aws_error *e)
+{
+	if (j->u != NULL)
+		unit_fail(s->f, j->u, e);
+	else if (!s->acc_failed) {
+		s->acc_failed = 1;
+		s->acc_err = *e;
+	}
+}
+
 /* A job of u is over: when it was the last, u ends. */
 static void
 unit_done_job(struct fetch *f, struct unit *u)
@@ -604,12 +617,7 @@ run_jobs(struct s3run *s, CURL **pool, size_t npool)
 			*pp = j->next;
 			j->next = NULL;
 			if (start_job(s, j, pool[i], &e) != 0) {
-				if (j->u != NULL)
-					unit_fail(f, j->u, &e);
-				else if (!s->acc_failed) {
-					s->acc_failed = 1;
-					s->acc_err = e;
-				}
+				job_failed(s, j, &e);
 				unit_done_job(f, j->u);
 				job_free(j);
 				continue;
@@ -687,14 +695,8 @@ run_jobs(struct s3run *s, CURL **pool, size_t npool)
 					continue;
 				}
 			}
-			if (rc == -1) {
-				if (j->u != NULL)
-					unit_fail(f, j->u, &e);
-				else if (!s->acc_failed) {
-					s->acc_failed = 1;
-					s->acc_err = e;
-				}
-			}
+			if (rc == -1)
+				job_failed(s, j, &e);
 			unit_done_job(f, j->u);
 			job_free(j);
 		}

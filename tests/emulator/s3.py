@@ -29,6 +29,7 @@ import threading
 import time
 import urllib.parse
 
+from sigv4 import exact_signer
 import trail
 import wire
 
@@ -605,15 +606,8 @@ def signature_ok(h, body, scope, key, amzdate):
     creds = bc.credentials.Credentials(key["id"], key["secret"],
                                        key["session_token"])
 
-    class Exact(bc.auth.S3SigV4Auth):
-        def headers_to_sign(self, request):
-            m = bc.awsrequest.HTTPHeaders()
-            for name in signed:
-                for v in request.headers.get_all(name) or []:
-                    m[name] = v
-            return m
-
-    signer = Exact(creds, "s3", scope["region"])
+    signer = exact_signer(bc.auth.S3SigV4Auth, creds, "s3", scope["region"],
+                          signed)
     creq = signer.canonical_request(req)
     sts = signer.string_to_sign(req, creq)
     want = signer.signature(sts, req)

@@ -39,6 +39,22 @@ def botocore_auth():
     return _botocore
 
 
+def exact_signer(base, creds, service, region, signed):
+    """A botocore signer of class base that signs exactly the headers
+    named in signed (the request's own list), as the client did."""
+    bc = botocore_auth()
+
+    class Exact(base):
+        def headers_to_sign(self, request):
+            m = bc.awsrequest.HTTPHeaders()
+            for name in signed:
+                for v in request.headers.get_all(name) or []:
+                    m[name] = v
+            return m
+
+    return Exact(creds, service, region)
+
+
 def parse_auth(auth):
     """Parse an AWS4-HMAC-SHA256 Authorization header, or None."""
     if not auth.startswith("AWS4-HMAC-SHA256 "):
@@ -181,15 +197,8 @@ class Sigv4:
         creds = bc.credentials.Credentials(key["id"], key["secret"],
                                            key["session_token"])
 
-        class Exact(bc.auth.SigV4Auth):
-            def headers_to_sign(self, request):
-                m = bc.awsrequest.HTTPHeaders()
-                for name in signed:
-                    for v in request.headers.get_all(name) or []:
-                        m[name] = v
-                return m
-
-        signer = Exact(creds, scope["service"], scope["region"])
+        signer = exact_signer(bc.auth.SigV4Auth, creds, scope["service"],
+                              scope["region"], signed)
         creq = signer.canonical_request(req)
         sts = signer.string_to_sign(req, creq)
         want = signer.signature(sts, req)
