@@ -127,8 +127,8 @@ void	 fetch_fmt_time(int64_t t, char *buf, size_t size);
 /* worker.c */
 void	*fetch_worker(void *region);	/* a struct region */
 
-/* s3src.c: the S3 source instead of the workers; 0, or an exit status
- * for a run that could not start */
+/* s3src.c (its parts: s3src.h): the S3 source instead of the workers;
+ * 0, or an exit status for a run that could not start */
 int	 fetch_s3(struct fetch *f);
 
 /* output.c: every function takes the output lock itself. */

@@ -1,0 +1,478 @@
+/*
+ * s3job.c - the S3 source's job engine: one thread, one curl multi handle.
+ *
+ * Every request of the S3 source is a job in one queue: list the account
+ * folders, list a day folder, GET a log object.  One thread drives a
+ * libcurl multi handle with up to --s3-concurrency transfers at once over
+ * a pool of easy handles (connections reused), so thousands of small
+ * objects cost no thread each.  A job is signed when it starts (the
+ * credentials may have been refreshed meanwhile), and what its answer
+ * means is decided here only as far as HTTP goes:
+ *   - a 200 answer goes to s3run.done (the plan, s3plan.c), which lists
+ *     on or writes the object;
+ *   - a redirect to the bucket's region moves the whole run there;
+ *   - 503 SlowDown, 5xx, connection failures, bodies cut short and
+ *     unreadable answers are retried (the same request again, after
+ *     lib/http.h's backoff), up to --retries times in a row for that job;
+ *   - anything else (AccessDenied on a folder or a file) fails that
+ *     account and region: its end record says failed, with the code, and
+ *     the rest goes on.
+ * A unit (account and region) ends when its last job is over.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <curl/curl.h>
+
+#include "creds.h"
+#include "http.h"
+#include "s3src.h"
+#include "xml.h"
+#include "xalloc.h"
+
+/* ---- jobs ------------------------------------------------------------- */
+
+void
+s3job_push(struct s3run *s, int kind, struct unit *u, const char *key,
+    const char *token)
+{
+	struct job *j = xcalloc(1, sizeof(*j));
+
+	j->f = s->f;
+	j->kind = kind;
+	j->u = u;
+	j->key = xstrdup(key);
+	j->token = token != NULL ? xstrdup(token) : NULL;
+	ct_s3_signed_init(&j->sig);
+	ct_buf_init(&j->body, kind == J_GET ? S3_ERRBODY_MAX :
+	    CT_HTTP_MAX_BODY);
+	ct_buf_init(&j->recs, 0);
+	if (u != NULL)
+		u->pending++;
+	if (s->tail != NULL)
+		s->tail->next = j;
+	else
+		s->queue = j;
+	s->tail = j;
+}
+
+void
+s3job_free(struct job *j)
+{
+	free(j->key);
+	free(j->token);
+	ct_s3_signed_free(&j->sig);
+	ct_buf_free(&j->body);
+	ct_buf_free(&j->recs);
+	free(j->offs);
+	ct_ctlog_free(j->log);
+	free(j);
+}
+
+/* ---- units ------------------------------------------------------------ */
+
+static void
+unit_fail(struct fetch *f, struct unit *u, const struct ct_aws_error *e)
+{
+	if (u->failed)
+		return;
+	u->failed = 1;
+	pthread_mutex_lock(&f->lock);
+	u->r->err = *e;
+	pthread_mutex_unlock(&f->lock);
+	msg(f, PROG ": %s %s: %s", u->account, u->r->name, e->line);
+}
+
+/* Job j failed for good: its unit fails, or (the account listing, no
+ * unit) the run notes its first such failure. */
+static void
+job_failed(struct s3run *s, struct job *j, const struct ct_aws_error *e)
+{
+	if (j->u != NULL)
+		unit_fail(s->f, j->u, e);
+	else if (!s->acc_failed) {
+		s->acc_failed = 1;
+		s->acc_err = *e;
+	}
+}
+
+/* A job of u is over: when it was the last, u ends. */
+void
+s3job_unit_done(struct fetch *f, struct unit *u)
+{
+	if (u == NULL || --u->pending > 0)
+		return;
+	pthread_mutex_lock(&f->lock);
+	u->r->status = fetch_stop ? RS_STOPPED : u->failed ? RS_FAILED :
+	    RS_COMPLETE;
+	u->r->t_end = fetch_now();
+	pthread_mutex_unlock(&f->lock);
+	out_end_record(f, u->r);
+	progress_region_done(f, u->r);
+}
+
+static size_t
+on_body(char *p, size_t sz, size_t nm, void *arg)
+{
+	struct job *j = arg;
+	size_t n = sz * nm;
+
+	if (j->status == 0)
+		curl_easy_getinfo(j->easy, CURLINFO_RESPONSE_CODE, &j->status);
+	if (j->kind == J_GET && j->status == 200) {
+		s3obj_feed(j, p, n);
+		return n;
+	}
+	if (ct_buf_add(&j->body, p, n) != 0 && j->status == 200)
+		return 0;	/* a listing over the cap: fails the transfer */
+	return n;
+}
+
+/* The x-amz-bucket-region header of an answer, kept for a redirect. */
+static size_t
+on_header(char *p, size_t sz, size_t nm, void *arg)
+{
+	static const char name[] = "x-amz-bucket-region:";
+	struct job *j = arg;
+	size_t n = sz * nm, k = sizeof(name) - 1, e;
+
+	if (n > k && strncasecmp(p, name, k) == 0) {
+		p += k;
+		n -= k;
+		while (n > 0 && (*p == ' ' || *p == '\t'))
+			p++, n--;
+		for (e = 0; e < n && p[e] != '\r' && p[e] != '\n' &&
+		    p[e] != ' '; e++)
+			;
+		if (e < sizeof(j->bucket_region)) {
+			memcpy(j->bucket_region, p, e);
+			j->bucket_region[e] = '\0';
+		}
+	}
+	return sz * nm;
+}
+
+static int
+start_job(struct s3run *s, struct job *j, CURL *easy, struct ct_aws_error *e)
+{
+	struct ct_s3_req rq;
+	struct ct_creds cr;
+	struct ct_buf q, why;
+	int rc;
+
+	memset(&cr, 0, sizeof(cr));
+	if (ct_aws_ctx_credentials(s->f->ctx, &cr, e) != 0)
+		return -1;
+	ct_buf_init(&q, 0);
+	ct_buf_init(&why, 0);
+	if (j->kind != J_GET) {
+		ct_s3_query_add(&q, "list-type", "2");
+		ct_s3_query_add(&q, "prefix", j->key);
+		if (j->kind == J_ACCOUNTS)
+			ct_s3_query_add(&q, "delimiter", "/");
+		if (j->token != NULL)
+			ct_s3_query_add(&q, "continuation-token", j->token);
+	}
+	memset(&rq, 0, sizeof(rq));
+	rq.endpoint = s->endpoint.data;
+	rq.configured = s->configured;
+	rq.style = s->style;
+	rq.bucket = s->bucket;
+	rq.key = j->kind == J_GET ? j->key : NULL;
+	rq.query = q.len ? q.data : NULL;
+	rq.region = s->sign_region;
+	rq.access_key = cr.access_key;
+	rq.secret_key = cr.secret_key;
+	rq.token = cr.token;
+	rq.when = time(NULL);
+	rc = ct_s3_sign_get(&rq, &j->sig, &why);
+	ct_creds_wipe(&cr);
+	if (rc != 0)
+		ct_awserr_set(e, CT_AWS_OTHER, "InvalidEndpoint", "%s",
+		    why.data ? why.data : "cannot sign");
+	ct_buf_free(&q);
+	ct_buf_free(&why);
+	if (rc != 0)
+		return -1;
+	ct_buf_reset(&j->body);
+	ct_buf_reset(&j->recs);
+	j->nrecs = 0;
+	ct_ctlog_free(j->log);
+	j->log = NULL;
+	j->status = 0;
+	j->signed_for = s->sign_region;
+	j->bucket_region[0] = '\0';
+	j->easy = easy;
+	{
+		struct curl_slist *h = NULL;
+		size_t i;
+
+		for (i = 0; j->sig.headers[i] != NULL; i++)
+			h = curl_slist_append(h, j->sig.headers[i]);
+		curl_easy_setopt(easy, CURLOPT_HTTPHEADER, h);
+		curl_easy_setopt(easy, CURLOPT_PRIVATE, h);
+	}
+	curl_easy_setopt(easy, CURLOPT_URL, j->sig.url.data);
+	curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(easy, CURLOPT_WRITEDATA, j);
+	curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(easy, CURLOPT_HEADERDATA, j);
+	curl_multi_add_handle(s->multi, easy);
+	s->running++;
+	return 0;
+}
+
+CURL *
+s3job_new_easy(struct s3run *s)
+{
+	CURL *e = curl_easy_init();
+	char ua[64];
+
+	if (e == NULL)
+		return NULL;
+	snprintf(ua, sizeof(ua), "ct-tools/%s (ct-fetch; s3)", CT_VERSION);
+	curl_easy_setopt(e, CURLOPT_USERAGENT, ua);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
+	/* no whole-transfer timeout (a file may be large): a stalled one
+	 * is cut after 60 s below 1 byte/s */
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, 60L);
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (s->ca != NULL)
+		curl_easy_setopt(e, CURLOPT_CAINFO, s->ca);
+	return e;
+}
+
+/* ---- what a finished job means --------------------------------------- */
+
+/*
+ * A bucket of another region answers 301 PermanentRedirect with
+ * x-amz-bucket-region, or (at the global endpoint) 400
+ * AuthorizationHeaderMalformed with <Region>.  The first such answer moves
+ * the run to that region: the endpoint and the signature of every later
+ * request.  2: send the job again at once; 0: not a redirect to follow
+ * (a second region named, or one the job was already signed for).
+ */
+static int
+redirected(struct s3run *s, struct job *j, struct ct_aws_error *e)
+{
+	struct ct_buf rb;
+	const char *to = j->bucket_region;
+	size_t i;
+	int rc = 0;
+
+	if (j->status != 301 && j->status != 400)
+		return 0;
+	ct_buf_init(&rb, 0);
+	if (*to == '\0' && j->status == 400 && j->body.data != NULL &&
+	    ct_xml_get(j->body.data, j->body.len, "Region", &rb) == 1 &&
+	    rb.data != NULL)
+		to = rb.data;
+	for (i = 0; to[i] != '\0'; i++)
+		if (!(to[i] >= 'a' && to[i] <= 'z') &&
+		    !(to[i] >= '0' && to[i] <= '9') && to[i] != '-')
+			break;
+	if (i == 0 || to[i] != '\0' || i >= sizeof(s->moved_to) ||
+	    strcmp(to, j->signed_for) == 0)
+		goto out;
+	if (s->moved_to[0] != '\0') {
+		/* already moved: a job signed before the move goes again */
+		rc = strcmp(to, s->moved_to) == 0 ? 2 : 0;
+		goto out;
+	}
+	memcpy(s->moved_to, to, i + 1);
+	ct_buf_reset(&s->endpoint);
+	if (ct_aws_ctx_s3(s->f->ctx, s->moved_to, &s->endpoint,
+	    &s->configured, &s->style, &s->ca, e) != 0) {
+		rc = -1;
+		goto out;
+	}
+	s->sign_region = s->moved_to;
+	rc = 2;
+out:
+	ct_buf_free(&rb);
+	return rc;
+}
+
+/* 0 handled, 1 retry, -1 failed (e). */
+static int
+finished(struct s3run *s, struct job *j, CURLcode cc, struct ct_aws_error *e)
+{
+	char where[64];
+
+	snprintf(where, sizeof(where), "s3://%.40s", s->bucket);
+	if (cc != CURLE_OK) {
+		ct_awserr_set(e, cc == CURLE_COULDNT_CONNECT ||
+		    cc == CURLE_COULDNT_RESOLVE_HOST ? CT_AWS_NETWORK :
+		    CT_AWS_RETRYABLE, cc == CURLE_PARTIAL_FILE ?
+		    "TruncatedBody" : "ConnectionError", "%s: %s", where,
+		    curl_easy_strerror(cc));
+		return 1;
+	}
+	if (j->status != 200) {
+		int rd = redirected(s, j, e);
+
+		if (rd != 0)
+			return rd;
+		ct_awserr_from_http(e, where, j->status, j->body.data,
+		    j->body.len);
+		return e->cls == CT_AWS_THROTTLED || e->cls ==
+		    CT_AWS_RETRYABLE || e->cls == CT_AWS_NETWORK ? 1 : -1;
+	}
+	return s->done(s, j, e);
+}
+
+/* ---- the loop --------------------------------------------------------- */
+
+void
+s3job_run(struct s3run *s, CURL **pool, size_t npool)
+{
+	struct fetch *f = s->f;
+	struct ct_aws_error e;
+	struct job **slot = xcalloc(npool, sizeof(*slot)), *j;
+	size_t i;
+	int still, nq, ended;
+	CURLMsg *m;
+
+	for (;;) {
+		double now = fetch_now(), wait = 1;
+		struct job **pp = &s->queue;
+		int lost_tail = 0;
+
+		/* start what may start (no job is pushed meanwhile) */
+		while ((j = *pp) != NULL) {
+			if (fetch_stop || (j->u != NULL && j->u->failed)) {
+				lost_tail |= j == s->tail;
+				*pp = j->next;
+				s3job_unit_done(f, j->u);
+				s3job_free(j);
+				continue;
+			}
+			for (i = 0; i < npool && slot[i] != NULL; i++)
+				;
+			if (i == npool)
+				break;
+			if (j->not_before > now) {
+				if (j->not_before - now < wait)
+					wait = j->not_before - now;
+				pp = &j->next;
+				continue;
+			}
+			lost_tail |= j == s->tail;
+			*pp = j->next;
+			j->next = NULL;
+			if (start_job(s, j, pool[i], &e) != 0) {
+				job_failed(s, j, &e);
+				s3job_unit_done(f, j->u);
+				s3job_free(j);
+				continue;
+			}
+			slot[i] = j;
+		}
+		/* the tail is looked for only when it left the queue: a walk
+		 * of every queued job on each turn costs more than the
+		 * transfers' own work when thousands of GETs wait */
+		if (lost_tail || s->queue == NULL) {
+			s->tail = NULL;
+			for (j = s->queue; j != NULL; j = j->next)
+				s->tail = j;
+		}
+		if (s->running == 0 && (s->queue == NULL || fetch_stop))
+			break;
+		curl_multi_perform(s->multi, &still);
+		ended = 0;
+		while ((m = curl_multi_info_read(s->multi, &nq)) != NULL) {
+			struct curl_slist *h = NULL;
+			int rc;
+
+			if (m->msg != CURLMSG_DONE)
+				continue;
+			ended++;
+			for (i = 0; i < npool && pool[i] != m->easy_handle; i++)
+				;
+			j = slot[i];
+			slot[i] = NULL;
+			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE,
+			    (char **)&h);
+			{
+				long nc = 0;
+
+				curl_easy_getinfo(m->easy_handle,
+				    CURLINFO_NUM_CONNECTS, &nc);
+				s->requests++;
+				s->connects += nc > 0 ? (unsigned long)nc : 0;
+			}
+			rc = finished(s, j, m->data.result, &e);
+			curl_multi_remove_handle(s->multi, m->easy_handle);
+			curl_slist_free_all(h);
+			s->running--;
+			if (rc == 1 && j->u != NULL && j->u->failed)
+				rc = 0;
+			if (rc == 2) {
+				/* redirected: again at once, not a retry */
+				j->not_before = 0;
+				if (s->tail != NULL)
+					s->tail->next = j;
+				else
+					s->queue = j;
+				s->tail = j;
+				continue;
+			}
+			if (rc == 1) {
+				if (j->u != NULL) {
+					pthread_mutex_lock(&f->lock);
+					j->u->r->retries++;
+					if (e.cls == CT_AWS_THROTTLED)
+						j->u->r->throttles++;
+					pthread_mutex_unlock(&f->lock);
+				}
+				if (++j->attempt > f->max_retries)
+					rc = -1;
+				else {
+					j->not_before = fetch_now() +
+					    ct_retry_delay_ms(j->attempt) /
+					    1000.0;
+					if (s->tail != NULL)
+						s->tail->next = j;
+					else
+						s->queue = j;
+					s->tail = j;
+					continue;
+				}
+			}
+			if (rc == -1)
+				job_failed(s, j, &e);
+			s3job_unit_done(f, j->u);
+			s3job_free(j);
+		}
+		/* a transfer ended: its slot is free for the next job now */
+		if (ended == 0 && (s->running > 0 || s->queue != NULL)) {
+			int ms = (int)(wait * 1000);
+
+			/* wakes on any transfer's activity; fetch_stop is
+			 * looked at every 100 ms at least */
+			curl_multi_poll(s->multi, NULL, 0, ms < 1 ? 1 :
+			    ms > 100 ? 100 : ms, NULL);
+		}
+	}
+	/* stopped: what still runs is dropped */
+	for (i = 0; i < npool; i++) {
+		struct curl_slist *h = NULL;
+
+		if ((j = slot[i]) == NULL)
+			continue;
+		curl_easy_getinfo(pool[i], CURLINFO_PRIVATE, (char **)&h);
+		curl_multi_remove_handle(s->multi, pool[i]);
+		curl_slist_free_all(h);
+		s3job_unit_done(f, j->u);
+		s3job_free(j);
+	}
+	s->running = 0;
+	free(slot);
+}

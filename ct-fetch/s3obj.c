@@ -1,0 +1,86 @@
+/*
+ * s3obj.c - one CloudTrail log object read from S3.
+ *
+ * A log object is inflated and split as it arrives (lib/ctlog.h), its
+ * in-window records kept in the job, and written as one page once the
+ * object was received and read to its end: a retried object never writes
+ * a record twice, and each object is written once.  This file knows the
+ * object's content only; fetching it is the job engine's (s3job.c).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "s3src.h"
+#include "xalloc.h"
+
+static int
+on_record(void *arg, const char *p, size_t n, int64_t t)
+{
+	struct job *j = arg;
+	const struct fetch *f = j->f;
+
+	if (t == INT64_MIN || t < f->start || t > f->end)
+		return 0;
+	if (j->nrecs == j->caprecs) {
+		j->caprecs = j->caprecs ? 2 * j->caprecs : 64;
+		j->offs = xrealloc(j->offs, j->caprecs * 2 * sizeof(size_t));
+	}
+	j->offs[2 * j->nrecs] = j->recs.len;
+	j->offs[2 * j->nrecs + 1] = n;
+	/* a record's time is kept after it, for out_page */
+	if (ct_buf_add(&j->recs, p, n) != 0 ||
+	    ct_buf_add(&j->recs, &t, sizeof(t)) != 0)
+		return -1;
+	j->nrecs++;
+	return 0;
+}
+
+void
+s3obj_feed(struct job *j, const char *p, size_t n)
+{
+	const char *why;
+
+	if (j->log == NULL)
+		j->log = ct_ctlog_new(on_record, j);
+	/* a bad file is told by ct_ctlog_finish */
+	(void)ct_ctlog_feed(j->log, p, n, &why);
+}
+
+int
+s3obj_write(struct s3run *s, struct job *j, struct ct_aws_error *e)
+{
+	struct fetch *f = s->f;
+	struct ct_lookup_page pg;
+	struct ct_lookup_event *ev;
+	const char *bad;
+	size_t i;
+
+	if (j->log == NULL)
+		j->log = ct_ctlog_new(on_record, j);
+	if (ct_ctlog_finish(j->log, &bad) != 0) {
+		ct_awserr_set(e, CT_AWS_RETRYABLE, "InvalidLogFile",
+		    "s3://%.40s: %.200s: %s", s->bucket, j->key, bad);
+		return 1;
+	}
+	ev = xcalloc(j->nrecs + 1, sizeof(*ev));
+	for (i = 0; i < j->nrecs; i++) {
+		int64_t t;
+
+		ev[i].record = j->recs.data + j->offs[2 * i];
+		ev[i].record_len = j->offs[2 * i + 1];
+		memcpy(&t, ev[i].record + ev[i].record_len, sizeof(t));
+		ev[i].event_time = (double)t;
+		ev[i].event_id = "";
+	}
+	ct_lookup_page_init(&pg);
+	pg.events = ev;
+	pg.nevents = j->nrecs;
+	if (!j->u->failed && out_page(f, j->u->r, &pg) != 0 && !fetch_stop)
+		fetch_stop = 1;
+	pg.events = NULL;
+	pg.nevents = 0;
+	ct_lookup_page_free(&pg);
+	free(ev);
+	return 0;
+}

@@ -1,0 +1,116 @@
+/*
+ * s3src.h - what the parts of the S3 source share.
+ *
+ * The S3 source (`ct-fetch --s3`, `--trail`) is four files, each calling
+ * only those after it in this list, never back:
+ *   s3src.c   the run: the bucket from --s3 or --trail, the accounts, one
+ *             unit per account and region, start and end records;
+ *   s3plan.c  the plan: what to list (account folders, day folders) and
+ *             which listed keys are log files to GET;
+ *   s3job.c   the job engine: a queue of jobs driven over one curl multi
+ *             handle, signing, redirects to the bucket's region, retries;
+ *             it hands each successful answer to the plan through
+ *             s3run.done (a function pointer, so the engine does not name
+ *             the plan);
+ *   s3obj.c   a log object: its records read as they arrive, the
+ *             in-window ones written as one page when it is complete.
+ * The types below are the run (s3run), an account and region (unit) and
+ * one request with its retries (job).
+ */
+#ifndef CT_S3SRC_H
+#define CT_S3SRC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <curl/curl.h>
+
+#include "buf.h"
+#include "ctlog.h"
+#include "fetch.h"
+#include "s3.h"
+
+#define S3_MAX_ACCOUNTS	1000
+#define S3_DAY		86400
+#define S3_ERRBODY_MAX	65536
+
+enum { J_ACCOUNTS, J_LIST, J_GET };
+
+struct unit {
+	struct region		*r;
+	char			*account;
+	char			*folder;	/* ".../CloudTrail/REGION/" */
+	long			 pending;	/* jobs queued or running */
+	int			 failed;
+	struct ct_ckpt_region	 ck;
+};
+
+struct job {
+	struct job		*next;
+	const struct fetch	*f;		/* the run */
+	int			 kind;
+	struct unit		*u;		/* NULL for J_ACCOUNTS */
+	char			*key;		/* GET: key; else prefix */
+	char			*token;		/* continuation token */
+	int			 attempt;	/* failed attempts in a row */
+	double			 not_before;
+	/* while running */
+	CURL			*easy;
+	struct ct_s3_signed	 sig;
+	struct ct_buf		 body;		/* listing, or error body */
+	struct ct_ctlog		*log;
+	long			 status;
+	const char		*signed_for;	/* region it was signed for */
+	char			 bucket_region[48];	/* x-amz-bucket-region */
+	struct ct_buf		 recs;		/* in-window records */
+	size_t			*offs;		/* record i: offs[2i], len */
+	size_t			 nrecs, caprecs;
+};
+
+struct s3run {
+	struct fetch		*f;
+	char			*bucket;
+	char			*base;		/* "" or "PREFIX/" */
+	char			 top[1200];	/* base + "AWSLogs/" */
+	struct ct_buf		 endpoint;
+	int			 configured, style;
+	const char		*ca, *sign_region;
+	char			 moved_to[48];	/* the bucket's region, once
+						   a redirect named it */
+	CURLM			*multi;
+	struct job		*queue, *tail;
+	long			 running;
+	unsigned long		 requests, connects;	/* for --progress */
+	char			**accounts;	/* account folders found */
+	char			**acc_ids;
+	size_t			 naccounts;
+	int			 acc_failed;
+	struct ct_aws_error	 acc_err;
+	/* a 200 answer of job j, received whole: 0 handled, 1 retry,
+	 * -1 failed (e) */
+	int			(*done)(struct s3run *s, struct job *j,
+				    struct ct_aws_error *e);
+};
+
+/* s3job.c: the job engine. */
+void	 s3job_push(struct s3run *s, int kind, struct unit *u,
+	    const char *key, const char *token);	/* copies key, token */
+void	 s3job_free(struct job *j);
+void	 s3job_unit_done(struct fetch *f, struct unit *u);	/* a job of u
+						   is over: the last ends u */
+CURL	*s3job_new_easy(struct s3run *s);
+void	 s3job_run(struct s3run *s, CURL **pool, size_t npool);	/* until
+						   the queue is empty */
+
+/* s3plan.c: the plan; s3plan_done is what s3run.done points to. */
+void	 s3plan_unit(struct s3run *s, struct unit *u);	/* its day folders */
+int	 s3plan_done(struct s3run *s, struct job *j, struct ct_aws_error *e);
+
+/* s3obj.c: a log object. */
+void	 s3obj_feed(struct job *j, const char *p, size_t n);	/* a piece of
+						   the body */
+int	 s3obj_write(struct s3run *s, struct job *j, struct ct_aws_error *e);
+						/* received whole: read to its
+						   end, written; 0, 1 retry */
+
+#endif
