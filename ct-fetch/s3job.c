@@ -164,7 +164,7 @@ start_job(struct s3run *s, struct job *j, CURL *easy, struct ct_aws_error *e)
 	int rc;
 
 	memset(&cr, 0, sizeof(cr));
-	if (ct_aws_ctx_credentials(s->f->ctx, &cr, e) != 0)
+	if (ct_aws_ctx_credentials(s->f->ctx, &cr, &j->cred_gen, e) != 0)
 		return -1;
 	ct_buf_init(&q, 0);
 	ct_buf_init(&why, 0);
@@ -216,6 +216,7 @@ start_job(struct s3run *s, struct job *j, CURL *easy, struct ct_aws_error *e)
 		curl_easy_setopt(easy, CURLOPT_PRIVATE, h);
 	}
 	curl_easy_setopt(easy, CURLOPT_URL, j->sig.url.data);
+	ct_http_setup_easy(easy, j->sig.url.data, &s->trace);
 	curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(easy, CURLOPT_WRITEDATA, j);
 	curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
@@ -322,6 +323,15 @@ finished(struct s3run *s, struct job *j, CURLcode cc, struct ct_aws_error *e)
 			return rd;
 		ct_awserr_from_http(e, where, j->status, j->body.data,
 		    j->body.len);
+		if (ct_awserr_is_expired(e->code)) {
+			/* new credentials, if their source gives any, and
+			 * the same request again */
+			if (ct_aws_ctx_expired(s->f->ctx, j->cred_gen))
+				e->cls = CT_AWS_RETRYABLE;
+			else
+				e->cls = CT_AWS_CREDENTIALS;
+		} else if (j->kind == J_GET)
+			s3obj_error(s, j, e);
 		return e->cls == CT_AWS_THROTTLED || e->cls ==
 		    CT_AWS_RETRYABLE || e->cls == CT_AWS_NETWORK ? 1 : -1;
 	}

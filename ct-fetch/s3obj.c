@@ -6,8 +6,18 @@
  * object was received and read to its end: a retried object never writes
  * a record twice, and each object is written once.  This file knows the
  * object's content only; fetching it is the job engine's (s3job.c).
+ *
+ * An object encrypted with SSE-KMS is decrypted by S3 with the caller's
+ * own kms:Decrypt permission on the key: without it S3 answers 403
+ * AccessDenied, and only the message says that the key, not the object,
+ * is refused ("User: ... is not authorized to perform: kms:Decrypt on
+ * resource: arn:aws:kms:...", or "The ciphertext refers to a customer
+ * master key that does not exist, ...").  s3obj_error says so in the
+ * reason, with the key's ARN when S3 names it, since granting s3:GetObject
+ * again would not help.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,6 +55,54 @@ s3obj_feed(struct job *j, const char *p, size_t n)
 		j->log = ct_ctlog_new(on_record, j);
 	/* a bad file is told by ct_ctlog_finish */
 	(void)ct_ctlog_feed(j->log, p, n, &why);
+}
+
+/* The KMS key ARN in S3's message (arn:PARTITION:kms:...) into out, or
+ * "" when it names none. */
+static void
+kms_arn(const char *m, char *out, size_t sz)
+{
+	const char *p, *q;
+	size_t n;
+
+	*out = '\0';
+	for (p = strstr(m, "arn:aws"); p != NULL;
+	    p = strstr(p + 1, "arn:aws")) {
+		q = strchr(p + 4, ':');
+		if (q == NULL || strncmp(q, ":kms:", 5) != 0)
+			continue;
+		n = strspn(p, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789:/_-.");
+		if (n < sz) {
+			memcpy(out, p, n);
+			out[n] = '\0';
+		}
+		return;
+	}
+}
+
+void
+s3obj_error(struct s3run *s, struct job *j, struct ct_aws_error *e)
+{
+	struct ct_aws_error k = *e;
+	char arn[256];
+
+	if (strncmp(e->code, "KMS.", 4) != 0 &&
+	    (strcmp(e->code, "AccessDenied") != 0 ||
+	    (strstr(e->message, "kms:") == NULL &&
+	    strstr(e->message, "KMS") == NULL &&
+	    strstr(e->message, "customer master key") == NULL)))
+		return;
+	kms_arn(e->message, arn, sizeof(arn));
+	if (*arn != '\0')
+		ct_awserr_set(e, k.cls, k.code, "s3://%.40s/%.200s: encrypted "
+		    "with KMS key %s, which these credentials may not use "
+		    "(kms:Decrypt)", s->bucket, j->key, arn);
+	else
+		ct_awserr_set(e, k.cls, k.code, "s3://%.40s/%.200s: encrypted "
+		    "with a KMS key these credentials may not use: %s",
+		    s->bucket, j->key, k.message);
+	e->http_status = k.http_status;
 }
 
 int

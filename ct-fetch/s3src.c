@@ -120,6 +120,7 @@ fetch_s3(struct fetch *f)
 	memset(&s, 0, sizeof(s));
 	s.f = f;
 	s.done = s3plan_done;
+	ct_aws_ctx_trace(f->ctx, &s.trace);
 	ct_buf_init(&s.endpoint, 0);
 	if (f->use_trail && (rc = find_trail(f, &trail_url)) != 0)
 		goto out;

@@ -27,6 +27,7 @@
 
 #include "buf.h"
 #include "ctlog.h"
+#include "http.h"
 #include "fetch.h"
 #include "s3.h"
 
@@ -61,6 +62,7 @@ struct job {
 	struct ct_ctlog		*log;
 	long			 status;
 	const char		*signed_for;	/* region it was signed for */
+	unsigned		 cred_gen;	/* ... with these credentials */
 	char			 bucket_region[48];	/* x-amz-bucket-region */
 	struct ct_buf		 recs;		/* in-window records */
 	size_t			*offs;		/* record i: offs[2i], len */
@@ -77,6 +79,7 @@ struct s3run {
 	const char		*ca, *sign_region;
 	char			 moved_to[48];	/* the bucket's region, once
 						   a redirect named it */
+	struct ct_http_trace	 trace;		/* --debug */
 	CURLM			*multi;
 	struct job		*queue, *tail;
 	long			 running;
@@ -109,6 +112,10 @@ int	 s3plan_done(struct s3run *s, struct job *j, struct ct_aws_error *e);
 /* s3obj.c: a log object. */
 void	 s3obj_feed(struct job *j, const char *p, size_t n);	/* a piece of
 						   the body */
+void	 s3obj_error(struct s3run *s, struct job *j, struct ct_aws_error *e);
+						/* an error answer to its GET:
+						   the KMS key named when it
+						   is the cause */
 int	 s3obj_write(struct s3run *s, struct job *j, struct ct_aws_error *e);
 						/* received whole: read to its
 						   end, written; 0, 1 retry */

@@ -877,7 +877,20 @@ ct_aws_ctx_s3(struct ct_aws_ctx *ctx, const char *region, struct ct_buf *url,
 
 int
 ct_aws_ctx_credentials(struct ct_aws_ctx *ctx, struct ct_creds *out,
-    struct ct_aws_error *err)
+    unsigned *gen, struct ct_aws_error *err)
 {
-	return ct_creds_get(ctx->creds, out, NULL, err);
+	return ct_creds_get(ctx->creds, out, gen, err);
+}
+
+int
+ct_aws_ctx_expired(struct ct_aws_ctx *ctx, unsigned gen)
+{
+	return ct_creds_invalidate(ctx->creds, gen);
+}
+
+void
+ct_aws_ctx_trace(const struct ct_aws_ctx *ctx, struct ct_http_trace *out)
+{
+	out->fn = ctx->debug;
+	out->arg = ctx->debug_arg;
 }

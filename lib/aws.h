@@ -32,6 +32,7 @@
 
 #include "awserr.h"
 #include "buf.h"
+#include "http.h"
 
 struct ct_aws_ctx;
 struct ct_aws;
@@ -148,8 +149,18 @@ int	ct_aws_ctx_s3(struct ct_aws_ctx *ctx, const char *region,
 	    struct ct_buf *url, int *configured, int *style, const char **ca,
 	    struct ct_aws_error *err);
 /* The current credentials (refreshed when due), for signing S3 requests;
- * the caller wipes them (ct_creds_wipe).  0, or -1 with err. */
+ * the caller wipes them (ct_creds_wipe).  *gen (may be NULL) receives
+ * their generation for ct_aws_ctx_expired.  0, or -1 with err. */
 int	ct_aws_ctx_credentials(struct ct_aws_ctx *ctx, struct ct_creds *out,
-	    struct ct_aws_error *err);
+	    unsigned *gen, struct ct_aws_error *err);
+/* The credentials of generation gen were answered ExpiredToken: the next
+ * ct_aws_ctx_credentials fetches new ones.  1 when that can help
+ * (temporary credentials from a source that gives new ones), 0 when not
+ * (static keys).  Thread-safe. */
+int	ct_aws_ctx_expired(struct ct_aws_ctx *ctx, unsigned gen);
+/* The --debug hook (ct_aws_opts.debug) as a trace for ct_http_setup_easy
+ * (out->fn NULL: none). */
+void	ct_aws_ctx_trace(const struct ct_aws_ctx *ctx,
+	    struct ct_http_trace *out);
 
 #endif

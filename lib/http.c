@@ -21,8 +21,7 @@ struct ct_http {
 	struct ct_buf			*sink;
 	int				 overflow;
 	char				*ca;
-	void				(*debug)(void *, const char *);
-	void				*debug_arg;
+	struct ct_http_trace		 trace;
 };
 
 struct ct_http *
@@ -61,8 +60,8 @@ void
 ct_http_set_debug(struct ct_http *h, void (*fn)(void *, const char *),
     void *arg)
 {
-	h->debug = fn;
-	h->debug_arg = arg;
+	h->trace.fn = fn;
+	h->trace.arg = arg;
 }
 
 void
@@ -190,21 +189,22 @@ ct_http_debug_mask(const char *dir, const char *p, size_t n,
 
 /* One header block line (no CR LF) to the hook, masked. */
 static void
-debug_line(struct ct_http *h, const char *dir, const char *p, size_t n)
+debug_line(const struct ct_http_trace *t, const char *dir, const char *p,
+    size_t n)
 {
 	struct ct_buf b;
 
 	ct_buf_init(&b, 64 << 10);
 	(void)ct_http_debug_mask(dir, p, n, &b);
 	if (b.data != NULL)
-		h->debug(h->debug_arg, b.data);
+		t->fn(t->arg, b.data);
 	ct_buf_free(&b);
 }
 
 static int
 on_debug(CURL *c, curl_infotype type, char *data, size_t size, void *arg)
 {
-	struct ct_http *h = arg;
+	const struct ct_http_trace *t = arg;
 	const char *dir, *p = data, *e = data + size, *nl;
 	size_t n;
 
@@ -221,7 +221,7 @@ on_debug(CURL *c, curl_infotype type, char *data, size_t size, void *arg)
 		if (n > 0 && p[n - 1] == '\r')
 			n--;
 		if (n > 0)
-			debug_line(h, dir, p, n);
+			debug_line(t, dir, p, n);
 		p = nl != NULL ? nl + 1 : e;
 	}
 	return 0;
@@ -238,6 +238,22 @@ set_proxy(CURL *c, const char *url)
 		return;
 	if ((p = getenv("HTTP_PROXY")) != NULL && *p != '\0')
 		curl_easy_setopt(c, CURLOPT_PROXY, p);
+}
+
+void
+ct_http_setup_easy(void *easy, const char *url,
+    const struct ct_http_trace *t)
+{
+	CURL *c = easy;
+
+	/* NULL: libcurl's own choice from the lower-case variables */
+	curl_easy_setopt(c, CURLOPT_PROXY, (char *)NULL);
+	set_proxy(c, url);
+	if (t != NULL && t->fn != NULL) {
+		curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, on_debug);
+		curl_easy_setopt(c, CURLOPT_DEBUGDATA, t);
+		curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
+	}
 }
 
 int
@@ -272,9 +288,9 @@ ct_http_do(struct ct_http *h, const struct ct_http_req *rq,
 	if (h->ca != NULL)
 		curl_easy_setopt(c, CURLOPT_CAINFO, h->ca);
 	set_proxy(c, rq->url);
-	if (h->debug != NULL) {
+	if (h->trace.fn != NULL) {
 		curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, on_debug);
-		curl_easy_setopt(c, CURLOPT_DEBUGDATA, h);
+		curl_easy_setopt(c, CURLOPT_DEBUGDATA, &h->trace);
 		curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
 	}
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,

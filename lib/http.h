@@ -87,6 +87,20 @@ void		 ct_http_set_debug(struct ct_http *h,
  */
 int		 ct_http_debug_mask(const char *dir, const char *p, size_t n,
 		    struct ct_buf *out);
+/* A trace hook: fn(arg, line) as for ct_http_set_debug; fn NULL: none. */
+struct ct_http_trace {
+	void		(*fn)(void *arg, const char *line);
+	void		*arg;
+};
+/*
+ * An easy handle the caller drives itself (one of a curl multi handle's):
+ * the same proxy rule as ct_http_do for url (HTTP_PROXY; see above) and,
+ * when t and t->fn are set, the same trace.  easy is a CURL *; t is
+ * borrowed and must outlive the handle's transfers.  Called before each
+ * transfer: it replaces what an earlier call set, except the trace.
+ */
+void		 ct_http_setup_easy(void *easy, const char *url,
+		    const struct ct_http_trace *t);
 /* See ct_aws_set_abort.  flag is borrowed. */
 void		 ct_http_set_abort(struct ct_http *h,
 		    const volatile sig_atomic_t *flag);
