@@ -41,6 +41,12 @@ struct region {
 						   NULL: the caller's */
 	struct ct_ckpt_region	*ck;	/* its checkpoint entry (guarded by
 					   the output lock) */
+	/* The S3 source: sets ck->s3 and ck->done (under the output lock,
+	 * before a save) to what they are once the page being written is
+	 * committed; the old ck->s3 is left alone (the caller frees it).
+	 * NULL for LookupEvents. */
+	void			(*ck_fill)(struct region *r);
+	void			*src;		/* ... its unit */
 	pthread_t		 thread;
 	int			 started;
 
@@ -138,6 +144,8 @@ int	 out_end_record(struct fetch *f, struct region *r);
 int	 out_page(struct fetch *f, struct region *r,
 	    const struct ct_lookup_page *page);
 int	 out_save_checkpoint(struct fetch *f);
+int	 out_save_region(struct fetch *f, struct region *r);	/* after
+						   r->ck_fill, no page */
 void	 out_attach(struct fetch *f);
 int	 out_finish(struct fetch *f);
 const char *fetch_shown_id(const char *id);	/* an EventId fit for

@@ -437,10 +437,6 @@ main(int argc, char **argv)
 		    "with --s3 or --trail\n");
 		usage();
 	}
-	if (f->s3_url != NULL && f->ckpt_path != NULL) {
-		fprintf(stderr, PROG ": --checkpoint does not go with --s3\n");
-		usage();
-	}
 	if (f->s3_concurrency == 0)
 		f->s3_concurrency = 32;
 	if (have_hours && (opt_start != NULL || opt_end != NULL)) {
@@ -511,7 +507,8 @@ main(int argc, char **argv)
 		ct_aws_ctx_free(f->ctx);
 		return rc;
 	}
-	resume_regions(f);
+	if (f->s3_url == NULL)
+		resume_regions(f);	/* the S3 source's: in fetch_s3 */
 	out_attach(f);
 #ifdef CT_TEST_HOOKS
 	/* test hooks (tests/fetch/t_resume, t_shared): a crash at the worst
@@ -521,7 +518,9 @@ main(int argc, char **argv)
 	if ((hook = getenv("CT_FETCH_TEST_KILL_IN_PAGE")) != NULL)
 		f->test_kill_in_page = strtol(hook, NULL, 10);
 #endif
-	if (f->ckpt_path != NULL && out_save_checkpoint(f) != 0) {
+	/* (the S3 source's first save names its bucket: in fetch_s3) */
+	if (f->ckpt_path != NULL && f->s3_url == NULL &&
+	    out_save_checkpoint(f) != 0) {
 		ct_aws_ctx_free(f->ctx);
 		return CT_EXIT_FAILURE;
 	}

@@ -220,6 +220,22 @@ out_save_checkpoint(struct fetch *f)
 	return rc;
 }
 
+int
+out_save_region(struct fetch *f, struct region *r)
+{
+	struct ct_ckpt_s3 *old;
+	int rc;
+
+	pthread_mutex_lock(&f->lock);
+	old = r->ck->s3;
+	r->ck_fill(r);
+	if (old != r->ck->s3)
+		ct_ckpt_s3_free(old);
+	rc = save_locked(f);
+	pthread_mutex_unlock(&f->lock);
+	return rc;
+}
+
 static void
 add_str(struct ct_buf *b, const char *key, const char *val)
 {
@@ -288,7 +304,8 @@ out_end_record(struct fetch *f, struct region *r)
 		ct_buf_printf(&b, ",\"status\":\"interrupted\","
 		    "\"errorCode\":\"Interrupted\",\"errorMessage\":\"%s\","
 		    "\"events\":%" PRIu64 ",\"pages\":%" PRIu64,
-		    f->s3_url != NULL ? "stopped before the last file" :
+		    f->s3_url != NULL && f->ckpt_path == NULL ?
+		    "stopped before the last file" :
 		    "stopped before the last page; rerun with the same "
 		    "--checkpoint to continue", r->ck->events, r->ck->pages);
 		break;
@@ -402,6 +419,8 @@ out_page(struct fetch *f, struct region *r, const struct ct_lookup_page *pg)
 	ck->done = pg->next_token == NULL;
 	if (oldest != 0)
 		ck->reached = oldest;
+	if (r->ck_fill != NULL)
+		r->ck_fill(r);
 	if (f->ckpt_path != NULL &&
 	    ct_ckpt_prepare(f->ckpt_path, &f->ck, &err) != 0) {
 		msg(f, PROG ": checkpoint: %s", err.data ? err.data : "");
@@ -443,6 +462,8 @@ out_page(struct fetch *f, struct region *r, const struct ct_lookup_page *pg)
 		raise(SIGKILL);
 #endif
 	free(old.next_token);
+	if (old.s3 != ck->s3)
+		ct_ckpt_s3_free(old.s3);
 	r->run_events += n;
 	r->run_pages++;
 	rc = 0;
@@ -458,6 +479,8 @@ undo:
 	if (f->ckpt_path != NULL)
 		ct_ckpt_discard(f->ckpt_path);
 	free(ck->next_token);
+	if (ck->s3 != old.s3)
+		ct_ckpt_s3_free(ck->s3);
 	*ck = old;
 	f->ck.out_size = old_size;
 out:

@@ -7,7 +7,9 @@
  * implicit one, --past-hours or the default, is replaced, with a note).
  * The checkpoint belongs to one account: credentials of another are
  * refused.  Every region gets its entry (new ones start at the window's
- * end); a region already complete in it is skipped.
+ * end); a region already complete in it is skipped.  A checkpoint of the
+ * S3 source (it names its bucket) is refused here; that source checks
+ * its bucket and makes its entries itself (s3src.c).
  */
 #include <stdio.h>
 #include <string.h>
@@ -61,6 +63,13 @@ resume_open(struct fetch *f, int start_given, int end_given, int have_hours)
 		 * it had sent its last requests at that moment. */
 		f->busy_until = t_lock;
 
+		if (f->s3_url == NULL && f->ck.source != NULL) {
+			fprintf(stderr, PROG ": checkpoint %s is for %s, not "
+			    "LookupEvents; give --s3 or --trail, or remove the "
+			    "file to start afresh\n", f->ckpt_path,
+			    f->ck.source);
+			return CT_EXIT_USAGE;
+		}
 		fetch_fmt_time(f->ck.start, a, sizeof(a));
 		fetch_fmt_time(f->ck.end, b, sizeof(b));
 		if ((start_given && f->start != f->ck.start) ||

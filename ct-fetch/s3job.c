@@ -35,7 +35,7 @@
 
 /* ---- jobs ------------------------------------------------------------- */
 
-void
+struct job *
 s3job_push(struct s3run *s, int kind, struct unit *u, const char *key,
     const char *token)
 {
@@ -57,6 +57,7 @@ s3job_push(struct s3run *s, int kind, struct unit *u, const char *key,
 	else
 		s->queue = j;
 	s->tail = j;
+	return j;
 }
 
 void
@@ -110,6 +111,9 @@ s3job_unit_done(struct fetch *f, struct unit *u)
 	    RS_COMPLETE;
 	u->r->t_end = fetch_now();
 	pthread_mutex_unlock(&f->lock);
+	/* the last day may have ended with a listing, not a file */
+	if (f->ckpt_path != NULL && u->r->status == RS_COMPLETE)
+		(void)out_save_region(f, u->r);
 	out_end_record(f, u->r);
 	progress_region_done(f, u->r);
 }

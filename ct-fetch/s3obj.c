@@ -134,8 +134,15 @@ s3obj_write(struct s3run *s, struct job *j, struct ct_aws_error *e)
 	ct_lookup_page_init(&pg);
 	pg.events = ev;
 	pg.nevents = j->nrecs;
-	if (!j->u->failed && out_page(f, j->u->r, &pg) != 0 && !fetch_stop)
-		fetch_stop = 1;
+	if (!j->u->failed) {
+		j->u->wday = j->day;
+		j->u->wseq = j->seq;
+		if (out_page(f, j->u->r, &pg) == 0)
+			s3plan_written(j->u, j->day, j->seq);
+		else if (!fetch_stop)
+			fetch_stop = 1;
+		j->u->wday = -1;
+	}
 	pg.events = NULL;
 	pg.nevents = 0;
 	ct_lookup_page_free(&pg);

@@ -104,6 +104,35 @@ find_trail(struct fetch *f, char **url)
 	return rc;
 }
 
+/*
+ * The checkpoint is for this bucket and prefix, or new (it then names
+ * them): the keys it holds mean nothing elsewhere.  0, or the exit status
+ * after the reason on stderr.
+ */
+static int
+check_source(struct s3run *s)
+{
+	struct fetch *f = s->f;
+	struct ct_buf src;
+	int rc = 0;
+
+	if (f->ckpt_path == NULL)
+		return 0;
+	ct_buf_init(&src, 0);
+	ct_buf_printf(&src, "s3://%s/%s", s->bucket, s->base);
+	if (f->resumed && (f->ck.source == NULL ? f->ck.nregions > 0 :
+	    strcmp(f->ck.source, src.data) != 0)) {
+		fprintf(stderr, PROG ": checkpoint %s is for %s, not %s; "
+		    "give that source, or remove the file to start afresh\n",
+		    f->ckpt_path, f->ck.source != NULL ? f->ck.source :
+		    "LookupEvents", src.data);
+		rc = CT_EXIT_USAGE;
+	} else if (f->ck.source == NULL)
+		f->ck.source = xstrdup(src.data);
+	ct_buf_free(&src);
+	return rc;
+}
+
 int
 fetch_s3(struct fetch *f)
 {
@@ -130,6 +159,8 @@ fetch_s3(struct fetch *f)
 		rc = CT_EXIT_USAGE;
 		goto out;
 	}
+	if ((rc = check_source(&s)) != 0)
+		goto out;
 	s.sign_region = ct_aws_ctx_region(f->ctx);
 	if (ct_aws_ctx_s3(f->ctx, s.sign_region, &s.endpoint, &s.configured,
 	    &s.style, &s.ca, &e) != 0) {
@@ -201,6 +232,7 @@ fetch_s3(struct fetch *f)
 	nu = s.naccounts * nreg;
 	units = xcalloc(nu, sizeof(*units));
 	regs = xcalloc(nu, sizeof(*regs));
+	pthread_mutex_lock(&f->lock);	/* f->ck */
 	for (k = 0; k < s.naccounts; k++)
 		for (i = 0; i < nreg; i++) {
 			struct unit *u = &units[k * nreg + i];
@@ -210,14 +242,18 @@ fetch_s3(struct fetch *f)
 
 			r->name = xstrdup(f->regions[i].name);
 			r->account = s.acc_ids[k];
-			r->ck = &u->ck;
+			r->ck = ct_ckpt_add_in(&f->ck, s.acc_ids[k], r->name);
+			r->reached0 = r->ck->reached;
+			r->ck_fill = s3plan_fill;
+			r->src = u;
+			if (r->ck->done)
+				r->status = RS_SKIPPED;
 			u->r = r;
 			u->account = s.acc_ids[k];
 			u->folder = xmalloc(n);
 			snprintf(u->folder, n, "%sCloudTrail/%s/",
 			    s.accounts[k], r->name);
 		}
-	pthread_mutex_lock(&f->lock);
 	for (i = 0; i < nreg; i++)
 		free((char *)f->regions[i].name);
 	free(f->regions);
@@ -228,6 +264,12 @@ fetch_s3(struct fetch *f)
 	for (i = 0; i < nu && !fetch_stop; i++) {
 		struct unit *u = &units[i];
 
+		if (u->r->status == RS_SKIPPED) {
+			if (f->progress)
+				msg(f, PROG ": %s %s: already complete in %s",
+				    u->account, u->r->name, f->ckpt_path);
+			continue;
+		}
 		pthread_mutex_lock(&f->lock);
 		u->r->status = RS_RUNNING;
 		u->r->t_start = fetch_now();
@@ -240,7 +282,8 @@ fetch_s3(struct fetch *f)
 		s3plan_unit(&s, u);
 	}
 	for (k = 0; k < i; k++)
-		s3job_unit_done(f, &units[k]);
+		if (units[k].r->status != RS_SKIPPED)
+			s3job_unit_done(f, &units[k]);
 	s3job_run(&s, pool, npool);
 
 	if (f->progress)
@@ -252,7 +295,7 @@ fetch_s3(struct fetch *f)
 			units[i].r->status = RS_STOPPED;
 		units[i].r->account = NULL;
 		free(units[i].folder);
-		free(units[i].ck.next_token);
+		s3plan_free(&units[i]);
 	}
 	free(units);
 free_pool:

@@ -37,13 +37,37 @@
 
 enum { J_ACCOUNTS, J_LIST, J_GET };
 
+/*
+ * A day folder of a unit, for the checkpoint (s3plan.c): the log files
+ * listed and not yet behind the mark, in listing order (S3 lists keys in
+ * byte order, so "every file up to the mark" is one key).
+ */
+struct s3day {
+	char			 name[16];	/* "2026/11/01" */
+	char			*upto;		/* every file up to it written
+						   ("2026/11/01/NAME"), or NULL */
+	int			 listed;	/* the listing's last page came */
+	int			 done;		/* ... and every file written */
+	char			**keys;		/* listed, relative: [head, n) */
+	unsigned char		*kdone;		/* ... written */
+	size_t			 head, n, cap;
+	size_t			*ahead;		/* written, after head */
+	size_t			 nahead;
+};
+
 struct unit {
 	struct region		*r;
 	char			*account;
 	char			*folder;	/* ".../CloudTrail/REGION/" */
 	long			 pending;	/* jobs queued or running */
 	int			 failed;
-	struct ct_ckpt_region	 ck;
+	struct s3day		*days;
+	size_t			 ndays;
+	struct ct_ckpt_list	 rkeys;		/* written by a run before
+						   (the checkpoint's keys) */
+	long			 wday;		/* the file being written: */
+	size_t			 wseq;		/* ... days[wday].keys[wseq];
+						   wday -1: none */
 };
 
 struct job {
@@ -54,6 +78,8 @@ struct job {
 	char			*key;		/* GET: key; else prefix */
 	char			*token;		/* continuation token */
 	int			 attempt;	/* failed attempts in a row */
+	long			 day;		/* LIST, GET: u->days[day] */
+	size_t			 seq;		/* GET: its keys[seq] */
 	double			 not_before;
 	/* while running */
 	CURL			*easy;
@@ -96,8 +122,9 @@ struct s3run {
 };
 
 /* s3job.c: the job engine. */
-void	 s3job_push(struct s3run *s, int kind, struct unit *u,
-	    const char *key, const char *token);	/* copies key, token */
+struct job *s3job_push(struct s3run *s, int kind, struct unit *u,
+	    const char *key, const char *token);	/* copies key, token;
+						   the job, queued */
 void	 s3job_free(struct job *j);
 void	 s3job_unit_done(struct fetch *f, struct unit *u);	/* a job of u
 						   is over: the last ends u */
@@ -106,8 +133,14 @@ void	 s3job_run(struct s3run *s, CURL **pool, size_t npool);	/* until
 						   the queue is empty */
 
 /* s3plan.c: the plan; s3plan_done is what s3run.done points to. */
-void	 s3plan_unit(struct s3run *s, struct unit *u);	/* its day folders */
+void	 s3plan_unit(struct s3run *s, struct unit *u);	/* its day folders,
+						   less those the checkpoint
+						   has done */
 int	 s3plan_done(struct s3run *s, struct job *j, struct ct_aws_error *e);
+void	 s3plan_written(struct unit *u, long day, size_t seq);	/* that
+						   file's page was committed */
+void	 s3plan_fill(struct region *r);	/* region.ck_fill */
+void	 s3plan_free(struct unit *u);
 
 /* s3obj.c: a log object. */
 void	 s3obj_feed(struct job *j, const char *p, size_t n);	/* a piece of

@@ -32,32 +32,76 @@ ct_ckpt_free(struct ct_ckpt *ck)
 	for (i = 0; i < ck->nregions; i++) {
 		free(ck->regions[i]->region);
 		free(ck->regions[i]->next_token);
+		ct_ckpt_s3_free(ck->regions[i]->s3);
 		free(ck->regions[i]);
 	}
 	free(ck->regions);
+	free(ck->source);
 	ct_ckpt_init(ck);
 }
 
+static void
+list_free(struct ct_ckpt_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+}
+
+void
+ct_ckpt_list_add(struct ct_ckpt_list *l, const char *str)
+{
+	l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
+	l->v[l->n++] = xstrdup(str);
+}
+
+void
+ct_ckpt_s3_free(struct ct_ckpt_s3 *s)
+{
+	if (s == NULL)
+		return;
+	list_free(&s->days);
+	list_free(&s->upto);
+	list_free(&s->keys);
+	free(s);
+}
+
 struct ct_ckpt_region *
-ct_ckpt_find(struct ct_ckpt *ck, const char *region)
+ct_ckpt_find_in(struct ct_ckpt *ck, const char *account, const char *region)
 {
 	size_t i;
 
 	for (i = 0; i < ck->nregions; i++)
-		if (strcmp(ck->regions[i]->region, region) == 0)
+		if (strcmp(ck->regions[i]->region, region) == 0 &&
+		    strcmp(ck->regions[i]->account, account) == 0)
 			return ck->regions[i];
 	return NULL;
 }
 
 struct ct_ckpt_region *
+ct_ckpt_find(struct ct_ckpt *ck, const char *region)
+{
+	return ct_ckpt_find_in(ck, "", region);
+}
+
+struct ct_ckpt_region *
 ct_ckpt_add(struct ct_ckpt *ck, const char *region)
+{
+	return ct_ckpt_add_in(ck, "", region);
+}
+
+struct ct_ckpt_region *
+ct_ckpt_add_in(struct ct_ckpt *ck, const char *account, const char *region)
 {
 	struct ct_ckpt_region *r;
 
-	if ((r = ct_ckpt_find(ck, region)) != NULL)
+	if ((r = ct_ckpt_find_in(ck, account, region)) != NULL)
 		return r;
 	r = xcalloc(1, sizeof(*r));
 	r->region = xstrdup(region);
+	snprintf(r->account, sizeof(r->account), "%s", account);
 	ck->regions = xrealloc(ck->regions,
 	    (ck->nregions + 1) * sizeof(*ck->regions));
 	ck->regions[ck->nregions++] = r;
@@ -69,6 +113,20 @@ ct_ckpt_set_token(struct ct_ckpt_region *r, const char *token)
 {
 	free(r->next_token);
 	r->next_token = token != NULL ? xstrdup(token) : NULL;
+}
+
+static int
+encode_list(struct ct_buf *out, const struct ct_ckpt_list *l)
+{
+	size_t i;
+	int rc = ct_buf_adds(out, "[");
+
+	for (i = 0; i < l->n; i++) {
+		if (i > 0)
+			rc |= ct_buf_adds(out, ",");
+		rc |= ct_jstr_encode(out, l->v[i], strlen(l->v[i]));
+	}
+	return rc | ct_buf_adds(out, "]");
 }
 
 int
@@ -85,11 +143,29 @@ ct_ckpt_encode(const struct ct_ckpt *ck, struct ct_buf *out)
 	    ",\"end\":%" PRId64 "},\"runTimestamp\":", ck->start, ck->end);
 	rc |= ct_jstr_encode(out, ck->run_timestamp,
 	    strlen(ck->run_timestamp));
+	if (ck->source != NULL) {
+		rc |= ct_buf_adds(out, ",\"source\":");
+		rc |= ct_jstr_encode(out, ck->source, strlen(ck->source));
+	}
 	rc |= ct_buf_adds(out, ",\"regions\":[");
 	for (i = 0; i < ck->nregions; i++) {
 		r = ck->regions[i];
 		rc |= ct_buf_adds(out, i ? ",{\"region\":" : "{\"region\":");
 		rc |= ct_jstr_encode(out, r->region, strlen(r->region));
+		if (r->account[0] != '\0') {
+			rc |= ct_buf_adds(out, ",\"account\":");
+			rc |= ct_jstr_encode(out, r->account,
+			    strlen(r->account));
+		}
+		if (r->s3 != NULL) {
+			rc |= ct_buf_adds(out, ",\"s3\":{\"days\":");
+			rc |= encode_list(out, &r->s3->days);
+			rc |= ct_buf_adds(out, ",\"upto\":");
+			rc |= encode_list(out, &r->s3->upto);
+			rc |= ct_buf_adds(out, ",\"keys\":");
+			rc |= encode_list(out, &r->s3->keys);
+			rc |= ct_buf_adds(out, "}");
+		}
 		rc |= ct_buf_adds(out, ",\"nextToken\":");
 		if (r->next_token != NULL)
 			rc |= ct_jstr_encode(out, r->next_token,
@@ -148,13 +224,46 @@ copy_str(const struct ct_jnode *obj, const char *key, char *dst, size_t size)
 	return 0;
 }
 
+/* An array of strings of 1 to 2048 bytes (S3 keys are at most 1024). */
+static int
+decode_list(const struct ct_jnode *a, struct ct_ckpt_list *l)
+{
+	const struct ct_jnode *e;
+
+	if (a == NULL || a->type != CT_JARRAY)
+		return -1;
+	for (e = a->child; e != NULL; e = e->next) {
+		if (e->type != CT_JSTRING || e->len == 0 || e->len > 2048 ||
+		    memchr(e->str, '\0', e->len) != NULL)
+			return -1;
+		ct_ckpt_list_add(l, e->str);
+	}
+	return 0;
+}
+
+static int
+decode_s3(const struct ct_jnode *o, struct ct_ckpt_s3 **out)
+{
+	struct ct_ckpt_s3 *s = xcalloc(1, sizeof(*s));
+
+	if (decode_list(ct_json_get(o, "days"), &s->days) != 0 ||
+	    decode_list(ct_json_get(o, "upto"), &s->upto) != 0 ||
+	    decode_list(ct_json_get(o, "keys"), &s->keys) != 0) {
+		ct_ckpt_s3_free(s);
+		return -1;
+	}
+	*out = s;
+	return 0;
+}
+
 static int
 decode_region(struct ct_ckpt *ck, const struct ct_jnode *e,
     struct ct_buf *err)
 {
-	const struct ct_jnode *t, *d;
+	const struct ct_jnode *t, *d, *s3;
 	struct ct_ckpt_region *r;
-	const char *name;
+	struct ct_ckpt_s3 *s3v = NULL;
+	const char *name, *acc;
 	int64_t ev, pg, reached;
 
 	if (e->type != CT_JOBJECT ||
@@ -170,8 +279,22 @@ decode_region(struct ct_ckpt *ck, const struct ct_jnode *e,
 		ct_buf_adds(err, "a region entry with a bad region name");
 		return -1;
 	}
-	if (ct_ckpt_find(ck, name) != NULL) {
+	acc = ct_json_get_str(e, "account");
+	if (acc != NULL && (strlen(acc) != 12 ||
+	    strspn(acc, "0123456789") != 12)) {
+		ct_buf_printf(err, "region %s: bad account", name);
+		return -1;
+	}
+	if (acc == NULL)
+		acc = "";
+	if (ct_ckpt_find_in(ck, acc, name) != NULL) {
 		ct_buf_printf(err, "region %s listed twice", name);
+		return -1;
+	}
+	s3 = ct_json_get(e, "s3");
+	if (s3 != NULL && (s3->type != CT_JOBJECT ||
+	    decode_s3(s3, &s3v) != 0)) {
+		ct_buf_printf(err, "region %s: bad \"s3\"", name);
 		return -1;
 	}
 	t = ct_json_get(e, "nextToken");
@@ -182,9 +305,11 @@ decode_region(struct ct_ckpt *ck, const struct ct_jnode *e,
 	    t == NULL || (t->type != CT_JSTRING && t->type != CT_JNULL) ||
 	    d == NULL || (d->type != CT_JTRUE && d->type != CT_JFALSE)) {
 		ct_buf_printf(err, "region %s: bad or missing field", name);
+		ct_ckpt_s3_free(s3v);
 		return -1;
 	}
-	r = ct_ckpt_add(ck, name);
+	r = ct_ckpt_add_in(ck, acc, name);
+	r->s3 = s3v;
 	if (t->type == CT_JSTRING && t->len > 0)
 		ct_ckpt_set_token(r, t->str);
 	r->events = (uint64_t)ev;
@@ -229,6 +354,14 @@ ct_ckpt_decode(const char *text, size_t n, struct ct_ckpt *ck,
 		ct_buf_adds(err, "bad or missing \"accountId\" or "
 		    "\"runTimestamp\"");
 		goto fail;
+	}
+	if ((o = ct_json_get(root, "source")) != NULL) {
+		if (o->type != CT_JSTRING || o->len == 0 || o->len > 1200 ||
+		    memchr(o->str, '\0', o->len) != NULL) {
+			ct_buf_adds(err, "bad \"source\"");
+			goto fail;
+		}
+		ck->source = xstrdup(o->str);
 	}
 	regs = ct_json_get(root, "regions");
 	if (regs == NULL || regs->type != CT_JARRAY) {

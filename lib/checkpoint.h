@@ -15,6 +15,9 @@
  *    "regions":[{"region":"eu-west-1","nextToken":"...","events":1234,
  *                "pages":25,"done":false,"reached":1700500000}],
  *    "output":{"dev":"2049","ino":"393231","size":1894612}}
+ * The S3 source adds "source":"s3://BUCKET/PREFIX/", and to each entry
+ * "account" and "s3":{"days":[...],"upto":[...],"keys":[...]} (struct
+ * ct_ckpt_s3).
  * ("output" only when standard output appends to a regular file; device
  * and inode as strings: they are unsigned 64-bit numbers).
  * It never holds credentials.  It is written as a new file next to the old
@@ -59,8 +62,29 @@
 #define CT_CKPT_VERSION	1
 #define CT_CKPT_MAX_SIZE	((size_t)16 << 20)
 
+/* Strings (owned), for the S3 source's entries. */
+struct ct_ckpt_list {
+	char		**v;
+	size_t		 n;
+};
+
+/*
+ * The S3 source's progress in one account and region (ct-fetch's s3plan.c
+ * fills it): the day folders ("2026/11/01") whose every log file was
+ * written; per day folder in progress, the last key (relative to the
+ * region's folder: "2026/11/02/NAME") up to which, in S3's listing order,
+ * every log file was written; and the keys after that mark that were
+ * written too.  Bounded by the days of the window plus the files written
+ * out of order, whatever the number of files.
+ */
+struct ct_ckpt_s3 {
+	struct ct_ckpt_list	 days, upto, keys;
+};
+
 struct ct_ckpt_region {
 	char		*region;	/* "eu-west-1" */
+	char		 account[16];	/* S3 source: its account, else "" */
+	struct ct_ckpt_s3 *s3;		/* S3 source: owned, or NULL */
 	char		*next_token;	/* the next page to fetch; NULL: the
 					   first page (or none, when done) */
 	uint64_t	 events;	/* records emitted so far */
@@ -75,6 +99,9 @@ struct ct_ckpt {
 	int64_t			 end;
 	char			 run_timestamp[32];	/* "2026-...Z" */
 	char			 account[16];	/* "" when unknown */
+	char			*source;	/* the S3 source ("s3://BUCKET/
+						   PREFIX/"), owned; NULL:
+						   LookupEvents */
 	struct ct_ckpt_region	**regions;	/* owned, in insertion order */
 	size_t			 nregions;
 	/*
@@ -97,6 +124,15 @@ struct ct_ckpt_region *ct_ckpt_find(struct ct_ckpt *ck, const char *region);
 /* The entry of region, added (fresh: no token, nothing done) if absent.
  * Owned by ck; the pointer stays valid until ct_ckpt_free. */
 struct ct_ckpt_region *ct_ckpt_add(struct ct_ckpt *ck, const char *region);
+/* The same for the S3 source's entry of account and region. */
+struct ct_ckpt_region *ct_ckpt_find_in(struct ct_ckpt *ck, const char *account,
+	    const char *region);
+struct ct_ckpt_region *ct_ckpt_add_in(struct ct_ckpt *ck, const char *account,
+	    const char *region);
+/* Append a copy of str to l. */
+void	ct_ckpt_list_add(struct ct_ckpt_list *l, const char *str);
+/* Free s and what it owns; NULL does nothing. */
+void	ct_ckpt_s3_free(struct ct_ckpt_s3 *s);
 /* Replace r's token with a copy of token (NULL allowed). */
 void	ct_ckpt_set_token(struct ct_ckpt_region *r, const char *token);
 
