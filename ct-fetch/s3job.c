@@ -106,6 +106,8 @@ s3job_unit_done(struct fetch *f, struct unit *u)
 {
 	if (u == NULL || --u->pending > 0)
 		return;
+	s3obj_flush(f, u);	/* what was read is written, even when
+				   stopped */
 	pthread_mutex_lock(&f->lock);
 	u->r->status = fetch_stop ? RS_STOPPED : u->failed ? RS_FAILED :
 	    RS_COMPLETE;

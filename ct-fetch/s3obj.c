@@ -109,10 +109,9 @@ int
 s3obj_write(struct s3run *s, struct job *j, struct ct_aws_error *e)
 {
 	struct fetch *f = s->f;
-	struct ct_lookup_page pg;
-	struct ct_lookup_event *ev;
+	struct s3batch *b = &j->u->batch;
 	const char *bad;
-	size_t i;
+	size_t i, base;
 
 	if (j->log == NULL)
 		j->log = ct_ctlog_new(on_record, j);
@@ -121,31 +120,83 @@ s3obj_write(struct s3run *s, struct job *j, struct ct_aws_error *e)
 		    "s3://%.40s: %.200s: %s", s->bucket, j->key, bad);
 		return 1;
 	}
-	ev = xcalloc(j->nrecs + 1, sizeof(*ev));
+	if (j->u->failed)
+		return 0;
+	if (b->nfiles == 0)
+		b->t0 = fetch_now();
+	base = b->recs.len;
+	if (ct_buf_add(&b->recs, j->recs.data, j->recs.len) != 0) {
+		ct_awserr_set(e, CT_AWS_OTHER, "BatchTooLarge",
+		    "s3://%.40s: %.200s: out of memory", s->bucket, j->key);
+		return -1;
+	}
+	if (b->nrecs + j->nrecs > b->caprecs) {
+		b->caprecs = 2 * (b->nrecs + j->nrecs) + 64;
+		b->offs = xrealloc(b->offs, b->caprecs * 2 * sizeof(size_t));
+	}
 	for (i = 0; i < j->nrecs; i++) {
+		b->offs[2 * b->nrecs] = base + j->offs[2 * i];
+		b->offs[2 * b->nrecs + 1] = j->offs[2 * i + 1];
+		b->nrecs++;
+	}
+	if (b->nfiles == b->capfiles) {
+		b->capfiles = b->capfiles ? 2 * b->capfiles : 16;
+		b->day = xrealloc(b->day, b->capfiles * sizeof(*b->day));
+		b->seq = xrealloc(b->seq, b->capfiles * sizeof(*b->seq));
+	}
+	b->day[b->nfiles] = j->day;
+	b->seq[b->nfiles++] = j->seq;
+	/* without a checkpoint a page costs one write: no batch */
+	if (f->ckpt_path == NULL || b->nfiles >= S3_BATCH_FILES ||
+	    fetch_now() - b->t0 >= S3_BATCH_SECONDS)
+		s3obj_flush(f, j->u);
+	return 0;
+}
+
+void
+s3obj_flush(struct fetch *f, struct unit *u)
+{
+	struct s3batch *b = &u->batch;
+	struct ct_lookup_page pg;
+	struct ct_lookup_event *ev;
+	size_t i;
+
+	if (b->nfiles == 0)
+		return;
+	ev = xcalloc(b->nrecs + 1, sizeof(*ev));
+	for (i = 0; i < b->nrecs; i++) {
 		int64_t t;
 
-		ev[i].record = j->recs.data + j->offs[2 * i];
-		ev[i].record_len = j->offs[2 * i + 1];
+		ev[i].record = b->recs.data + b->offs[2 * i];
+		ev[i].record_len = b->offs[2 * i + 1];
 		memcpy(&t, ev[i].record + ev[i].record_len, sizeof(t));
 		ev[i].event_time = (double)t;
 		ev[i].event_id = "";
 	}
 	ct_lookup_page_init(&pg);
 	pg.events = ev;
-	pg.nevents = j->nrecs;
-	if (!j->u->failed) {
-		j->u->wday = j->day;
-		j->u->wseq = j->seq;
-		if (out_page(f, j->u->r, &pg) == 0)
-			s3plan_written(j->u, j->day, j->seq);
-		else if (!fetch_stop)
-			fetch_stop = 1;
-		j->u->wday = -1;
-	}
+	pg.nevents = b->nrecs;
+	/* the checkpoint saved with the page counts the batch's files as
+	 * written (s3plan_fill); they are, once out_page returns 0 */
+	if (!u->failed && out_page(f, u->r, &pg) == 0) {
+		for (i = 0; i < b->nfiles; i++)
+			s3plan_written(u, b->day[i], b->seq[i]);
+	} else if (!u->failed && !fetch_stop)
+		fetch_stop = 1;
 	pg.events = NULL;
 	pg.nevents = 0;
 	ct_lookup_page_free(&pg);
 	free(ev);
-	return 0;
+	ct_buf_reset(&b->recs);
+	b->nrecs = 0;
+	b->nfiles = 0;
+}
+
+void
+s3obj_batch_free(struct s3batch *b)
+{
+	ct_buf_free(&b->recs);
+	free(b->offs);
+	free(b->day);
+	free(b->seq);
 }

@@ -63,7 +63,7 @@ s3plan_unit(struct s3run *s, struct unit *u)
 
 	u->ndays = (size_t)(d1 - d0 + 1);
 	u->days = xcalloc(u->ndays, sizeof(*u->days));
-	u->wday = -1;
+	ct_buf_init(&u->batch.recs, 0);
 	for (d = d0, i = 0; d <= d1; d++, i++) {
 		struct s3day *dy = &u->days[i];
 
@@ -128,6 +128,18 @@ s3plan_written(struct unit *u, long day, size_t seq)
 	day_advance(&u->days[day]);
 }
 
+/* Is days[day].keys[seq] in u's batch (being written)? */
+static int
+in_batch(const struct unit *u, size_t day, size_t seq)
+{
+	size_t i;
+
+	for (i = 0; i < u->batch.nfiles; i++)
+		if (u->batch.day[i] == (long)day && u->batch.seq[i] == seq)
+			return 1;
+	return 0;
+}
+
 void
 s3plan_fill(struct region *r)
 {
@@ -138,16 +150,15 @@ s3plan_fill(struct region *r)
 
 	for (i = 0; i < u->ndays; i++) {
 		const struct s3day *dy = &u->days[i];
-		int w = u->wday == (long)i;
 		const char *up = dy->upto;
 
 		if (dy->done) {
 			ct_ckpt_list_add(&c->days, dy->name);
 			continue;
 		}
-		/* as if the file being written were done */
+		/* as if the files being written were done */
 		for (h = dy->head; h < dy->n && (dy->kdone[h] ||
-		    (w && h == u->wseq)); h++)
+		    in_batch(u, i, h)); h++)
 			up = dy->keys[h];
 		if (dy->listed && h == dy->n) {
 			ct_ckpt_list_add(&c->days, dy->name);
@@ -160,8 +171,10 @@ s3plan_fill(struct region *r)
 			if (dy->ahead[k] >= h)
 				ct_ckpt_list_add(&c->keys,
 				    dy->keys[dy->ahead[k]]);
-		if (w && u->wseq >= h)
-			ct_ckpt_list_add(&c->keys, dy->keys[u->wseq]);
+		for (k = 0; k < u->batch.nfiles; k++)
+			if (u->batch.day[k] == (long)i && u->batch.seq[k] >= h)
+				ct_ckpt_list_add(&c->keys,
+				    dy->keys[u->batch.seq[k]]);
 	}
 	r->ck->s3 = c;
 	r->ck->done = all && !u->failed;
@@ -186,6 +199,7 @@ s3plan_free(struct unit *u)
 	for (k = 0; k < u->rkeys.n; k++)
 		free(u->rkeys.v[k]);
 	free(u->rkeys.v);
+	s3obj_batch_free(&u->batch);
 }
 
 /* A listed file of day dy (key relative to the unit's folder): its index,

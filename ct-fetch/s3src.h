@@ -55,6 +55,23 @@ struct s3day {
 	size_t			 nahead;
 };
 
+/*
+ * Log files of a unit read to their end and not yet written (s3obj.c):
+ * with --checkpoint, up to S3_BATCH_FILES of them, or what came within
+ * S3_BATCH_SECONDS, are written as one page with one checkpoint commit.
+ */
+#define S3_BATCH_FILES		64
+#define S3_BATCH_SECONDS	1.0
+struct s3batch {
+	struct ct_buf		 recs;		/* records, each with its time */
+	size_t			*offs;		/* record i: offs[2i], len */
+	size_t			 nrecs, caprecs;
+	long			*day;		/* file i: days[day[i]] */
+	size_t			*seq;		/* ... .keys[seq[i]] */
+	size_t			 nfiles, capfiles;
+	double			 t0;		/* when the first came */
+};
+
 struct unit {
 	struct region		*r;
 	char			*account;
@@ -65,9 +82,7 @@ struct unit {
 	size_t			 ndays;
 	struct ct_ckpt_list	 rkeys;		/* written by a run before
 						   (the checkpoint's keys) */
-	long			 wday;		/* the file being written: */
-	size_t			 wseq;		/* ... days[wday].keys[wseq];
-						   wday -1: none */
+	struct s3batch		 batch;		/* files read, to be written */
 };
 
 struct job {
@@ -151,6 +166,9 @@ void	 s3obj_error(struct s3run *s, struct job *j, struct ct_aws_error *e);
 						   is the cause */
 int	 s3obj_write(struct s3run *s, struct job *j, struct ct_aws_error *e);
 						/* received whole: read to its
-						   end, written; 0, 1 retry */
+						   end, written or batched;
+						   0, 1 retry */
+void	 s3obj_flush(struct fetch *f, struct unit *u);	/* write the batch */
+void	 s3obj_batch_free(struct s3batch *b);
 
 #endif
