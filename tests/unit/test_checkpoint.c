@@ -215,6 +215,61 @@ main(void)
 	CHECK(ct_ckpt_find(&back, "ap-south-1") == NULL, "unknown region");
 	ct_ckpt_free(&back);
 
+	/* The S3 source's entries: per account and region, with the files
+	 * written; the source named. */
+	{
+		struct ct_ckpt s3ck;
+		struct ct_ckpt_region *e1, *e2;
+		struct ct_buf c, d;
+
+		ct_ckpt_init(&s3ck);
+		ct_buf_init(&c, 0);
+		ct_buf_init(&d, 0);
+		s3ck.source = strdup("s3://b/p/");
+		e1 = ct_ckpt_add_in(&s3ck, "123456789012", "eu-west-1");
+		e2 = ct_ckpt_add_in(&s3ck, "000011112222", "eu-west-1");
+		CHECK(e1 != e2 && ct_ckpt_find(&s3ck, "eu-west-1") == NULL &&
+		    ct_ckpt_find_in(&s3ck, "000011112222", "eu-west-1") == e2,
+		    "S3 entries: one per account and region");
+		e1->s3 = calloc(1, sizeof(*e1->s3));
+		ct_ckpt_list_add(&e1->s3->days, "2026/11/01");
+		ct_ckpt_list_add(&e1->s3->upto, "2026/11/02/a\"b.json.gz");
+		ct_ckpt_list_add(&e1->s3->keys, "2026/11/02/c.json.gz");
+		CHECK(ct_ckpt_encode(&s3ck, &c) == 0, "S3: encode");
+		ct_ckpt_init(&back);
+		ct_buf_reset(&err);
+		CHECK(ct_ckpt_decode(c.data, c.len, &back, &err) == 0 &&
+		    ct_ckpt_encode(&back, &d) == 0 &&
+		    strcmp(c.data, d.data) == 0, "S3: round trip is exact");
+		e1 = ct_ckpt_find_in(&back, "123456789012", "eu-west-1");
+		CHECK(back.source != NULL && strcmp(back.source,
+		    "s3://b/p/") == 0 && e1 != NULL && e1->s3 != NULL &&
+		    e1->s3->keys.n == 1 && strcmp(e1->s3->upto.v[0],
+		    "2026/11/02/a\"b.json.gz") == 0,
+		    "S3: source, marks and keys read back");
+		ct_ckpt_free(&back);
+		ct_ckpt_init(&back);
+		CHECK(load_text("{\"ctFetchCheckpoint\":1,\"accountId\":\"\","
+		    "\"window\":{\"start\":0,\"end\":1},\"runTimestamp\":"
+		    "\"x\",\"regions\":[{\"region\":\"eu-west-1\","
+		    "\"account\":\"12\",\"nextToken\":null,\"events\":0,"
+		    "\"pages\":0,\"done\":false,\"reached\":0}]}", &back,
+		    &err) == -1 && strstr(err.data, "bad account") != NULL,
+		    "S3: an account that is not 12 digits is refused");
+		ct_ckpt_init(&back);
+		CHECK(load_text("{\"ctFetchCheckpoint\":1,\"accountId\":\"\","
+		    "\"window\":{\"start\":0,\"end\":1},\"runTimestamp\":"
+		    "\"x\",\"regions\":[{\"region\":\"eu-west-1\","
+		    "\"s3\":{\"days\":[1],\"upto\":[],\"keys\":[]},"
+		    "\"nextToken\":null,\"events\":0,\"pages\":0,"
+		    "\"done\":false,\"reached\":0}]}", &back, &err) == -1 &&
+		    strstr(err.data, "bad \"s3\"") != NULL,
+		    "S3: a list of other than strings is refused");
+		ct_ckpt_free(&s3ck);
+		ct_buf_free(&c);
+		ct_buf_free(&d);
+	}
+
 	/* Durable save: mode 0600, no temporary left, prepare alone does not
 	 * change the file. */
 	snprintf(path, sizeof(path), "%s/ck", dir);
