@@ -177,10 +177,10 @@ s3obj_flush(struct fetch *f, struct unit *u)
 	pg.events = ev;
 	pg.nevents = b->nrecs;
 	/* the checkpoint saved with the page counts the batch's files as
-	 * written (s3plan_fill); they are, once out_page returns 0 */
+	 * written (s3done_fill); they are, once out_page returns 0 */
 	if (!u->failed && out_page(f, u->r, &pg) == 0) {
 		for (i = 0; i < b->nfiles; i++)
-			s3plan_written(u, b->day[i], b->seq[i]);
+			s3done_written(u, b->day[i], b->seq[i]);
 	} else if (!u->failed && !fetch_stop)
 		fetch_stop = 1;
 	pg.events = NULL;

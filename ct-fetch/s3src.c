@@ -244,7 +244,7 @@ fetch_s3(struct fetch *f)
 			r->account = s.acc_ids[k];
 			r->ck = ct_ckpt_add_in(&f->ck, s.acc_ids[k], r->name);
 			r->reached0 = r->ck->reached;
-			r->ck_fill = s3plan_fill;
+			r->ck_fill = s3done_fill;
 			r->src = u;
 			if (r->ck->done)
 				r->status = RS_SKIPPED;
@@ -295,7 +295,8 @@ fetch_s3(struct fetch *f)
 			units[i].r->status = RS_STOPPED;
 		units[i].r->account = NULL;
 		free(units[i].folder);
-		s3plan_free(&units[i]);
+		s3done_free(&units[i]);
+		s3obj_batch_free(&units[i].batch);
 	}
 	free(units);
 free_pool:

@@ -1,7 +1,7 @@
 /*
  * s3src.h - what the parts of the S3 source share.
  *
- * The S3 source (`ct-fetch --s3`, `--trail`) is four files, each calling
+ * The S3 source (`ct-fetch --s3`, `--trail`) is five files, each calling
  * only those after it in this list, never back:
  *   s3src.c   the run: the bucket from --s3 or --trail, the accounts, one
  *             unit per account and region, start and end records;
@@ -13,7 +13,9 @@
  *             s3run.done (a function pointer, so the engine does not name
  *             the plan);
  *   s3obj.c   a log object: its records read as they arrive, the
- *             in-window ones written as one page when it is complete.
+ *             in-window ones written as one page when it is complete
+ *             (with --checkpoint, several objects' as one page);
+ *   s3done.c  which log files were written, for the checkpoint.
  * The types below are the run (s3run), an account and region (unit) and
  * one request with its retries (job).
  */
@@ -148,14 +150,8 @@ void	 s3job_run(struct s3run *s, CURL **pool, size_t npool);	/* until
 						   the queue is empty */
 
 /* s3plan.c: the plan; s3plan_done is what s3run.done points to. */
-void	 s3plan_unit(struct s3run *s, struct unit *u);	/* its day folders,
-						   less those the checkpoint
-						   has done */
+void	 s3plan_unit(struct s3run *s, struct unit *u);	/* its day folders */
 int	 s3plan_done(struct s3run *s, struct job *j, struct ct_aws_error *e);
-void	 s3plan_written(struct unit *u, long day, size_t seq);	/* that
-						   file's page was committed */
-void	 s3plan_fill(struct region *r);	/* region.ck_fill */
-void	 s3plan_free(struct unit *u);
 
 /* s3obj.c: a log object. */
 void	 s3obj_feed(struct job *j, const char *p, size_t n);	/* a piece of
@@ -170,5 +166,23 @@ int	 s3obj_write(struct s3run *s, struct job *j, struct ct_aws_error *e);
 						   0, 1 retry */
 void	 s3obj_flush(struct fetch *f, struct unit *u);	/* write the batch */
 void	 s3obj_batch_free(struct s3batch *b);
+
+/* s3done.c: which files were written, for the checkpoint. */
+void	 s3done_init(struct unit *u, size_t ndays);	/* from u->r->ck */
+int	 s3done_day(struct unit *u, size_t i, const char *name);
+						/* days[i] is name ("2026/11/01");
+						   1: to be listed, 0: done */
+long	 s3done_listed(struct unit *u, long day, const char *rel);
+						/* a log file listed (key
+						   relative to u->folder): its
+						   index, or -1 if written */
+void	 s3done_page_end(struct unit *u, long day, int last);
+						/* a listing page's files are
+						   in (last: the last page) */
+void	 s3done_written(struct unit *u, long day, size_t seq);
+						/* that file's page was
+						   committed */
+void	 s3done_fill(struct region *r);		/* region.ck_fill */
+void	 s3done_free(struct unit *u);
 
 #endif
