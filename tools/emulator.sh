@@ -14,8 +14,8 @@
 # answers, and prints on stdout the shell lines that point the AWS
 # variables at it (everything else goes to stderr, so the output can be
 # eval'ed).  It runs in the background, with a pid file, because the shell
-# that evals its output is the one that then runs the tools; when one is already running, `start`
-# prints that one's lines again.  `stop` stops it.
+# that evals its output is the one that then runs the tools; when one is
+# already running, `start` prints that one's lines again.  `stop` stops it.
 #
 # The records cover the 13 days before the moment they are generated, so
 # that ct-fetch's default window (the last 336 hours) holds all of them for
