@@ -30,6 +30,7 @@
 #include "cliarg.h"
 #include "endpoint.h"
 #include "exitcodes.h"
+#include "shard.h"
 #include "stdfd.h"
 #include "fetch.h"
 #include "xalloc.h"
@@ -425,7 +426,7 @@ main(int argc, char **argv)
 			break;
 		case 'd':
 			f->shard_days = int_arg("--shard-days", optarg, 1,
-			    36600);
+			    CT_SHARD_DAYS_MAX);
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
