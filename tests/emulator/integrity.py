@@ -157,11 +157,10 @@ def list_public_keys(rot, start, end, now):
 class Log:
     """A delivered log file: its object, the SHA-256 of its text, and
     the times of its oldest and newest record."""
-    __slots__ = ("obj", "sha", "oldest", "newest", "text")
+    __slots__ = ("obj", "sha", "oldest", "newest")
 
     def __init__(self, obj, text, oldest, newest):
         self.obj = obj
-        self.text = text
         self.sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
         self.oldest = oldest
         self.newest = newest
@@ -392,7 +391,7 @@ def build(st, t, streams, Obj, base_of, rot):
     for key, (acct, region, lg) in picks("rewrite_log", log_cands):
         if key not in logs:
             continue
-        doc = json.loads(lg.text)
+        doc = json.loads(gzip.decompress(lg.obj.body))
         rec = doc["Records"][0]
         ip = "192.0.2.1" if rec.get("sourceIPAddress") != "192.0.2.1" \
             else "192.0.2.2"
@@ -416,7 +415,7 @@ def build(st, t, streams, Obj, base_of, rot):
             continue
         for key, (acct, region, lg) in pick(t, "insert_log", s, log_cands):
             rng = random.Random("insert/%s/%s" % (s.get("seed", 1), key))
-            doc = json.loads(lg.text)
+            doc = json.loads(gzip.decompress(lg.obj.body))
             for r in doc["Records"]:
                 r["eventID"] = "%08x-%04x-4%03x-8%03x-%012x" % (
                     rng.getrandbits(32), rng.getrandbits(16),
@@ -486,7 +485,17 @@ def validate_specs(specs):
                 raise ValueError("s3 trail tamper: unknown key %r (known: "
                                  "%s)" % (k, ", ".join(TAMPER_KEYS)))
         if s.get("match") is not None:
-            re.compile(s["match"])
+            try:
+                re.compile(s["match"])
+            except (re.error, TypeError) as e:
+                raise ValueError("s3 trail tamper: match: %s" % e)
+        c = s.get("count", 1)
+        if isinstance(c, bool) or not isinstance(c, int) or c < 0:
+            raise ValueError("s3 trail tamper: count must be a whole "
+                             "number")
+        for k in ("account", "region", "match"):
+            if s.get(k) is not None and not isinstance(s[k], str):
+                raise ValueError("s3 trail tamper: %s must be a string" % k)
 
 
 def parse_spec(text):
