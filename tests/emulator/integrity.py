@@ -331,7 +331,7 @@ def build(st, t, streams, Obj, base_of, rot):
     log_cands = sorted((lg.obj.key, (a, r, lg))
                        for (a, r), logs in streams.items() for lg in logs
                        if lg.obj.key in covered)
-    # (key, (account, region, (stream index, position)))
+    # (key, (account, region, position in its stream))
     dig_cands = sorted((d[2], (a, r, i)) for (a, r), ds in sched.items()
                        for i, d in enumerate(ds))
 
