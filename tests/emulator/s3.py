@@ -1,6 +1,6 @@
 # s3.py - the S3 REST API of awsemu (the GET/HEAD subset a reader of a
-# CloudTrail bucket uses), kept apart from awsemu.py so that the server's
-# core stays small.
+# CloudTrail bucket uses), kept apart from server.py so that the server
+# stays small.
 #
 # Buckets come from the "s3" configuration: inline objects, a folder on
 # disk served as a bucket, or a trail bucket generated from the very
@@ -29,14 +29,10 @@ import threading
 import time
 import urllib.parse
 
-from sigv4 import exact_signer
+from sigv4 import botocore_auth, exact_signer, parse_auth
 import integrity
 import trail
 import wire
-
-# The awsemu module (set by awsemu.py when it imports this one): its key
-# store, SigV4 header parser and lazily imported botocore.
-core = None
 
 NS = "http://s3.amazonaws.com/doc/2006-03-01/"
 XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -420,7 +416,7 @@ def handle(h, method, body):
 
 
 def h_scope(h):
-    scope = core.parse_auth(h.headers.get("Authorization", ""))
+    scope = parse_auth(h.headers.get("Authorization", ""))
     if scope is None:
         q = urllib.parse.parse_qs(split_target(h.path)[1])
         if "X-Amz-Credential" in q:
@@ -584,7 +580,7 @@ def authenticate(h, body, scope, b, bucket, op, host):
 def signature_ok(h, body, scope, key, amzdate):
     """(ok, canonical request, string to sign) computed by botocore's
     S3SigV4Auth over S3's canonical form of the request as received."""
-    bc = core.botocore_auth()
+    bc = botocore_auth()
     if scope["date"] != amzdate[:8] or "host" not in scope["signed_headers"]:
         return False, None, None
     signed = scope["signed_headers"]
