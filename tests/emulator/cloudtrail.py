@@ -1,7 +1,7 @@
 # cloudtrail.py - CloudTrail LookupEvents (JSON 1.1) with real NextToken
 # pagination bound to the query, and DescribeTrails through trail.py.
 #
-# A mixin of awsemu.py's request Handler: its methods run on the handler
+# A mixin of server.py's request Handler: its methods run on the handler
 # (self.st the emulator state, self.send the reply writer).
 
 import base64
