@@ -47,7 +47,8 @@ _ct_tools_value()
 		compopt -o filenames 2>/dev/null
 		return 0 ;;
 	--start|--end|--past-hours|--rate|--throttle-deadline|--retries|\
-	--page-size|-j|--jobs|--top|--width|--height|--endpoint-url)
+	--page-size|-j|--jobs|--top|--width|--height|--endpoint-url|\
+	--s3|--account|--s3-concurrency|--shard-days)
 		COMPREPLY=()
 		return 0 ;;
 	esac
@@ -83,7 +84,8 @@ _ct_tools()
 		opts='--past-hours --start --end --profile --region
 		    --endpoint-url --debug --rate --checkpoint
 		    --throttle-deadline --retries --page-size --progress
-		    -q --quiet -h --help --version' ;;
+		    --s3 --trail --account --s3-concurrency --list-shards
+		    --shard-days -q --quiet -h --help --version' ;;
 	ct-plot)
 		opts='-f --force -j --jobs -o --output --top --width --height
 		    -h --help --version' ;;

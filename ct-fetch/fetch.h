@@ -98,6 +98,9 @@ struct fetch {
 	int			 s3_concurrency;
 	const char		**accounts;	/* --account ... */
 	size_t			 naccounts;
+	int			 list_shards;	/* --list-shards: print them,
+						   fetch nothing */
+	int			 shard_days;	/* --shard-days */
 
 	struct ct_aws_ctx	*ctx;
 	struct ct_aws_identity	 id;
@@ -136,6 +139,11 @@ void	*fetch_worker(void *region);	/* a struct region */
 /* s3src.c (its parts: s3src.h): the S3 source instead of the workers;
  * 0, or an exit status for a run that could not start */
 int	 fetch_s3(struct fetch *f);
+
+/* shards.c: with --list-shards, fetch_s3 hands over the accounts found
+ * (or named) instead of fetching; the exit status */
+int	 shards_print(const struct fetch *f, char *const *accounts,
+	    size_t naccounts);
 
 /* output.c: every function takes the output lock itself. */
 void	 out_init(struct fetch *f);

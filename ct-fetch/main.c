@@ -30,6 +30,7 @@
 #include "cliarg.h"
 #include "endpoint.h"
 #include "exitcodes.h"
+#include "shard.h"
 #include "stdfd.h"
 #include "fetch.h"
 #include "xalloc.h"
@@ -45,6 +46,7 @@ static const char usage_text[] =
 "                [--endpoint-url URL] [--debug] [--region REGION]... [REGION...]\n"
 "       ct-fetch --s3 s3://BUCKET[/PREFIX] | --trail [NAME|ARN]\n"
 "                [--account ID]... [--s3-concurrency N]\n"
+"                [--list-shards [--shard-days N]]\n"
 "                [window and other options] [REGION...]\n";
 
 static const char help_text[] =
@@ -83,6 +85,10 @@ static const char help_text[] =
 "  --account ID           with --s3: only this account (repeatable; default\n"
 "                         every account folder under AWSLogs/)\n"
 "  --s3-concurrency N     with --s3: transfers at once (default 32)\n"
+"  --list-shards          with --s3: fetch nothing; print one line per\n"
+"                         account, region and N days (--shard-days, default\n"
+"                         1): \"--account ID --start T --end T REGION\",\n"
+"                         for xargs or GNU parallel\n"
 "  --debug                each HTTP request and response line, with headers,\n"
 "                         on stderr (signatures, keys and tokens masked)\n"
 "  --progress             progress on stderr even when it is not a terminal\n"
@@ -285,6 +291,8 @@ main(int argc, char **argv)
 		{ "trail", optional_argument, NULL, 'L' },
 		{ "account", required_argument, NULL, 'A' },
 		{ "s3-concurrency", required_argument, NULL, 'C' },
+		{ "list-shards", no_argument, NULL, 'l' },
+		{ "shard-days", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -413,6 +421,13 @@ main(int argc, char **argv)
 			f->s3_concurrency = int_arg("--s3-concurrency", optarg,
 			    1, 1024);
 			break;
+		case 'l':
+			f->list_shards = 1;
+			break;
+		case 'd':
+			f->shard_days = int_arg("--shard-days", optarg, 1,
+			    CT_SHARD_DAYS_MAX);
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			fputs("\n", stdout);
@@ -439,6 +454,18 @@ main(int argc, char **argv)
 	}
 	if (f->s3_concurrency == 0)
 		f->s3_concurrency = 32;
+	if ((f->list_shards || f->shard_days > 0) && f->s3_url == NULL) {
+		fprintf(stderr, PROG ": --list-shards and --shard-days go "
+		    "with --s3 or --trail\n");
+		usage();
+	}
+	if (f->shard_days > 0 && !f->list_shards) {
+		fprintf(stderr, PROG ": --shard-days goes with "
+		    "--list-shards\n");
+		usage();
+	}
+	if (f->shard_days == 0)
+		f->shard_days = 1;
 	if (have_hours && (opt_start != NULL || opt_end != NULL)) {
 		fprintf(stderr, PROG ": --past-hours and --start/--end do not "
 		    "go together\n");
@@ -482,6 +509,17 @@ main(int argc, char **argv)
 	fetch_fmt_time(now, f->run_ts, sizeof(f->run_ts));
 	f->progress = !f->quiet && (want_progress || isatty(STDERR_FILENO));
 	f->progress_tty = f->progress && isatty(STDERR_FILENO);
+	if (f->list_shards) {
+		/* lines of arguments, not events: no lock on stdout, no
+		 * STS call, no control records */
+		pthread_mutex_init(&f->lock, NULL);
+		if ((f->ctx = ct_aws_ctx_new(&o, &err)) == NULL) {
+			fprintf(stderr, PROG ": %s\n", err.line);
+			rc = ct_awserr_exit(err.cls);
+		} else
+			rc = fetch_s3(f);
+		goto out;
+	}
 	/* stdout's lock and marker, early: other ct-fetch processes on the
 	 * same output see this one before it writes (lib/outlock.h) */
 	out_init(f);

@@ -227,6 +227,10 @@ fetch_s3(struct fetch *f)
 	}
 	if (fetch_stop)
 		goto free_pool;
+	if (f->list_shards) {
+		rc = shards_print(f, s.acc_ids, s.naccounts);
+		goto free_pool;
+	}
 
 	/* one unit per account and region, in f->regions */
 	nu = s.naccounts * nreg;

@@ -20,6 +20,10 @@
  * pacing policy of that call: it must retry throttling for a long time at
  * its own pace and resend the same NextToken after any failure.
  *
+ * awsconf.c makes the context (environment, files, endpoint settings,
+ * credential provider); aws.c the clients and their requests (awsctx.h,
+ * the context's layout they share).
+ *
  * No function prints or exits; each failure fills a struct ct_aws_error
  * whose line is the message for the user.  Secrets never reach it.
  */

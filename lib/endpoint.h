@@ -22,7 +22,7 @@
  * still signed for the call's region: that is how the tests' local
  * emulator at http://127.0.0.1:PORT receives requests for every region.
  *
- * This module only computes; the caller collects the settings (aws.c).
+ * This module only computes; the caller collects the settings (awsconf.c).
  */
 #ifndef CT_ENDPOINT_H
 #define CT_ENDPOINT_H

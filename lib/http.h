@@ -13,7 +13,7 @@
  * Content-Length is a failure (curl reports it), never a short answer.
  *
  * TLS peer and host verification are always on; the caller names the CA
- * file (ct_http_set_ca: aws.c takes AWS_CA_BUNDLE, else the profile's
+ * file (ct_http_set_ca: awsconf.c takes AWS_CA_BUNDLE, else the profile's
  * ca_bundle).  Proxies are the AWS CLI's (Python requests'): https_proxy,
  * HTTPS_PROXY, http_proxy, no_proxy, NO_PROXY, which libcurl reads itself,
  * and HTTP_PROXY for http:// URLs, which libcurl ignores (a CGI program

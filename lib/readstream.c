@@ -110,7 +110,9 @@ stream_read_chunk(struct stream *s)
 		return 0;
 	}
 	cut = b.len;
-	if (!s->eof) {
+	/* with parse threads, cut after a line end; without, a chunk is
+	 * only a buffer (the sequential reader reads on past it) */
+	if (!s->eof && s->nthr > 0) {
 		/* cut after the last line end (anywhere is safe, this is cheap) */
 		for (nl = b.data + b.len; nl > b.data && nl[-1] != '\n'; nl--)
 			;
@@ -155,7 +157,29 @@ schunk_wait(struct stream *s, struct schunk *c)
 	pthread_mutex_unlock(&s->mu);
 }
 
-/* The sequential reader's source: the chunks from (ci, co) on. */
+/* Without parse threads, past the chunks: read the stream straight into
+ * the sequential reader's window (no chunk, no copy; its newlines are
+ * counted by the reader, not twice). */
+static ssize_t
+stream_read_direct(struct stream *s, void *dst, size_t n)
+{
+	ssize_t r;
+
+	if (s->eof)
+		return 0;
+	r = ct_input_read(s->in, dst, n, &s->err);
+	if (r <= 0) {
+		s->eof = 1;
+		s->read_failed = r < 0;
+		return 0;
+	}
+	s->off += (uint64_t)r;
+	return r;
+}
+
+/* The sequential reader's source: the chunks from (ci, co) on, then the
+ * stream (read into a chunk, or straight into dst without parse
+ * threads). */
 static ssize_t
 stream_src(void *arg, void *dst, size_t n)
 {
@@ -182,6 +206,8 @@ stream_src(void *arg, void *dst, size_t n)
 			s->co = 0;
 			continue;
 		}
+		if (s->nthr == 0)
+			return stream_read_direct(s, dst, n);
 		if (!stream_read_chunk(s))
 			return 0;
 	}
@@ -297,11 +323,16 @@ ct_readstream_run(const struct ct_read_opts *o, const char *name,
 			q.discard = c->u.stop_discard;
 			seq = 1;
 		}
-		/* read on until between values at the start of a later chunk */
-		target = (uint64_t)c->u.end;
+		/* read on until between values at the start of a later chunk;
+		 * without parse threads, to the end */
+		target = nthr > 0 ? (uint64_t)c->u.end : UINT64_MAX;
 		for (;;) {
 			if (!ct_seqread_peek(&q, &at)) {
 				finished = 1;
+				/* all read: the reader counted the lines */
+				if (nthr == 0)
+					s.lines = ct_readctx_line(&q.cx,
+					    q.len) - 1;
 				stop = q.cx.strict_hit;
 				ct_read_deliver(o, name, &mv, 0);
 				ct_readmsg_free(&mv);

@@ -12,9 +12,11 @@
  * as it is copied).
  *
  * Without parse threads (one job, or dedup: one fold must see every record
- * in input order) the same code runs with every chunk left to the
- * sequential reader, so a stream has one path and one set of messages and
- * line numbers whatever the number of threads.
+ * in input order) the same code runs with the first chunk left to the
+ * sequential reader, which then reads the rest of the stream straight into
+ * its own window (no chunks, no copy: a copy of every byte cost ~17% of a
+ * -j1 run), so a stream has one path and one set of messages and line
+ * numbers whatever the number of threads.
  */
 #ifndef CT_READSTREAM_H
 #define CT_READSTREAM_H

@@ -9,7 +9,10 @@
 #   emulator  the real pipeline, ct-regions | xargs ct-fetch | ct-aggregate,
 #             against the local AWS emulator (tests/emulator) serving the
 #             sample records; used when ct-regions, ct-fetch and the
-#             emulator are all there.
+#             emulator are all there.  Then the same window again from the
+#             emulator's trail bucket (ct-fetch --trail: the log files a
+#             trail delivers to S3, made from the same records), checking
+#             that both sources give the same counts.
 #   archive   ct-aggregate on an S3 archive tree (what `aws s3 sync` of a
 #             trail bucket gives) and on the same records as an NDJSON
 #             stream, checking that both give the same counts.
@@ -64,6 +67,17 @@ gen() {	# gen ARGS...: ct-sample with the demo's seed, size and window
 	    --account "$ACCOUNT" --start "$START" --end "$END" "$@"
 }
 
+# same_maps A B: the two summaries have the same five maps (true without
+# jq: nothing to compare with)
+same_maps() {
+	command -v jq >/dev/null 2>&1 || return 0
+	maps='{api_calls_by_principal, api_calls_by_region,
+	    ip_addresses_by_principal, user_agents_by_principal,
+	    error_codes_by_principal}'
+	jq -S "$maps" "$1" >"$T/a" && jq -S "$maps" "$2" >"$T/b" &&
+	    cmp -s "$T/a" "$T/b"
+}
+
 run_emulator() {
 	[ -x "$CT_BIN/ct-regions" ] && [ -x "$CT_BIN/ct-fetch" ] &&
 	    [ -f "$top/tests/emulator/emu.sh" ] || return 2
@@ -74,7 +88,8 @@ run_emulator() {
 	CT_TOP=$top
 	. "$top/tests/emulator/emu.sh"
 	say "starting the local AWS emulator"
-	emu_start --data-dir "$data/regions" --rate "$RATE" || return 1
+	emu_start --data-dir "$data/regions" --rate "$RATE" \
+	    --trail ct-demo-trail-logs || return 1
 	say "running: ct-regions | xargs ct-fetch | ct-aggregate  (emulator at $EMU_URL)"
 	"$CT_BIN/ct-regions" >"$T/regions" 2>"$T/regions.err" || {
 		cat "$T/regions.err" >&2; return 1; }
@@ -82,12 +97,26 @@ run_emulator() {
 	    --rate "$RATE" <"$T/regions" 2>"$T/fetch.err" |
 	    "$CT_BIN/ct-aggregate" -o "$summary" 2>"$T/agg.err"
 	rc=$?
-	emu_stop
 	if [ -s "$T/fetch.err" ] || [ -s "$T/agg.err" ]; then
 		cat "$T/fetch.err" "$T/agg.err" | head -20 >&2
 	fi
-	[ "$rc" -eq 0 ] && [ -s "$summary" ] || { rm -f "$summary"; return 1; }
+	[ "$rc" -eq 0 ] && [ -s "$summary" ] || {
+		emu_stop; rm -f "$summary"; return 1; }
 	say "$(wc -l <"$T/regions" | tr -d ' ') regions fetched"
+	say "running: ct-regions | xargs ct-fetch --trail | ct-aggregate  (the trail's bucket)"
+	xargs "$CT_BIN/ct-fetch" -q --trail --start "$START" --end "$END" \
+	    <"$T/regions" 2>"$T/trail.err" |
+	    "$CT_BIN/ct-aggregate" -q >"$T/trail.json" 2>>"$T/trail.err"
+	rc=$?
+	emu_stop
+	if [ "$rc" -ne 0 ] || [ -s "$T/trail.err" ]; then
+		head -20 "$T/trail.err" >&2
+		say "WARNING: the trail's bucket could not be read"
+	else
+		same_maps "$summary" "$T/trail.json" &&
+		    say "LookupEvents and the trail's bucket give the same counts" ||
+		    say "WARNING: LookupEvents and the trail's bucket disagree"
+	fi
 	return 0
 }
 
@@ -102,16 +131,9 @@ run_archive() {
 	say "running: ct-aggregate < $data/events.ndjson (the same events as a stream)"
 	"$CT_BIN/ct-aggregate" <"$data/events.ndjson" >"$T/stream.json" ||
 		return 1
-	if command -v jq >/dev/null 2>&1; then
-		maps='{api_calls_by_principal, api_calls_by_region,
-		    ip_addresses_by_principal, user_agents_by_principal,
-		    error_codes_by_principal}'
-		jq -S "$maps" "$summary" >"$T/a" &&
-		    jq -S "$maps" "$T/stream.json" >"$T/b" &&
-		    cmp -s "$T/a" "$T/b" &&
-		    say "the archive and the stream give the same counts" ||
-		    say "WARNING: the archive and the stream disagree"
-	fi
+	same_maps "$summary" "$T/stream.json" &&
+	    say "the archive and the stream give the same counts" ||
+	    say "WARNING: the archive and the stream disagree"
 	return 0
 }
 

@@ -8,12 +8,14 @@ BUILD="make gcc libc6-dev libcurl4-openssl-dev libssl-dev libjsmn-dev libpng-dev
 # Tests: the reference implementations and the local AWS emulator;
 # chromium loads ct-plot's index.html headless (t_plot_browser);
 # fonts-noto-cjk is a CJK fallback font for the chart tests; zsh runs the
-# zsh completion (t_completion).
-TEST="python3 python3-botocore jq openssl curl clang libclang-rt-14-dev mandoc groff-base pngcheck valgrind chromium fonts-noto-cjk zsh"
+# zsh completion (t_completion); openssh-server and -client are the two
+# loopback hosts GNU parallel sends ct-fetch's shards to (t_ssh);
+# python3-cryptography signs the emulator's CloudTrail digests.
+TEST="python3 python3-botocore python3-cryptography jq openssl curl clang libclang-rt-14-dev mandoc groff-base pngcheck valgrind chromium fonts-noto-cjk zsh openssh-server openssh-client"
 # Optional: what the benchmarks compare against, the AWS CLI for the emulator
-# check, GNU parallel for the README cookbook's scale-out recipe (its test
-# skips without it).
-OPTIONAL="awscli python3-matplotlib parallel"
+# check, GNU parallel for the README cookbook's scale-out recipes, Slurm
+# for ct-fetch's job-array recipe (their tests skip without them).
+OPTIONAL="awscli python3-matplotlib parallel slurm-wlm"
 
 want="$BUILD $TEST"
 [ "${CT_DEPS_OPTIONAL:-1}" = 1 ] && want="$want $OPTIONAL"

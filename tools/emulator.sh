@@ -4,16 +4,18 @@
 #
 #	eval "$(sh tools/emulator.sh)"     start it, point this shell at it
 #	ct-regions | xargs ct-fetch | ct-aggregate > out.json
+#	ct-regions | xargs ct-fetch --trail | ct-aggregate > trail.json
 #	sh tools/emulator.sh stop
 #
 # `start` (the default) generates sample records with ct-sample (sample/), one
 # file per region, starts tests/emulator/awsemu.py in the background on a
-# free loopback port serving them, waits until it answers, and prints on
-# stdout the shell lines that point the AWS variables at it (everything
-# else goes to stderr, so the output can be eval'ed).  It runs in the
-# background, with a pid file, because the shell that evals its output is
-# the one that then runs the tools; when one is already running, `start`
-# prints that one's lines again.  `stop` stops it.
+# free loopback port serving them (by LookupEvents, and as the log files of
+# a trail, emu-trail, in the bucket ct-emulator-trail-logs), waits until it
+# answers, and prints on stdout the shell lines that point the AWS
+# variables at it (everything else goes to stderr, so the output can be
+# eval'ed).  It runs in the background, with a pid file, because the shell
+# that evals its output is the one that then runs the tools; when one is
+# already running, `start` prints that one's lines again.  `stop` stops it.
 #
 # The records cover the 13 days before the moment they are generated, so
 # that ct-fetch's default window (the last 336 hours) holds all of them for
@@ -130,7 +132,7 @@ say "$EMULATOR_RECORDS sample events of the last 13 days in $dir/regions"
 # In the background and detached from this script's stdout, so that
 # `eval "$(...)"` returns once the lines are printed.
 "$PY" "$top/tests/emulator/awsemu.py" --data-dir "$dir/regions" \
-    --env-file "$dir/env" </dev/null >"$dir/emulator.log" 2>&1 &
+    --trail ct-emulator-trail-logs --env-file "$dir/env" </dev/null >"$dir/emulator.log" 2>&1 &
 pid=$!
 echo "$pid" >"$pidfile"
 i=0

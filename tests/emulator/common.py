@@ -1,7 +1,9 @@
 # common.py - what every service module of awsemu shares: the XML
 # namespaces, AWS's own error messages, the AWS error answer (Abort) and the
-# time and XML helpers, so that awsemu.py, sts.py, ec2.py, cloudtrail.py and
-# creds.py each hold one service and none imports another.
+# time and XML helpers, so that the server (server.py), the state
+# (state.py), the event store (events.py), the generator (gen.py) and the
+# services (sts.py, ec2.py, cloudtrail.py, creds.py) each hold one concept
+# and none imports another.
 
 import datetime
 
@@ -36,6 +38,23 @@ def now_utc():
 def iso8601(ts):
     return datetime.datetime.fromtimestamp(ts, datetime.timezone.utc) \
         .strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_time(s):
+    """ISO 8601 or epoch seconds -> epoch seconds (float)."""
+    if isinstance(s, (int, float)):
+        return float(s)
+    s = str(s).strip()
+    try:
+        return float(s)
+    except ValueError:
+        pass
+    if s.endswith("Z"):
+        s = s[:-1] + "+00:00"
+    d = datetime.datetime.fromisoformat(s)
+    if d.tzinfo is None:
+        d = d.replace(tzinfo=datetime.timezone.utc)
+    return d.timestamp()
 
 
 def xml_escape(s):

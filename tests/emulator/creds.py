@@ -1,7 +1,7 @@
 # creds.py - the credential endpoints: IMDSv2, container credentials, the
 # IAM Identity Center portal.
 #
-# A mixin of awsemu.py's request Handler: its methods run on the handler
+# A mixin of server.py's request Handler: its methods run on the handler
 # (self.st the emulator state, self.send the reply writer).
 
 import json

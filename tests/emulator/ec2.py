@@ -1,7 +1,7 @@
 # ec2.py - EC2: DescribeRegions, the one EC2 call the tools make (query
 # protocol, XML answers).
 #
-# A mixin of awsemu.py's request Handler: its methods run on the handler
+# A mixin of server.py's request Handler: its methods run on the handler
 # (self.st the emulator state, self.send the reply writer).
 
 import collections

@@ -206,10 +206,10 @@ class Emulator:
 
 
 def gen_events(region, count, start, end, seed=1, account="123456789012"):
-    """Synthetic CloudTrail records (list of JSON lines), see awsemu.py."""
+    """Synthetic CloudTrail records (list of JSON lines), see gen.py."""
     sys.path.insert(0, HERE)
-    import awsemu
-    return awsemu.gen_events(region, count, start, end, seed, account)
+    import gen
+    return gen.gen_events(region, count, start, end, seed, account)
 
 
 def raw_request(url, service, region, key, secret, token=None, target=None,

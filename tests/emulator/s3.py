@@ -1,6 +1,6 @@
 # s3.py - the S3 REST API of awsemu (the GET/HEAD subset a reader of a
-# CloudTrail bucket uses), kept apart from awsemu.py so that the server's
-# core stays small.
+# CloudTrail bucket uses), kept apart from server.py so that the server
+# stays small.
 #
 # Buckets come from the "s3" configuration: inline objects, a folder on
 # disk served as a bucket, or a trail bucket generated from the very
@@ -29,13 +29,10 @@ import threading
 import time
 import urllib.parse
 
-from sigv4 import exact_signer
+from sigv4 import botocore_auth, exact_signer, parse_auth
+import integrity
 import trail
 import wire
-
-# The awsemu module (set by awsemu.py when it imports this one): its key
-# store, SigV4 header parser and lazily imported botocore.
-core = None
 
 NS = "http://s3.amazonaws.com/doc/2006-03-01/"
 XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -152,6 +149,7 @@ class Bucket:
         self.keys = sorted(self.objs, key=lambda k: k.encode("utf-8"))
         self.bkeys = [k.encode("utf-8") for k in self.keys]
         self.created = opts.get("created", 1577836800)
+        self.integrity = None     # a trail bucket's: integrity.build
 
 
 def s3cfg(st):
@@ -186,8 +184,9 @@ def buckets(st):
     for t in trail.trails(st):
         if t["bucket"] in out:
             continue
-        objs = trail.bucket_objects(st, t, Obj)
+        objs, truth = trail.bucket_objects(st, t, Obj)
         out[t["bucket"]] = Bucket(t["bucket"], t["bucket_region"], objs, t)
+        out[t["bucket"]].integrity = truth
     with _lock:
         st._s3_buckets = (raw, gen, out)
     return out
@@ -417,7 +416,7 @@ def handle(h, method, body):
 
 
 def h_scope(h):
-    scope = core.parse_auth(h.headers.get("Authorization", ""))
+    scope = parse_auth(h.headers.get("Authorization", ""))
     if scope is None:
         q = urllib.parse.parse_qs(split_target(h.path)[1])
         if "X-Amz-Credential" in q:
@@ -581,7 +580,7 @@ def authenticate(h, body, scope, b, bucket, op, host):
 def signature_ok(h, body, scope, key, amzdate):
     """(ok, canonical request, string to sign) computed by botocore's
     S3SigV4Auth over S3's canonical form of the request as received."""
-    bc = core.botocore_auth()
+    bc = botocore_auth()
     if scope["date"] != amzdate[:8] or "host" not in scope["signed_headers"]:
         return False, None, None
     signed = scope["signed_headers"]
@@ -870,6 +869,12 @@ def control(h, path, q):
         b = q.get("bucket", [None])[0]
         return h.send(200, json.dumps(snapshot(st, b), indent=1),
                       "application/json")
+    if path == "/_emu/s3/integrity":
+        b = q.get("bucket", [None])[0]
+        out = {name: bk.integrity for name, bk in sorted(buckets(st).items())
+               if bk.integrity is not None and b in (None, name)}
+        return h.send(200, json.dumps({"buckets": out}, indent=1),
+                      "application/json")
     if path == "/_emu/s3/object":
         body = object_body(st, q.get("bucket", [""])[0],
                            q.get("key", [""])[0])
@@ -889,12 +894,21 @@ def add_args(ap):
     ap.add_argument("--trail", metavar="BUCKET[@REGION]",
                     help="a multi-region trail delivering to BUCKET, whose "
                     "contents are generated from the LookupEvents data")
+    ap.add_argument("--tamper", action="append", default=[],
+                    metavar="KIND[:COUNT[:SEED[:MATCH]]]",
+                    help="tamper with the --trail bucket (or s3.trail's): "
+                    "%s" % ", ".join(integrity.TAMPER_KINDS))
+    ap.add_argument("--key-rotation", metavar="TIME",
+                    help="digests end before TIME signed with the first "
+                    "key, the others with the second (default: the middle "
+                    "of the data)")
     ap.add_argument("--s3-deny", action="append", default=[],
                     metavar="BUCKET/PREFIX",
                     help="S3: AccessDenied on keys starting with PREFIX")
 
 
 def apply_args(a, cfg):
+    integrity.prepare()
     s3 = dict(cfg.get("s3") or {})
     if a.s3_latency is not None:
         s3["latency"] = a.s3_latency
@@ -910,13 +924,26 @@ def apply_args(a, cfg):
         s3["trail"] = {"bucket": name}
         if region:
             s3["trail"]["bucket_region"] = region
+    if a.tamper:
+        if not s3.get("trail"):
+            raise SystemExit("awsemu.py: --tamper needs --trail or s3.trail")
+        s3["trail"] = dict(s3["trail"]) if isinstance(s3["trail"], dict) \
+            else {"bucket": s3["trail"]}
+        try:
+            s3["trail"]["tamper"] = list(s3["trail"].get("tamper") or []) + \
+                [integrity.parse_spec(x) for x in a.tamper]
+        except ValueError as e:
+            raise SystemExit("awsemu.py: --tamper: %s" % e)
+    if a.key_rotation:
+        s3["key_rotation"] = a.key_rotation
     if a.s3_deny:
         s3["deny"] = list(s3.get("deny") or []) + a.s3_deny
     if s3:
         cfg["s3"] = s3
 
 
-S3_KEYS = ("buckets", "trail", "trails", "latency", "deny", "kms_denied")
+S3_KEYS = ("buckets", "trail", "trails", "latency", "deny", "kms_denied",
+           "key_rotation")
 BUCKET_KEYS = ("region", "objects", "dir", "wrong_region", "created")
 OBJECT_KEYS = ("body", "body_b64", "meta", "content_type", "kms_key",
                "mtime")
@@ -957,3 +984,10 @@ def validate(cfg):
             if k not in trail.DEFAULT:
                 raise ValueError("s3 trail: unknown key %r (known: %s)" % (
                     k, ", ".join(trail.DEFAULT)))
+        if isinstance(t, dict):
+            integrity.validate_specs(t.get("tamper"))
+            for k in ("digests_until",):
+                if t.get(k) is not None:
+                    integrity.parse_time(t[k])
+    if cfg.get("key_rotation") is not None:
+        integrity.parse_time(cfg["key_rotation"])

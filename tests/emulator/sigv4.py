@@ -5,8 +5,8 @@
 # service's own error (SignatureDoesNotMatch, InvalidClientTokenId,
 # ExpiredToken, AuthFailure).
 #
-# Sigv4 is a mixin of awsemu.py's request Handler; botocore_auth and
-# parse_auth serve s3.py too (through awsemu.py).
+# Sigv4 is a mixin of server.py's request Handler; botocore_auth and
+# parse_auth serve s3.py too.
 
 import datetime
 import hashlib

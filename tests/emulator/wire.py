@@ -1,5 +1,5 @@
 # wire.py - the one writer of an emulator reply, with a fault's transfer
-# damage, shared by every service of awsemu (awsemu.py's JSON/XML APIs and
+# damage, shared by every service of awsemu (server.py's JSON/XML APIs and
 # s3.py's REST API) so that a reset, truncated or stalled body looks the
 # same on the wire whichever service sent it.
 
