@@ -101,6 +101,16 @@ event_time(const char *p, size_t n)
 	for (i = 0; i < n; i++) {
 		char c = p[i];
 
+		/* below the top level only the depth matters */
+		if (depth > 1 && !esc) {
+			const unsigned char *stops = in_str ? stops_str :
+			    stops_out;
+
+			while (!stops[(unsigned char)p[i]])
+				if (++i == n)
+					return INT64_MIN;
+			c = p[i];
+		}
 		if (in_str) {
 			if (esc)
 				esc = 0;
