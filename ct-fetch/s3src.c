@@ -98,6 +98,7 @@ struct s3run {
 	const char		*ca, *sign_region;
 	char			 moved_to[48];	/* the bucket's region, once
 						   a redirect named it */
+	struct ct_sigv4_cache	 keys;		/* wiped at the end */
 	CURLM			*multi;
 	struct job		*queue, *tail;
 	long			 running;
@@ -292,6 +293,7 @@ start_job(struct s3run *s, struct job *j, CURL *easy, struct ct_aws_error *e)
 	rq.secret_key = cr.secret_key;
 	rq.token = cr.token;
 	rq.when = time(NULL);
+	rq.keys = &s->keys;
 	rc = ct_s3_sign_get(&rq, &j->sig, &why);
 	ct_creds_wipe(&cr);
 	if (rc != 0)
@@ -980,5 +982,6 @@ out:
 	free(s.base);
 	free(trail_url);
 	ct_buf_free(&s.endpoint);
+	ct_sigv4_cache_wipe(&s.keys);
 	return rc;
 }
