@@ -1,5 +1,6 @@
 /* sigv4.c - see sigv4.h */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,7 +8,6 @@
 #include <time.h>
 
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/sha.h>
 
 #include "sigv4.h"
@@ -46,12 +46,41 @@ tohex(const unsigned char *p, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
+/*
+ * SHA-256, fetched from OpenSSL's provider once: the one-shot SHA256()
+ * and HMAC() look it up again on every call, which cost more than the
+ * hashing of a request's few hundred bytes.  The digest object is never
+ * freed (it is immutable and shared by all threads).
+ */
+static EVP_MD *sha256_fetched;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void
+sha256_fetch(void)
+{
+	sha256_fetched = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
+static const EVP_MD *
+sha256_md(void)
+{
+	(void)pthread_once(&sha256_once, sha256_fetch);
+	return sha256_fetched != NULL ? sha256_fetched : EVP_sha256();
+}
+
+static void
+sha256(const void *p, size_t n, unsigned char out[32])
+{
+	if (EVP_Digest(p, n, out, NULL, sha256_md(), NULL) != 1)
+		memset(out, 0, 32);
+}
+
 void
 ct_sigv4_sha256_hex(const void *p, size_t n, char out[65])
 {
 	unsigned char md[SHA256_DIGEST_LENGTH];
 
-	SHA256(p, n, md);
+	sha256(p, n, md);
 	tohex(md, sizeof(md), out);
 }
 
@@ -327,14 +356,41 @@ has_header(const struct ct_sigv4_input *in, const char *name)
 	return 0;
 }
 
+/* HMAC-SHA256 (RFC 2104) over the fetched digest; the padded key is
+ * wiped. */
 static void
 hmac(const void *key, size_t keylen, const char *msg, size_t n,
     unsigned char out[32])
 {
-	unsigned int olen = 32;
+	const EVP_MD *md = sha256_md();
+	unsigned char k[64], pad[64], inner[32];
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	size_t i;
+	int ok;
 
-	HMAC(EVP_sha256(), key, (int)keylen, (const unsigned char *)msg, n,
-	    out, &olen);
+	memset(k, 0, sizeof(k));
+	if (keylen > sizeof(k))
+		sha256(key, keylen, k);
+	else
+		memcpy(k, key, keylen);
+	for (i = 0; i < 64; i++)
+		pad[i] = k[i] ^ 0x36;
+	ok = c != NULL && EVP_DigestInit_ex(c, md, NULL) == 1 &&
+	    EVP_DigestUpdate(c, pad, 64) == 1 &&
+	    EVP_DigestUpdate(c, msg, n) == 1 &&
+	    EVP_DigestFinal_ex(c, inner, NULL) == 1;
+	for (i = 0; i < 64; i++)
+		pad[i] = k[i] ^ 0x5c;
+	ok = ok && EVP_DigestInit_ex(c, md, NULL) == 1 &&
+	    EVP_DigestUpdate(c, pad, 64) == 1 &&
+	    EVP_DigestUpdate(c, inner, 32) == 1 &&
+	    EVP_DigestFinal_ex(c, out, NULL) == 1;
+	if (!ok)
+		memset(out, 0, 32);
+	EVP_MD_CTX_free(c);
+	explicit_bzero(k, sizeof(k));
+	explicit_bzero(pad, sizeof(pad));
+	explicit_bzero(inner, sizeof(inner));
 }
 
 void
@@ -357,7 +413,7 @@ signing_key(struct ct_sigv4_cache *c, const char *secret, const char *date,
 	int rc = 0;
 
 	if (c != NULL) {
-		SHA256((const unsigned char *)secret, strlen(secret), sha);
+		sha256(secret, strlen(secret), sha);
 		if (c->valid && memcmp(c->secret_sha, sha, 32) == 0 &&
 		    strcmp(c->date, date) == 0 &&
 		    strcmp(c->region, region) == 0 &&

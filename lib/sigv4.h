@@ -2,7 +2,8 @@
  * sigv4.h - AWS Signature Version 4 (AWS4-HMAC-SHA256).
  *
  * A pure function from a request and a key to its signature: no clock, no
- * network, no global state, so the official test vectors (aws4_testsuite,
+ * network, no mutable global state (OpenSSL's SHA-256 is looked up once
+ * and shared), so the official test vectors (aws4_testsuite,
  * aws-c-auth v4) can drive it directly, and the HTTP layer only has to copy
  * the result into headers.  Implemented here rather than with libcurl's
  * CURLOPT_AWS_SIGV4 because Debian's curl 7.88 canonicalises some requests
