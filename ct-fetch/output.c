@@ -333,12 +333,17 @@ out_end_record(struct fetch *f, struct region *r)
 static void
 add_record(struct ct_buf *b, const char *p, size_t n)
 {
-	size_t i, from = b->len;
+	size_t from = b->len;
+	char *q, *end;
+	int k;
 
 	ct_buf_add(b, p, n);
-	for (i = from; i < b->len; i++)
-		if (b->data[i] == '\n' || b->data[i] == '\r')
-			b->data[i] = ' ';
+	end = b->data + b->len;
+	/* memchr, twice: a record rarely holds either byte */
+	for (k = 0; k < 2; k++)
+		for (q = b->data + from; (q = memchr(q, k ? '\r' : '\n',
+		    (size_t)(end - q))) != NULL; q++)
+			*q = ' ';
 	ct_buf_addc(b, '\n');
 }
 
@@ -364,6 +369,7 @@ out_page(struct fetch *f, struct region *r, const struct ct_lookup_page *pg)
 {
 	struct ct_ckpt_region *ck = r->ck, old;
 	struct ct_buf b, err;
+	struct ct_scanner *chk = NULL;
 	uint64_t old_size;
 	const char *why;
 	size_t i, n = 0, skip = 1;
@@ -371,7 +377,13 @@ out_page(struct fetch *f, struct region *r, const struct ct_lookup_page *pg)
 	int rc = -1;
 
 	ct_buf_init(&b, 0);
+	for (i = 0; i < pg->nevents; i++)
+		n += pg->events[i].record_len + 1;
+	(void)ct_buf_reserve(&b, n + 1);
+	n = 0;
 	ct_buf_addc(&b, '\n');	/* spare: see lock_out */
+	if (pg->nevents > 0)
+		chk = ct_scan_checker_new();
 	for (i = 0; i < pg->nevents; i++) {
 		const struct ct_lookup_event *e = &pg->events[i];
 
@@ -389,7 +401,7 @@ out_page(struct fetch *f, struct region *r, const struct ct_lookup_page *pg)
 		 * ct-aggregate's own scanner decides, so what it reads is
 		 * written, however deep a field the fold skips nests, and no
 		 * tree is built (~1.5 KB per event, 100 events/s). */
-		if (!ct_scan_check_record(e->record, e->record_len, &why)) {
+		if (!ct_scan_check(chk, e->record, e->record_len, &why)) {
 			msg(f, PROG ": %s: event %s: CloudTrailEvent is %s; "
 			    "skipped", r->name, fetch_shown_id(e->event_id),
 			    why);
@@ -401,6 +413,7 @@ out_page(struct fetch *f, struct region *r, const struct ct_lookup_page *pg)
 		    (oldest == 0 || (int64_t)e->event_time < oldest))
 			oldest = (int64_t)e->event_time;
 	}
+	ct_scan_free(chk);
 	ct_buf_init(&err, 4096);
 	pthread_mutex_lock(&f->lock);
 	if (f->out_closed)

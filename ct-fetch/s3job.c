@@ -194,6 +194,7 @@ start_job(struct s3run *s, struct job *j, CURL *easy, struct ct_aws_error *e)
 	rq.secret_key = cr.secret_key;
 	rq.token = cr.token;
 	rq.when = time(NULL);
+	rq.keys = &s->keys;
 	rc = ct_s3_sign_get(&rq, &j->sig, &why);
 	ct_creds_wipe(&cr);
 	if (rc != 0)

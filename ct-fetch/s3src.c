@@ -325,5 +325,6 @@ out:
 	free(s.base);
 	free(trail_url);
 	ct_buf_free(&s.endpoint);
+	ct_sigv4_cache_wipe(&s.keys);
 	return rc;
 }

@@ -122,6 +122,7 @@ struct s3run {
 	const char		*ca, *sign_region;
 	char			 moved_to[48];	/* the bucket's region, once
 						   a redirect named it */
+	struct ct_sigv4_cache	 keys;		/* wiped at the end */
 	struct ct_http_trace	 trace;		/* --debug */
 	CURLM			*multi;
 	struct job		*queue, *tail;

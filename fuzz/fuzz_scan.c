@@ -14,7 +14,8 @@
  *     writes again byte for byte the same;
  *   - ct_scan_check_record (ct-fetch's check of a CloudTrailEvent) accepts
  *     the bytes exactly when a scan reads one object, followed by JSON
- *     whitespace only, that is not delivered as a control record.
+ *     whitespace only, that is not delivered as a control record, and a
+ *     checker kept over every input (ct_scan_check) gives its answers.
  */
 #include <string.h>
 
@@ -143,6 +144,16 @@ record_check(const char *p, size_t size)
 	ok = ct_scan_check_record(p, size, &why);
 	FZ_CHECK(ok == want);
 	FZ_CHECK(ok || why != NULL);
+	/* a checker kept over many records (out_page) answers the same */
+	{
+		static struct ct_scanner *kept;
+		const char *why2 = NULL;
+
+		if (kept == NULL)
+			kept = ct_scan_checker_new();
+		FZ_CHECK(ct_scan_check(kept, p, size, &why2) == ok);
+		FZ_CHECK(ok || (why2 != NULL && strcmp(why, why2) == 0));
+	}
 }
 
 int

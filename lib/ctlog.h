@@ -4,11 +4,14 @@
  * A trail delivers gzip files holding one JSON object {"Records":[...]}.
  * The S3 source reads them straight from the network, so this reader is
  * fed the compressed bytes piece by piece (any split) and hands each
- * record of the Records array to a callback as soon as its closing brace
- * has been inflated, with its top-level eventTime.  Memory is one record
- * and zlib's window, whatever the file's size.  Several gzip members one
+ * record of the Records array to a callback, with its top-level
+ * eventTime.  A file of up to 4 MiB compressed and 32 MiB of text is kept
+ * and inflated whole when it ends (libdeflate: the text costs half the
+ * CPU of zlib's stream); a larger one is inflated as it arrives, each
+ * record handed out once its closing brace was inflated, in one record
+ * and zlib's window of memory.  Several gzip members one
  * after another are one stream (as gzip -d reads them), and each member's
- * trailer (CRC-32 and length) is checked by zlib.  The end is only
+ * trailer (CRC-32 and length) is checked.  The end is only
  * accepted at the end of a member and of the JSON object, so a file cut
  * short is reported, never read as a shorter one.
  *
@@ -36,10 +39,12 @@ struct ct_ctlog	*ct_ctlog_new(ct_ctlog_fn fn, void *arg);
 void		 ct_ctlog_free(struct ct_ctlog *l);
 
 /* Feed compressed bytes.  0, or -1 (bad gzip, not a Records document, a
- * record over the cap): *why says what, and the reader stays failed. */
+ * record over the cap): *why says what, and the reader stays failed.  A
+ * file kept whole is only read, and so only refused, by ct_ctlog_finish. */
 int	ct_ctlog_feed(struct ct_ctlog *l, const void *p, size_t n,
 	    const char **why);
-/* No more bytes: 0 if the file ended where a file may end, else -1. */
+/* No more bytes: 0 if the file ended where a file may end, else -1.
+ * The records of a file kept whole are handed out here. */
 int	ct_ctlog_finish(struct ct_ctlog *l, const char **why);
 /* Records handed out so far. */
 uint64_t ct_ctlog_records(const struct ct_ctlog *l);

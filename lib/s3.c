@@ -146,6 +146,7 @@ ct_s3_sign_get(const struct ct_s3_req *rq, struct ct_s3_signed *out,
 	in.region = rq->region;
 	in.service = "s3";
 	in.when = rq->when;
+	in.cache = rq->keys;
 	in.flags = CT_SIGV4_NO_NORMALIZE | CT_SIGV4_SIGN_BODY;
 	ct_sigv4_output_init(&so);
 	if (ct_sigv4_sign(&in, &so) != 0) {

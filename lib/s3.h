@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "sigv4.h"
 
 enum ct_s3_style { CT_S3_AUTO = 0, CT_S3_PATH, CT_S3_VIRTUAL };
 
@@ -41,6 +42,8 @@ struct ct_s3_req {
 	const char	*secret_key;
 	const char	*token;		/* or NULL */
 	time_t		 when;
+	struct ct_sigv4_cache *keys;	/* signing keys kept between
+					   requests (sigv4.h), or NULL */
 };
 
 #define CT_S3_NHDR	6

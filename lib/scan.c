@@ -1351,17 +1351,25 @@ check_control(void *arg, const char *p, size_t n, size_t off)
 	return 1;
 }
 
-int
-ct_scan_check_record(const char *p, size_t n, const char **why)
-{
-	static const struct ct_scan_ops ops = { .control = check_control };
-	struct ct_scanner *sc;
-	size_t next, start;
-	int rc, control = 0, ok = 0;
+static const struct ct_scan_ops check_ops = { .control = check_control };
 
-	sc = ct_scan_new(&ops, &control);
+struct ct_scanner *
+ct_scan_checker_new(void)
+{
+	return ct_scan_new(&check_ops, NULL);
+}
+
+int
+ct_scan_check(struct ct_scanner *sc, const char *p, size_t n,
+    const char **why)
+{
+	size_t next, start;
+	int rc, control = 0;
+
+	ct_scan_set_arg(sc, &control);
 	rc = ct_scan_value(sc, p, n, 0, 1, 0, &next);
 	start = ct_scan_start(sc);
+	ct_scan_set_arg(sc, NULL);
 	if (rc == CT_SCAN_STOP && control)
 		*why = "shaped like a ct-fetch control record";
 	else if (rc != CT_SCAN_OK || ws(p + next, p + n) != p + n)
@@ -1369,7 +1377,16 @@ ct_scan_check_record(const char *p, size_t n, const char **why)
 	else if (p[start] != '{')
 		*why = "not a JSON object";
 	else
-		ok = 1;
+		return 1;
+	return 0;
+}
+
+int
+ct_scan_check_record(const char *p, size_t n, const char **why)
+{
+	struct ct_scanner *sc = ct_scan_checker_new();
+	int ok = ct_scan_check(sc, p, n, why);
+
 	ct_scan_free(sc);
 	return ok;
 }

@@ -109,6 +109,12 @@ int	ct_scan_value(struct ct_scanner *sc, const char *buf, size_t n,
  * ct-fetch control record").
  */
 int	ct_scan_check_record(const char *p, size_t n, const char **why);
+/* The same check with a scanner made by ct_scan_checker_new (free it with
+ * ct_scan_free), kept over many records: making one costs more than
+ * checking a record of 1.5 KB.  Each answer is ct_scan_check_record's. */
+struct ct_scanner *ct_scan_checker_new(void);
+int	ct_scan_check(struct ct_scanner *sc, const char *p, size_t n,
+	    const char **why);
 
 /* Offset where the last value scanned began (after whitespace). */
 size_t	ct_scan_start(const struct ct_scanner *sc);

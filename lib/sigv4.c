@@ -1,5 +1,6 @@
 /* sigv4.c - see sigv4.h */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,7 +8,6 @@
 #include <time.h>
 
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/sha.h>
 
 #include "sigv4.h"
@@ -46,12 +46,41 @@ tohex(const unsigned char *p, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
+/*
+ * SHA-256, fetched from OpenSSL's provider once: the one-shot SHA256()
+ * and HMAC() look it up again on every call, which cost more than the
+ * hashing of a request's few hundred bytes.  The digest object is never
+ * freed (it is immutable and shared by all threads).
+ */
+static EVP_MD *sha256_fetched;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void
+sha256_fetch(void)
+{
+	sha256_fetched = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
+static const EVP_MD *
+sha256_md(void)
+{
+	(void)pthread_once(&sha256_once, sha256_fetch);
+	return sha256_fetched != NULL ? sha256_fetched : EVP_sha256();
+}
+
+static void
+sha256(const void *p, size_t n, unsigned char out[32])
+{
+	if (EVP_Digest(p, n, out, NULL, sha256_md(), NULL) != 1)
+		memset(out, 0, 32);
+}
+
 void
 ct_sigv4_sha256_hex(const void *p, size_t n, char out[65])
 {
 	unsigned char md[SHA256_DIGEST_LENGTH];
 
-	SHA256(p, n, md);
+	sha256(p, n, md);
 	tohex(md, sizeof(md), out);
 }
 
@@ -327,14 +356,101 @@ has_header(const struct ct_sigv4_input *in, const char *name)
 	return 0;
 }
 
+/* HMAC-SHA256 (RFC 2104) over the fetched digest; the padded key is
+ * wiped. */
 static void
 hmac(const void *key, size_t keylen, const char *msg, size_t n,
     unsigned char out[32])
 {
-	unsigned int olen = 32;
+	const EVP_MD *md = sha256_md();
+	unsigned char k[64], pad[64], inner[32];
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	size_t i;
+	int ok;
 
-	HMAC(EVP_sha256(), key, (int)keylen, (const unsigned char *)msg, n,
-	    out, &olen);
+	memset(k, 0, sizeof(k));
+	if (keylen > sizeof(k))
+		sha256(key, keylen, k);
+	else
+		memcpy(k, key, keylen);
+	for (i = 0; i < 64; i++)
+		pad[i] = k[i] ^ 0x36;
+	ok = c != NULL && EVP_DigestInit_ex(c, md, NULL) == 1 &&
+	    EVP_DigestUpdate(c, pad, 64) == 1 &&
+	    EVP_DigestUpdate(c, msg, n) == 1 &&
+	    EVP_DigestFinal_ex(c, inner, NULL) == 1;
+	for (i = 0; i < 64; i++)
+		pad[i] = k[i] ^ 0x5c;
+	ok = ok && EVP_DigestInit_ex(c, md, NULL) == 1 &&
+	    EVP_DigestUpdate(c, pad, 64) == 1 &&
+	    EVP_DigestUpdate(c, inner, 32) == 1 &&
+	    EVP_DigestFinal_ex(c, out, NULL) == 1;
+	if (!ok)
+		memset(out, 0, 32);
+	EVP_MD_CTX_free(c);
+	explicit_bzero(k, sizeof(k));
+	explicit_bzero(pad, sizeof(pad));
+	explicit_bzero(inner, sizeof(inner));
+}
+
+void
+ct_sigv4_cache_wipe(struct ct_sigv4_cache *c)
+{
+	explicit_bzero(c, sizeof(*c));
+}
+
+/*
+ * kSigning for secret, date, region and service into key[32]: from c when
+ * it holds the key for them, else derived (and kept in c, if any).  0, or
+ * -1 (cap).
+ */
+static int
+signing_key(struct ct_sigv4_cache *c, const char *secret, const char *date,
+    const char *region, const char *service, unsigned char key[32])
+{
+	unsigned char k1[32], k2[32], k3[32], sha[32];
+	struct ct_buf kbuf;
+	int rc = 0;
+
+	if (c != NULL) {
+		sha256(secret, strlen(secret), sha);
+		if (c->valid && memcmp(c->secret_sha, sha, 32) == 0 &&
+		    strcmp(c->date, date) == 0 &&
+		    strcmp(c->region, region) == 0 &&
+		    strcmp(c->service, service) == 0) {
+			memcpy(key, c->key, 32);
+			explicit_bzero(sha, sizeof(sha));
+			return 0;
+		}
+	}
+	ct_buf_init(&kbuf, 1024);
+	rc |= ct_buf_adds(&kbuf, "AWS4");
+	rc |= ct_buf_adds(&kbuf, secret);
+	if (rc == 0) {
+		hmac(kbuf.data, kbuf.len, date, strlen(date), k1);
+		hmac(k1, 32, region, strlen(region), k2);
+		hmac(k2, 32, service, strlen(service), k3);
+		hmac(k3, 32, "aws4_request", 12, key);
+	}
+	ct_buf_wipe(&kbuf);
+	explicit_bzero(k1, sizeof(k1));
+	explicit_bzero(k2, sizeof(k2));
+	explicit_bzero(k3, sizeof(k3));
+	if (c != NULL) {
+		c->valid = 0;
+		if (rc == 0 && strlen(date) < sizeof(c->date) &&
+		    strlen(region) < sizeof(c->region) &&
+		    strlen(service) < sizeof(c->service)) {
+			memcpy(c->secret_sha, sha, 32);
+			strcpy(c->date, date);
+			strcpy(c->region, region);
+			strcpy(c->service, service);
+			memcpy(c->key, key, 32);
+			c->valid = 1;
+		}
+		explicit_bzero(sha, sizeof(sha));
+	}
+	return rc ? -1 : 0;
 }
 
 void
@@ -361,11 +477,11 @@ ct_sigv4_sign(const struct ct_sigv4_input *in, struct ct_sigv4_output *out)
 {
 	struct hdr *h;
 	size_t nh = 0, i, j, hcap;
-	struct ct_buf shdrs, kbuf;
+	struct ct_buf shdrs;
 	struct qextra extra[6];
 	size_t nextra = 0;
 	char date[9], scope[256], creqhash[65], expires[24], *cred = NULL;
-	unsigned char k1[32], k2[32], k3[32], k4[32], sig[32];
+	unsigned char k4[32], sig[32];
 	struct tm tm;
 	int rc = 0, query_mode = (in->flags & CT_SIGV4_QUERY) != 0;
 	int sign_token;
@@ -384,8 +500,11 @@ ct_sigv4_sign(const struct ct_sigv4_input *in, struct ct_sigv4_output *out)
 	if (snprintf(scope, sizeof(scope), "%s/%s/%s/aws4_request", date,
 	    in->region, in->service) >= (int)sizeof(scope))
 		return -1;
-	ct_sigv4_sha256_hex(in->body != NULL ? in->body : "", in->bodylen,
-	    out->payload_hash);
+	if (in->bodylen == 0)	/* SHA-256 of nothing (every S3 GET) */
+		memcpy(out->payload_hash, "e3b0c44298fc1c149afbf4c8996fb924"
+		    "27ae41e4649b934ca495991b7852b855", 65);
+	else
+		ct_sigv4_sha256_hex(in->body, in->bodylen, out->payload_hash);
 	sign_token = in->token != NULL && *in->token != '\0' &&
 	    !(in->flags & CT_SIGV4_TOKEN_AFTER);
 
@@ -505,21 +624,13 @@ ct_sigv4_sign(const struct ct_sigv4_input *in, struct ct_sigv4_output *out)
 	    out->amz_date, scope, creqhash);
 
 	/* Signing key: kDate, kRegion, kService, kSigning. */
-	ct_buf_init(&kbuf, 1024);
-	rc |= ct_buf_adds(&kbuf, "AWS4");
-	rc |= ct_buf_adds(&kbuf, in->secret_key);
+	if (rc == 0)
+		rc |= signing_key(in->cache, in->secret_key, date, in->region,
+		    in->service, k4);
 	if (rc == 0) {
-		hmac(kbuf.data, kbuf.len, date, strlen(date), k1);
-		hmac(k1, 32, in->region, strlen(in->region), k2);
-		hmac(k2, 32, in->service, strlen(in->service), k3);
-		hmac(k3, 32, "aws4_request", 12, k4);
 		hmac(k4, 32, out->sts.data, out->sts.len, sig);
 		tohex(sig, 32, out->signature);
 	}
-	ct_buf_wipe(&kbuf);
-	explicit_bzero(k1, sizeof(k1));
-	explicit_bzero(k2, sizeof(k2));
-	explicit_bzero(k3, sizeof(k3));
 	explicit_bzero(k4, sizeof(k4));
 
 	if (rc == 0 && !query_mode)

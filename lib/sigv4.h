@@ -2,7 +2,8 @@
  * sigv4.h - AWS Signature Version 4 (AWS4-HMAC-SHA256).
  *
  * A pure function from a request and a key to its signature: no clock, no
- * network, no global state, so the official test vectors (aws4_testsuite,
+ * network, no mutable global state (OpenSSL's SHA-256 is looked up once
+ * and shared), so the official test vectors (aws4_testsuite,
  * aws-c-auth v4) can drive it directly, and the HTTP layer only has to copy
  * the result into headers.  Implemented here rather than with libcurl's
  * CURLOPT_AWS_SIGV4 because Debian's curl 7.88 canonicalises some requests
@@ -19,6 +20,13 @@
  *
  * Secrets: the derived signing key lives on the stack and is wiped; the
  * output holds no secret except the session token (which is sent anyway).
+ *
+ * A caller that signs many requests (the S3 source: one per log file)
+ * may keep a struct ct_sigv4_cache and pass it in each input: the signing
+ * key is then derived (four HMACs) once per secret, day, region and
+ * service instead of on every request.  The cache holds that derived key
+ * and a SHA-256 of the secret, never the secret; its owner wipes it with
+ * ct_sigv4_cache_wipe.  The signature is the same with or without it.
  */
 #ifndef CT_SIGV4_H
 #define CT_SIGV4_H
@@ -41,6 +49,18 @@ enum {
 						   not signed */
 };
 
+/* Zero it before the first use (= {0} or memset); one thread at a time. */
+struct ct_sigv4_cache {
+	int		 valid;
+	unsigned char	 secret_sha[32];	/* SHA-256 of the secret key */
+	char		 date[9];		/* "20150830" */
+	char		 region[64];
+	char		 service[32];
+	unsigned char	 key[32];		/* kSigning */
+};
+
+void	ct_sigv4_cache_wipe(struct ct_sigv4_cache *c);
+
 struct ct_sigv4_input {
 	const char	*method;	/* "GET", "POST" */
 	const char	*path;		/* raw path, not yet encoded: "/" */
@@ -57,6 +77,7 @@ struct ct_sigv4_input {
 	time_t		 when;		/* request time, UTC */
 	unsigned	 flags;
 	long		 expires;	/* CT_SIGV4_QUERY: X-Amz-Expires */
+	struct ct_sigv4_cache *cache;	/* or NULL */
 };
 
 struct ct_sigv4_output {

@@ -2,6 +2,8 @@
  * once with its eventTime, whatever the split of the bytes; several gzip
  * members; a file cut short or corrupt is reported, not read as shorter. */
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <zlib.h>
@@ -9,6 +11,7 @@
 #include "buf.h"
 #include "check.h"
 #include "ctlog.h"
+#include "xalloc.h"
 
 struct got {
 	struct ct_buf	ids;
@@ -111,6 +114,63 @@ main(void)
 	    "a bad CRC is reported");
 	CHECK(run((const unsigned char *)"{\"Records\":[]}", 14, 14, &g,
 	    &why) == -1, "plain JSON (not gzip) is refused");
+
+	/* a header CRC (FHCRC) is checked */
+	{
+		gz_header h;
+		z_stream z;
+
+		memset(&h, 0, sizeof(h));
+		h.hcrc = 1;
+		memset(&z, 0, sizeof(z));
+		deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8,
+		    Z_DEFAULT_STRATEGY);
+		deflateSetHeader(&z, &h);
+		z.next_in = (Bytef *)(uintptr_t)doc1;
+		z.avail_in = (uInt)strlen(doc1);
+		z.next_out = f;
+		z.avail_out = sizeof(f);
+		deflate(&z, Z_FINISH);
+		n = sizeof(f) - z.avail_out;
+		deflateEnd(&z);
+		CHECK(run(f, n, n, &g, &why) == 0 && g.n == 2,
+		    "a header CRC: read when right");
+		f[10] ^= 1;
+		CHECK(run(f, n, n, &g, &why) == -1 && g.n == 0 &&
+		    strstr(why, "corrupt") != NULL,
+		    "a header CRC: refused when wrong");
+	}
+
+	/* a file too large to be kept whole (over 4 MiB compressed) is read
+	 * as it comes, with the same records */
+	{
+		size_t nrec = 3000, reclen = 3000, i, k, cap = 12u << 20;
+		char *doc = xmalloc(nrec * (reclen + 64) + 64), *d = doc;
+		unsigned char *big = xmalloc(cap);
+		uint32_t x = 1;
+
+		d += sprintf(d, "{\"Records\":[");
+		for (i = 0; i < nrec; i++) {
+			d += sprintf(d, "%s{\"eventID\":\"%zu\",\"r\":\"",
+			    i ? "," : "", i);
+			for (k = 0; k < reclen; k++) {
+				x = x * 1103515245u + 12345u;
+				*d++ = "0123456789abcdef"[(x >> 16) & 15];
+			}
+			d += sprintf(d, "\"}");
+		}
+		sprintf(d, "]}");
+		n = gz(doc, big, cap);
+		CHECK(n > (4u << 20) && run(big, n, 65536, &g, &why) == 0 &&
+		    (size_t)g.n == nrec && strstr(g.ids.data, "{\"eventID\":\"2999\"")
+		    != NULL, "a file over 4 MiB compressed: every record");
+		big[n - 6] ^= 1;
+		CHECK(run(big, n, 65536, &g, &why) == -1 &&
+		    strstr(why, "corrupt") != NULL,
+		    "a file over 4 MiB compressed: a bad CRC is reported");
+		free(big);
+		free(doc);
+	}
 	ct_buf_free(&g.ids);
 	return check_done();
 }

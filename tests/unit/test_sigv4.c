@@ -505,10 +505,72 @@ suites(void)
 	    "not implemented: ct-tools signs with SigV4 only\n", ++check_n, n);
 }
 
+/* ---- the signing-key cache --------------------------------------- */
+
+/* Every signature made with a cache is the one made without: as long as
+ * the secret, day, region and service stay, and after each changes. */
+static void
+key_cache(void)
+{
+	static const struct {
+		const char *secret, *region, *service;
+		time_t when;
+	} steps[] = {
+		{ SECRET, "us-east-1", "s3", T_2015 },
+		{ SECRET, "us-east-1", "s3", T_2015 + 60 },
+		{ "another/secret+key", "us-east-1", "s3", T_2015 + 120 },
+		{ SECRET, "us-east-1", "s3", T_2015 + 180 },
+		{ SECRET, "eu-west-1", "s3", T_2015 + 240 },
+		{ SECRET, "eu-west-1", "sts", T_2015 + 300 },
+		{ SECRET, "eu-west-1", "sts", T_2015 + 86400 },
+		{ SECRET, "eu-west-1", "sts", T_2015 + 86460 },
+	};
+	struct ct_sigv4_header h[1];
+	struct ct_sigv4_cache cache;
+	struct ct_sigv4_input in;
+	struct ct_sigv4_output plain, cached;
+	size_t i;
+	char name[64];
+
+	memset(&cache, 0, sizeof(cache));
+	memset(&in, 0, sizeof(in));
+	h[0].name = "Host";
+	h[0].value = "bucket.s3.amazonaws.com";
+	in.method = "GET";
+	in.path = "/AWSLogs/";
+	in.hdr = h;
+	in.nhdr = 1;
+	in.access_key = AKID;
+	in.flags = CT_SIGV4_NO_NORMALIZE | CT_SIGV4_SIGN_BODY;
+	ct_sigv4_output_init(&plain);
+	ct_sigv4_output_init(&cached);
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		in.secret_key = steps[i].secret;
+		in.region = steps[i].region;
+		in.service = steps[i].service;
+		in.when = steps[i].when;
+		in.cache = NULL;
+		CHECK(ct_sigv4_sign(&in, &plain) == 0, "key cache: signs");
+		in.cache = &cache;
+		snprintf(name, sizeof(name), "key cache: step %zu", i);
+		CHECK(ct_sigv4_sign(&in, &cached) == 0 && cache.valid &&
+		    plain.signature[0] != '\0' &&
+		    strcmp(plain.signature, cached.signature) == 0, name);
+	}
+	/* the cache never holds the secret */
+	CHECK(memmem(&cache, sizeof(cache), SECRET, strlen(SECRET)) == NULL,
+	    "key cache: no secret in it");
+	ct_sigv4_cache_wipe(&cache);
+	CHECK(!cache.valid, "key cache: wiped");
+	ct_sigv4_output_free(&plain);
+	ct_sigv4_output_free(&cached);
+}
+
 int
 main(void)
 {
 	documented_examples();
+	key_cache();
 	suites();
 	return check_done();
 }
