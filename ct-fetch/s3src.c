@@ -46,6 +46,7 @@
 #include "http.h"
 #include "s3.h"
 #include "s3list.h"
+#include "s3verify.h"
 #include "timefmt.h"
 #include "trails.h"
 #include "xml.h"
@@ -55,7 +56,8 @@
 #define DAY		86400
 #define ERRBODY_MAX	65536
 
-enum { J_ACCOUNTS, J_LIST, J_GET };
+enum { J_ACCOUNTS, J_LIST, J_GET, J_DLIST, J_DGET };	/* D: --verify's
+							   digests */
 
 struct unit {
 	struct region		*r;
@@ -64,6 +66,7 @@ struct unit {
 	long			 pending;	/* jobs queued or running */
 	int			 failed;
 	struct ct_ckpt_region	 ck;
+	struct s3v_unit		*vu;		/* --verify, else NULL */
 };
 
 struct job {
@@ -80,6 +83,7 @@ struct job {
 	struct ct_s3_signed	 sig;
 	struct ct_buf		 body;		/* listing, or error body */
 	struct ct_ctlog		*log;
+	struct s3v_meta		*meta;		/* J_DGET: its headers */
 	long			 status;
 	const char		*signed_for;	/* region it was signed for */
 	char			 bucket_region[48];	/* x-amz-bucket-region */
@@ -107,6 +111,7 @@ struct s3run {
 	size_t			 naccounts;
 	int			 acc_failed;
 	struct ct_aws_error	 acc_err;
+	struct s3v		*verify;	/* --verify, else NULL */
 };
 
 /* ---- jobs ------------------------------------------------------------- */
@@ -123,8 +128,10 @@ push(struct s3run *s, int kind, struct unit *u, const char *key,
 	j->key = xstrdup(key);
 	j->token = token != NULL ? xstrdup(token) : NULL;
 	ct_s3_signed_init(&j->sig);
-	ct_buf_init(&j->body, kind == J_GET ? ERRBODY_MAX :
-	    CT_HTTP_MAX_BODY);
+	ct_buf_init(&j->body, kind == J_GET ? ERRBODY_MAX : kind == J_DGET ?
+	    S3V_DIGEST_MAX : CT_HTTP_MAX_BODY);
+	if (kind == J_DGET)
+		j->meta = xcalloc(1, sizeof(*j->meta));
 	ct_buf_init(&j->recs, 0);
 	if (u != NULL)
 		u->pending++;
@@ -145,6 +152,7 @@ job_free(struct job *j)
 	ct_buf_free(&j->recs);
 	free(j->offs);
 	ct_ctlog_free(j->log);
+	free(j->meta);
 	free(j);
 }
 
@@ -186,6 +194,9 @@ unit_done_job(struct fetch *f, struct unit *u)
 	    RS_COMPLETE;
 	u->r->t_end = fetch_now();
 	pthread_mutex_unlock(&f->lock);
+	if (u->vu != NULL && u->r->status == RS_COMPLETE &&
+	    s3v_end(u->vu) != 0 && !fetch_stop)
+		fetch_stop = 1;
 	out_end_record(f, u->r);
 	progress_region_done(f, u->r);
 }
@@ -214,6 +225,17 @@ on_record(void *arg, const char *p, size_t n, int64_t t)
 	return 0;
 }
 
+/* The reader of a log file; with --verify it hashes the inflated text. */
+static struct ct_ctlog *
+new_log(struct job *j)
+{
+	struct ct_ctlog *l = ct_ctlog_new(on_record, j);
+
+	if (j->u->vu != NULL)
+		(void)ct_ctlog_hash_on(l);	/* a failure: no hash below */
+	return l;
+}
+
 static size_t
 on_body(char *p, size_t sz, size_t nm, void *arg)
 {
@@ -225,7 +247,7 @@ on_body(char *p, size_t sz, size_t nm, void *arg)
 		curl_easy_getinfo(j->easy, CURLINFO_RESPONSE_CODE, &j->status);
 	if (j->kind == J_GET && j->status == 200) {
 		if (j->log == NULL)
-			j->log = ct_ctlog_new(on_record, j);
+			j->log = new_log(j);
 		/* a bad file is told by ct_ctlog_finish */
 		(void)ct_ctlog_feed(j->log, p, n, &why);
 		return n;
@@ -243,6 +265,8 @@ on_header(char *p, size_t sz, size_t nm, void *arg)
 	struct job *j = arg;
 	size_t n = sz * nm, k = sizeof(name) - 1, e;
 
+	if (j->meta != NULL)
+		s3v_header(j->meta, p, n);
 	if (n > k && strncasecmp(p, name, k) == 0) {
 		p += k;
 		n -= k;
@@ -272,7 +296,7 @@ start_job(struct s3run *s, struct job *j, CURL *easy, struct ct_aws_error *e)
 		return -1;
 	ct_buf_init(&q, 0);
 	ct_buf_init(&why, 0);
-	if (j->kind != J_GET) {
+	if (j->kind != J_GET && j->kind != J_DGET) {
 		ct_s3_query_add(&q, "list-type", "2");
 		ct_s3_query_add(&q, "prefix", j->key);
 		if (j->kind == J_ACCOUNTS)
@@ -285,7 +309,7 @@ start_job(struct s3run *s, struct job *j, CURL *easy, struct ct_aws_error *e)
 	rq.configured = s->configured;
 	rq.style = s->style;
 	rq.bucket = s->bucket;
-	rq.key = j->kind == J_GET ? j->key : NULL;
+	rq.key = j->kind == J_GET || j->kind == J_DGET ? j->key : NULL;
 	rq.query = q.len ? q.data : NULL;
 	rq.region = s->sign_region;
 	rq.access_key = cr.access_key;
@@ -306,6 +330,8 @@ start_job(struct s3run *s, struct job *j, CURL *easy, struct ct_aws_error *e)
 	j->nrecs = 0;
 	ct_ctlog_free(j->log);
 	j->log = NULL;
+	if (j->meta != NULL)
+		memset(j->meta, 0, sizeof(*j->meta));
 	j->status = 0;
 	j->signed_for = s->sign_region;
 	j->bucket_region[0] = '\0';
@@ -420,6 +446,20 @@ plan_unit(struct s3run *s, struct unit *u)
 	}
 }
 
+/* --verify: push the listing of one digest day folder of a unit. */
+struct dplan {
+	struct s3run	*s;
+	struct unit	*u;
+};
+
+static void
+plan_digest_day(void *arg, const char *prefix)
+{
+	struct dplan *p = arg;
+
+	push(p->s, J_DLIST, p->u, prefix, NULL);
+}
+
 /* A log file of u's folder, delivered at or after the window's start? */
 static int
 wanted(struct s3run *s, struct unit *u, const char *prefix, const char *key)
@@ -508,11 +548,23 @@ finished(struct s3run *s, struct job *j, CURLcode cc, struct ct_aws_error *e)
 		struct ct_lookup_event *ev;
 
 		if (j->log == NULL)
-			j->log = ct_ctlog_new(on_record, j);
+			j->log = new_log(j);
 		if (ct_ctlog_finish(j->log, &bad) != 0) {
 			ct_awserr_set(e, CT_AWS_RETRYABLE, "InvalidLogFile",
 			    "%s: %.200s: %s", where, j->key, bad);
 			return 1;
+		}
+		if (j->u->vu != NULL && !j->u->failed) {
+			unsigned char h[32];
+			int drop;
+
+			drop = s3v_log(j->u->vu, j->key,
+			    ct_ctlog_hash(j->log, h) == 0 ? h : NULL,
+			    j->nrecs);
+			if (drop < 0 && !fetch_stop)
+				fetch_stop = 1;
+			if (drop != 0)
+				return 0;	/* modified: not written */
 		}
 		ev = xcalloc(j->nrecs + 1, sizeof(*ev));
 		for (i = 0; i < j->nrecs; i++) {
@@ -536,6 +588,11 @@ finished(struct s3run *s, struct job *j, CURLcode cc, struct ct_aws_error *e)
 		free(ev);
 		return 0;
 	}
+	if (j->kind == J_DGET) {
+		s3v_digest(j->u->vu, j->key, j->body.data, j->body.len,
+		    j->meta);
+		return 0;
+	}
 	ct_s3list_init(&l);
 	ct_buf_init(&why, 0);
 	if (ct_s3list_parse(j->body.data ? j->body.data : "", j->body.len,
@@ -550,6 +607,10 @@ finished(struct s3run *s, struct job *j, CURLcode cc, struct ct_aws_error *e)
 		for (i = 0; i < l.nobjs; i++)
 			if (wanted(s, j->u, j->key, l.objs[i].key))
 				push(s, J_GET, j->u, l.objs[i].key, NULL);
+	} else if (j->kind == J_DLIST) {
+		for (i = 0; i < l.nobjs; i++)
+			if (s3v_is_digest(j->u->vu, j->key, l.objs[i].key))
+				push(s, J_DGET, j->u, l.objs[i].key, NULL);
 	} else {
 		size_t skip = strlen(j->key);
 
@@ -726,6 +787,35 @@ run_jobs(struct s3run *s, CURL **pool, size_t npool)
 	free(slot);
 }
 
+/*
+ * --verify, before any start record: every unit's digests read (the same
+ * transfers, concurrency and retries as the log files), then settled.  A
+ * unit whose digests could not be read or whose keys could not be had
+ * fails here; its start and end records follow as for any failure.
+ */
+static void
+read_digests(struct s3run *s, struct unit *units, size_t nu, CURL **pool,
+    size_t npool)
+{
+	struct ct_aws_error e;
+	size_t i;
+
+	for (i = 0; i < nu; i++) {
+		struct dplan p = { s, &units[i] };
+
+		units[i].pending = 1;	/* no end record from these jobs */
+		s3v_plan(units[i].vu, plan_digest_day, &p);
+	}
+	run_jobs(s, pool, npool);
+	for (i = 0; i < nu; i++) {
+		units[i].pending = 0;
+		if (fetch_stop || units[i].failed)
+			continue;
+		if (s3v_settle(units[i].vu, &e) != 0)
+			unit_fail(s->f, &units[i], &e);
+	}
+}
+
 /* s3://BUCKET[/PREFIX] */
 static int
 parse_url(struct s3run *s, const char *url)
@@ -840,6 +930,8 @@ fetch_s3(struct fetch *f)
 		rc = ct_awserr_exit(e.cls);
 		goto out;
 	}
+	if (f->verify)
+		s.verify = s3v_new(f, s.bucket);
 	s.multi = curl_multi_init();
 	npool = (size_t)f->s3_concurrency;
 	pool = xcalloc(npool, sizeof(*pool));
@@ -919,6 +1011,15 @@ fetch_s3(struct fetch *f)
 			u->folder = xmalloc(n);
 			snprintf(u->folder, n, "%sCloudTrail/%s/",
 			    s.accounts[k], r->name);
+			if (s.verify != NULL) {
+				char *df = xmalloc(n + 8);
+
+				snprintf(df, n + 8, "%sCloudTrail-Digest/%s/",
+				    s.accounts[k], r->name);
+				u->vu = s3v_unit_new(s.verify, r, u->account,
+				    df);
+				free(df);
+			}
 		}
 	pthread_mutex_lock(&f->lock);
 	for (i = 0; i < nreg; i++)
@@ -927,6 +1028,8 @@ fetch_s3(struct fetch *f)
 	f->regions = regs;
 	f->nregions = nu;
 	pthread_mutex_unlock(&f->lock);
+	if (s.verify != NULL)
+		read_digests(&s, units, nu, pool, npool);
 
 	for (i = 0; i < nu && !fetch_stop; i++) {
 		struct unit *u = &units[i];
@@ -976,6 +1079,7 @@ out:
 	}
 	free(s.accounts);
 	free(s.acc_ids);
+	s3v_free(s.verify);
 	free(s.bucket);
 	free(s.base);
 	free(trail_url);
