@@ -108,7 +108,9 @@ usage(int status)
 "\n"
 "Exit status: 0 done, 1 failure (or no input could be read: nothing\n"
 "written), 2 usage, 3 summary written but some input was bad or skipped\n"
-"(or a count held at 2^53); 128+N ended by signal N.\n");
+"(or a count held at 2^53), 7 summary written but integrity verification\n"
+"found modified, missing or not-covered log files or bad digests;\n"
+"128+N ended by signal N.\n");
 	if (status == 0 && (fflush(f) != 0 || ferror(f))) {
 		fprintf(stderr, "%s: write error: %s\n", PROG, strerror(errno));
 		status = CT_EXIT_FAILURE;
@@ -304,6 +306,8 @@ write_out(const struct ct_summary *s, const char *path)
  * the statistics). */
 static uint64_t shown[CT_READ_NKIND];
 static int warned_control;
+/* Integrity messages said (each bad object is named once). */
+static struct ct_strmap *said_tampered;
 
 /* The engine's messages, in input order: the first SHOW_MAX of each kind
  * (every cut ct-fetch stream; the unknown-control warning once; skipped
@@ -320,7 +324,18 @@ say(void *arg, const struct ct_read_msg *m)
 		warned_control = 1;
 		return;
 	}
-	if ((shown[m->kind] >= SHOW_MAX && m->kind != CT_READ_CUT) ||
+	if (m->kind == CT_READ_TAMPERED) {
+		int added;
+
+		if (said_tampered == NULL)
+			said_tampered = ct_strmap_new(NULL);
+		ct_strmap_insert(said_tampered, m->text, strlen(m->text),
+		    &added);
+		if (!added)
+			return;
+	}
+	if ((shown[m->kind] >= SHOW_MAX && m->kind != CT_READ_CUT &&
+	    m->kind != CT_READ_TAMPERED) ||
 	    (o->quiet && m->kind == CT_READ_SKIPPED))
 		return;
 	shown[m->kind]++;
@@ -376,6 +391,22 @@ read_inputs(const struct agg_opts *o, struct ct_inputlist *in,
 	    m->inputs_skipped > 0)
 		return CT_EXIT_PARTIAL;
 	return CT_EXIT_OK;
+}
+
+/* The closing line when integrity verification found problems. */
+static void
+say_tampered(const struct ct_intsum *s)
+{
+	fprintf(stderr, "%s: integrity verification found problems: log files "
+	    "%" PRIu64 " modified, %" PRIu64 " missing, %" PRIu64 " not "
+	    "covered; digests %" PRIu64 " with a bad signature, %" PRIu64
+	    " missing, %" PRIu64 " unreadable; %" PRIu64 " records not "
+	    "counted (see _metadata.integrity)\n", PROG,
+	    s->log[CT_INTSUM_LOG_MODIFIED], s->log[CT_INTSUM_LOG_MISSING],
+	    s->log[CT_INTSUM_LOG_NOT_COVERED],
+	    s->digest[CT_INTSUM_DIG_INVALID_SIGNATURE],
+	    s->digest[CT_INTSUM_DIG_MISSING],
+	    s->digest[CT_INTSUM_DIG_UNREADABLE], s->records_excluded);
 }
 
 /* ---- --merge ------------------------------------------------------------- */
@@ -658,8 +689,14 @@ main(int argc, char **argv)
 		else if (rc == CT_EXIT_OK && sum->meta.regions_failed != NULL &&
 		    ct_strmap_count(sum->meta.regions_failed) > 0)
 			rc = CT_EXIT_PARTIAL;
+		if (rc != CT_EXIT_FAILURE &&
+		    ct_intsum_tampered(sum->meta.integrity)) {
+			say_tampered(sum->meta.integrity);
+			rc = CT_EXIT_TAMPERED;
+		}
 	}
 	out_discard();
+	ct_strmap_free(said_tampered);
 	ct_fold_free(&fold);
 	ct_inputlist_free(in);
 	if (fclose(stdout) != 0 && rc != CT_EXIT_FAILURE && outpath == NULL) {

@@ -2,7 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "awserr.h"
 #include "fold.h"
+#include "intsum.h"
 #include "json.h"
 #include "principal.h"
 #include "strmap.h"
@@ -382,6 +384,146 @@ end_stream(struct ct_fold_stream *st, const struct ct_jnode *root,
 	return NULL;
 }
 
+/* The summary's integrity section, made when first needed. */
+static struct ct_intsum *
+integrity(struct ct_fold *f)
+{
+	if (f->sum->meta.integrity == NULL)
+		f->sum->meta.integrity = ct_intsum_new();
+	return f->sum->meta.integrity;
+}
+
+static enum ct_fold_result
+ctl_bad(struct ct_buf *err, const char *why)
+{
+	ct_buf_reset(err);
+	ct_buf_adds(err, why);
+	return CT_FOLD_BAD;
+}
+
+/* A count member (absent: 0); -1 if not a count. */
+static int
+get_count(const struct ct_jnode *o, const char *key, uint64_t *v)
+{
+	const struct ct_jnode *c = ct_json_get(o, key);
+	int64_t x;
+
+	*v = 0;
+	if (c == NULL)
+		return 0;
+	if (c->type != CT_JNUMBER || ct_json_int(c, &x) != 0 || x < 0 ||
+	    (uint64_t)x > CT_SUMMARY_COUNT_MAX)
+		return -1;
+	*v = (uint64_t)x;
+	return 0;
+}
+
+/* An "integrity" record: one object with a bad verdict. */
+static enum ct_fold_result
+ctl_integrity(struct ct_fold *f, const struct ct_jnode *root,
+    struct ct_buf *err)
+{
+	struct ct_intsum_bad b;
+	const char *kind, *verdict;
+	char shown[600];
+	uint64_t records;
+	int k, v;
+
+	memset(&b, 0, sizeof(b));
+	b.object = ct_json_get_str(root, "object");
+	kind = ct_json_get_str(root, "kind");
+	verdict = ct_json_get_str(root, "verdict");
+	b.account = ct_json_get_str(root, "accountId");
+	b.region = ct_json_get_str(root, "region");
+	if (b.object == NULL || *b.object == '\0' ||
+	    (k = ct_intsum_lookup(ct_intsum_kind_name, 2, kind)) < 0)
+		return ctl_bad(err, "integrity record without an object or a "
+		    "kind (log or digest)");
+	v = k == CT_INTSUM_KIND_LOG ?
+	    ct_intsum_lookup(ct_intsum_log_name, CT_INTSUM_NLOG, verdict) :
+	    ct_intsum_lookup(ct_intsum_digest_name, CT_INTSUM_NDIG, verdict);
+	if (v <= 0 || (k == CT_INTSUM_KIND_LOG && v == CT_INTSUM_LOG_PENDING))
+		return ctl_bad(err, "integrity record without a bad verdict");
+	if (get_count(root, "records", &records) < 0)
+		return ctl_bad(err, "integrity record: records is not a count");
+	b.kind = (enum ct_intsum_kind)k;
+	b.verdict = v;
+	ct_intsum_add_bad(integrity(f), &b);
+	ct_awserr_clean(shown, sizeof(shown), b.object, strlen(b.object));
+	ct_buf_reset(err);
+	if (k == CT_INTSUM_KIND_DIGEST)
+		ct_buf_printf(err, "integrity: digest %s: %s", shown,
+		    v == CT_INTSUM_DIG_INVALID_SIGNATURE ? "its signature or "
+		    "hash does not verify" : v == CT_INTSUM_DIG_MISSING ?
+		    "missing from the chain" : "unreadable");
+	else if (v == CT_INTSUM_LOG_MODIFIED)
+		ct_buf_printf(err, "integrity: log file %s: modified after "
+		    "delivery; its %llu records are not counted", shown,
+		    (unsigned long long)records);
+	else if (v == CT_INTSUM_LOG_MISSING)
+		ct_buf_printf(err, "integrity: log file %s: listed in a digest "
+		    "but missing", shown);
+	else
+		ct_buf_printf(err, "integrity: log file %s: covered by no "
+		    "digest; its %llu records are counted, flagged", shown,
+		    (unsigned long long)records);
+	return CT_FOLD_FLAGGED;
+}
+
+/* A "verified" record: one stream's verdict counts. */
+static enum ct_fold_result
+ctl_verified(struct ct_fold *f, const struct ct_jnode *root,
+    struct ct_buf *err)
+{
+	struct ct_intsum one, *s;
+	const struct ct_jnode *c;
+	struct ct_fold_open x;
+	uint64_t sat = 0;
+	int i, sig;
+
+	memset(&one, 0, sizeof(one));
+	memset(&x, 0, sizeof(x));
+	sig = ct_intsum_lookup(ct_intsum_sig_name, CT_INTSUM_NSIG,
+	    ct_json_get_str(root, "signatures"));
+	if (sig < 0)
+		return ctl_bad(err, "verified record without signatures "
+		    "(checked, from_file or not_checked)");
+	if ((c = ct_json_get(root, "logFiles")) != NULL &&
+	    c->type != CT_JOBJECT)
+		return ctl_bad(err, "verified record: logFiles is not an "
+		    "object");
+	for (i = 0; c != NULL && i < CT_INTSUM_NLOG; i++)
+		if (get_count(c, ct_intsum_log_name[i], &one.log[i]) < 0)
+			return ctl_bad(err, "verified record: a logFiles "
+			    "count is not a count");
+	if ((c = ct_json_get(root, "digests")) != NULL &&
+	    c->type != CT_JOBJECT)
+		return ctl_bad(err, "verified record: digests is not an "
+		    "object");
+	for (i = 0; c != NULL && i < CT_INTSUM_NDIG; i++)
+		if (get_count(c, ct_intsum_digest_name[i], &one.digest[i]) < 0)
+			return ctl_bad(err, "verified record: a digests count "
+			    "is not a count");
+	if (get_count(root, "recordsExcluded", &one.records_excluded) < 0 ||
+	    get_count(root, "recordsFlagged", &one.records_flagged) < 0)
+		return ctl_bad(err, "verified record: recordsExcluded or "
+		    "recordsFlagged is not a count");
+	s = integrity(f);
+	get_window(root, &x);
+	if (x.have_from)
+		ct_intsum_widen(s, x.from);
+	if (x.have_to)
+		ct_intsum_widen(s, x.to);
+	ct_intsum_sig_seen(s, (enum ct_intsum_sig)sig);
+	for (i = 0; i < CT_INTSUM_NLOG; i++)
+		ct_intsum_add_count(&s->log[i], one.log[i], &sat);
+	for (i = 0; i < CT_INTSUM_NDIG; i++)
+		ct_intsum_add_count(&s->digest[i], one.digest[i], &sat);
+	ct_intsum_add_count(&s->records_excluded, one.records_excluded, &sat);
+	ct_intsum_add_count(&s->records_flagged, one.records_flagged, &sat);
+	return CT_FOLD_COUNTED;
+}
+
 enum ct_fold_result
 ct_fold_control(struct ct_fold *f, struct ct_fold_stream *st,
     const char *p, size_t n, struct ct_buf *err)
@@ -404,8 +546,17 @@ ct_fold_control(struct ct_fold *f, struct ct_fold_stream *st,
 	v = ct_json_get(root, "version");
 	if (kind == NULL || v == NULL || v->type != CT_JNUMBER ||
 	    ct_json_int(v, &ver) != 0 || ver != 1 ||
-	    (strcmp(kind, "start") != 0 && strcmp(kind, "end") != 0)) {
+	    (strcmp(kind, "start") != 0 && strcmp(kind, "end") != 0 &&
+	    strcmp(kind, "integrity") != 0 && strcmp(kind, "verified") != 0)) {
 		res = CT_FOLD_UNKNOWN;
+		goto out;
+	}
+	if (strcmp(kind, "integrity") == 0) {
+		res = ctl_integrity(f, root, err);
+		goto out;
+	}
+	if (strcmp(kind, "verified") == 0) {
+		res = ctl_verified(f, root, err);
 		goto out;
 	}
 	region = ct_json_get_str(root, "region");

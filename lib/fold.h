@@ -84,6 +84,7 @@ enum ct_fold_result {
 	CT_FOLD_NEED_STATE,	/* needs the stream state, which is unknown */
 	CT_FOLD_UNKNOWN,	/* control record of an unknown kind/version */
 	CT_FOLD_BAD,		/* control record that cannot be used */
+	CT_FOLD_FLAGGED,	/* integrity record of a bad object: used */
 };
 
 /* Initialise f (a new empty summary) with options o (copied). */
@@ -113,9 +114,13 @@ enum ct_fold_result ct_fold_record(struct ct_fold *f, struct ct_fold_stream *st,
 
 /*
  * Apply a ct-fetch control record (the JSON text of the object).  Returns
- * CT_FOLD_COUNTED when used, CT_FOLD_UNKNOWN for an unknown kind or
- * version (ignored), CT_FOLD_BAD with a reason in err when it cannot be
- * read, CT_FOLD_NEED_STATE (nothing changed) when st is unknown.
+ * CT_FOLD_COUNTED when used, CT_FOLD_FLAGGED when used and it names an
+ * object that failed integrity verification (err then holds a one-line
+ * description of it for the user, safe for a terminal), CT_FOLD_UNKNOWN
+ * for an unknown kind or version (ignored), CT_FOLD_BAD with a reason in
+ * err when it cannot be read, CT_FOLD_NEED_STATE (nothing changed) when
+ * st is unknown.  "integrity" and "verified" records fill
+ * f->sum->meta.integrity (intsum.h).
  */
 enum ct_fold_result ct_fold_control(struct ct_fold *f, struct ct_fold_stream *st,
 	    const char *p, size_t n, struct ct_buf *err);

@@ -16,7 +16,8 @@ ct_readmsg_add(struct ct_readmsg_list *mv, int kind, uint64_t line,
 	va_list ap;
 	char tmp[512];
 
-	if (kind != CT_READ_CUT && mv->kept[kind] >= CT_READ_KEEP)
+	if (kind != CT_READ_CUT && kind != CT_READ_TAMPERED &&
+	    mv->kept[kind] >= CT_READ_KEEP)
 		return;
 	mv->kept[kind]++;
 	va_start(ap, fmt);

@@ -10,7 +10,8 @@
  * many of each kind and where is the tool's choice.  Only the first
  * CT_READ_KEEP messages of a kind are kept per list (the tool shows no
  * more than that; the rest it counts from the summary's statistics); cut
- * ct-fetch streams are kept all.
+ * ct-fetch streams and objects that failed integrity verification are
+ * kept all.
  */
 #ifndef CT_READMSG_H
 #define CT_READMSG_H
@@ -20,13 +21,13 @@
 
 /* Message kinds: malformed input, skipped records, the warning about
  * unknown control records, inputs passed over, ct-fetch streams cut
- * short. */
+ * short, objects that failed integrity verification. */
 enum ct_read_kind {
 	CT_READ_MALFORMED, CT_READ_SKIPPED, CT_READ_WARN, CT_READ_PASSED,
-	CT_READ_CUT, CT_READ_NKIND
+	CT_READ_CUT, CT_READ_TAMPERED, CT_READ_NKIND
 };
 
-/* Messages kept per kind and list (CT_READ_CUT: all). */
+/* Messages kept per kind and list (CT_READ_CUT, CT_READ_TAMPERED: all). */
 #define CT_READ_KEEP	10
 
 /* A message as handed to the tool; every pointer valid during the call

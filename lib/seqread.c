@@ -178,6 +178,10 @@ cb_control(void *arg, const char *p, size_t n, size_t off)
 			return 1;
 		}
 		return 0;
+	case CT_FOLD_FLAGGED:
+		ct_readmsg_add(cx->msgs, CT_READ_TAMPERED,
+		    ct_readctx_line(cx, off), "%s", cx->err.data);
+		return 0;
 	default:
 		return 0;
 	}

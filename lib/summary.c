@@ -208,6 +208,7 @@ ct_summary_free(struct ct_summary *s)
 	ct_strmap_free(s->meta.regions_failed);
 	ct_strmap_free(s->meta.failed_other);
 	ct_fetchset_free(s->meta.fetches);
+	ct_intsum_free(s->meta.integrity);
 	ct_strmap_free(s->meta.accounts);
 	ct_strmap_free(s->meta.principals);
 	free(s);
@@ -525,4 +526,9 @@ ct_summary_merge(struct ct_summary *dst, const struct ct_summary *src)
 	sat_add(&d->digest_files, s->digest_files, sat);
 	sat_add(&d->inputs_skipped, s->inputs_skipped, sat);
 	sat_add(&d->summaries_merged, s->summaries_merged, sat);
+	if (s->integrity != NULL) {
+		if (d->integrity == NULL)
+			d->integrity = ct_intsum_new();
+		ct_intsum_merge(d->integrity, s->integrity, sat);
+	}
 }

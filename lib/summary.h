@@ -21,6 +21,7 @@
 
 #include "buf.h"
 #include "fetchset.h"
+#include "intsum.h"
 
 enum ct_section {
 	CT_API_CALLS_BY_PRINCIPAL,	/* principal -> eventSource:eventName */
@@ -63,6 +64,9 @@ struct ct_meta {
 	 */
 	struct ct_strmap *regions_enabled;	/* value unused */
 	struct ct_fetchset *fetches;
+	/* integrity: what ct-fetch --verify found (intsum.h); NULL when no
+	 * integrity or verified control record came, and then not written. */
+	struct ct_intsum *integrity;
 	struct ct_strmap *failed_other;		/* value: char * error code */
 	struct ct_strmap *regions_failed;	/* value: char * error code */
 	int64_t		 run_timestamp;		/* epoch seconds */

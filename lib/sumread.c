@@ -216,6 +216,107 @@ read_fetches(struct ct_meta *m, const struct ct_jnode *a, struct ct_buf *err)
 	return 0;
 }
 
+/* A count member of o into *v; absent is 0.  -1 if not a count. */
+static int
+opt_count(const struct ct_jnode *o, const char *key, uint64_t *v)
+{
+	const struct ct_jnode *c = ct_json_get(o, key);
+	int64_t x;
+
+	if (c == NULL)
+		return 0;
+	if (c->type != CT_JNUMBER || ct_json_int(c, &x) != 0 || x < 0 ||
+	    x > MAX_COUNT)
+		return -1;
+	*v = (uint64_t)x;
+	return 0;
+}
+
+/* An object of verdict counts, names[0..n) (others ignored). */
+static int
+read_verdicts(const struct ct_jnode *o, const char *key,
+    const char *const *names, int n, uint64_t *v)
+{
+	const struct ct_jnode *c = ct_json_get(o, key);
+	int i;
+
+	if (c == NULL || c->type == CT_JNULL)
+		return 0;
+	if (c->type != CT_JOBJECT)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (opt_count(c, names[i], &v[i]) < 0)
+			return -1;
+	return 0;
+}
+
+/* "integrity" (see wintegrity) into a new section of m. */
+static int
+read_integrity(struct ct_meta *m, const struct ct_jnode *o,
+    struct ct_buf *err)
+{
+	struct ct_intsum *s;
+	struct ct_intsum_bad b;
+	const struct ct_jnode *n, *c;
+	const char *str;
+	int i;
+
+	if (o->type != CT_JOBJECT)
+		return rfail(err, "%s is not an object", "integrity");
+	s = m->integrity = ct_intsum_new();
+	if ((n = ct_json_get(o, "verified_window")) != NULL &&
+	    n->type != CT_JNULL && (n->type != CT_JOBJECT ||
+	    opt_time(n, "from_timestamp", &s->have_from, &s->from) < 0 ||
+	    opt_time(n, "to_timestamp", &s->have_to, &s->to) < 0))
+		return rfail(err, "integrity: %s is not a pair of timestamps",
+		    "verified_window");
+	if (opt_str(o, "signatures", &str) < 0)
+		return rfail(err, "integrity: %s is not a string", "signatures");
+	if (str != NULL) {
+		if ((i = ct_intsum_lookup(ct_intsum_sig_name, CT_INTSUM_NSIG,
+		    str)) < 0)
+			return rfail(err, "integrity: %s", "unknown signatures "
+			    "(neither checked, from_file nor not_checked)");
+		ct_intsum_sig_seen(s, (enum ct_intsum_sig)i);
+	}
+	if (read_verdicts(o, "log_files", ct_intsum_log_name, CT_INTSUM_NLOG,
+	    s->log) < 0 || read_verdicts(o, "digests", ct_intsum_digest_name,
+	    CT_INTSUM_NDIG, s->digest) < 0)
+		return rfail(err, "integrity: %s", "log_files or digests is "
+		    "not an object of counts");
+	if (opt_count(o, "records_excluded", &s->records_excluded) < 0 ||
+	    opt_count(o, "records_flagged", &s->records_flagged) < 0 ||
+	    opt_count(o, "bad_objects_more", &s->bad_more) < 0)
+		return rfail(err, "integrity: %s", "records_excluded, "
+		    "records_flagged or bad_objects_more is not a count");
+	if ((n = ct_json_get(o, "bad_objects")) == NULL || n->type == CT_JNULL)
+		return 0;
+	if (n->type != CT_JARRAY)
+		return rfail(err, "integrity: %s is not a list", "bad_objects");
+	for (c = n->child; c != NULL; c = c->next) {
+		memset(&b, 0, sizeof(b));
+		if (c->type != CT_JOBJECT ||
+		    opt_str(c, "object", &b.object) < 0 || b.object == NULL ||
+		    opt_str(c, "kind", &str) < 0 ||
+		    (i = ct_intsum_lookup(ct_intsum_kind_name, 2, str)) < 0)
+			return rfail(err, "integrity: %s", "a bad object has "
+			    "no object or no kind (log or digest)");
+		b.kind = (enum ct_intsum_kind)i;
+		if (opt_str(c, "verdict", &str) < 0 ||
+		    (b.verdict = b.kind == CT_INTSUM_KIND_LOG ?
+		    ct_intsum_lookup(ct_intsum_log_name, CT_INTSUM_NLOG, str) :
+		    ct_intsum_lookup(ct_intsum_digest_name, CT_INTSUM_NDIG,
+		    str)) < 0 ||
+		    opt_str(c, "account_id", &b.account) < 0 ||
+		    opt_str(c, "region", &b.region) < 0)
+			return rfail(err, "integrity: %s", "a bad object has an "
+			    "unknown verdict, or an account_id or region that "
+			    "is not a string");
+		ct_intsum_add_bad(s, &b);
+	}
+	return 0;
+}
+
 static int
 read_meta(struct ct_meta *m, const struct ct_jnode *o, struct ct_buf *err)
 {
@@ -279,6 +380,9 @@ read_meta(struct ct_meta *m, const struct ct_jnode *o, struct ct_buf *err)
 			return -1;
 		have_fetches = 1;
 	}
+	if ((n = ct_json_get(o, "integrity")) != NULL && n->type != CT_JNULL &&
+	    read_integrity(m, n, err) < 0)
+		return -1;
 	/* With "fetches", regions_failed is derived from them. */
 	if (!have_fetches && (n = ct_json_get(o, "regions_failed")) != NULL &&
 	    n->type != CT_JNULL) {

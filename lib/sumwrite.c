@@ -313,6 +313,98 @@ wfetches(struct writer *w, const struct ct_meta *m)
 	ct_fetchset_free(all);
 }
 
+/* A section's counts as an object: names[] in code point order. */
+static void
+wcounts(struct writer *w, const char *const *names, const uint64_t *v,
+    int n)
+{
+	const char *sorted[8];
+	int i, j, k;
+
+	/* the few names, sorted by insertion (ASCII: strcmp is code
+	 * point order) */
+	for (i = 0; i < n; i++) {
+		for (j = i; j > 0 && strcmp(sorted[j - 1], names[i]) > 0; j--)
+			sorted[j] = sorted[j - 1];
+		sorted[j] = names[i];
+	}
+	ct_buf_addc(&w->b, '{');
+	for (i = 0; i < n; i++) {
+		for (k = 0; strcmp(names[k], sorted[i]) != 0; k++)
+			;
+		wkey(w, 4, i == 0, sorted[i], strlen(sorted[i]));
+		ct_buf_printf(&w->b, "%llu", (unsigned long long)v[k]);
+	}
+	windent(w, 3);
+	ct_buf_addc(&w->b, '}');
+}
+
+/* "integrity" (intsum.h): members in sort_keys order, the bad objects
+ * sorted by object and cut at CT_INTSUM_LIST. */
+static void
+wintegrity(struct writer *w, const struct ct_intsum *s)
+{
+	const struct ct_intsum_bad **v;
+	size_t n, i;
+
+	v = ct_intsum_sorted(s, &n);
+	if (n > CT_INTSUM_LIST)
+		n = CT_INTSUM_LIST;
+	ct_buf_addc(&w->b, '{');
+	wkey(w, 3, 1, "bad_objects", 11);
+	if (n == 0)
+		ct_buf_add(&w->b, "[]", 2);
+	else {
+		ct_buf_addc(&w->b, '[');
+		for (i = 0; i < n; i++) {
+			if (i)
+				ct_buf_addc(&w->b, ',');
+			windent(w, 4);
+			ct_buf_addc(&w->b, '{');
+			wkey(w, 5, 1, "account_id", 10);
+			wstr_or_null(w, v[i]->account);
+			wkey(w, 5, 0, "kind", 4);
+			wstr_or_null(w, ct_intsum_kind_name[v[i]->kind]);
+			wkey(w, 5, 0, "object", 6);
+			wstr_or_null(w, v[i]->object);
+			wkey(w, 5, 0, "region", 6);
+			wstr_or_null(w, v[i]->region);
+			wkey(w, 5, 0, "verdict", 7);
+			wstr_or_null(w, v[i]->kind == CT_INTSUM_KIND_LOG ?
+			    ct_intsum_log_name[v[i]->verdict] :
+			    ct_intsum_digest_name[v[i]->verdict]);
+			windent(w, 4);
+			ct_buf_addc(&w->b, '}');
+			wmaybe(w);
+		}
+		windent(w, 3);
+		ct_buf_addc(&w->b, ']');
+	}
+	free(v);
+	wkey(w, 3, 0, "bad_objects_more", 16);
+	ct_buf_printf(&w->b, "%llu", (unsigned long long)ct_intsum_more(s));
+	wkey(w, 3, 0, "digests", 7);
+	wcounts(w, ct_intsum_digest_name, s->digest, CT_INTSUM_NDIG);
+	wkey(w, 3, 0, "log_files", 9);
+	wcounts(w, ct_intsum_log_name, s->log, CT_INTSUM_NLOG);
+	wkey(w, 3, 0, "records_excluded", 16);
+	ct_buf_printf(&w->b, "%llu", (unsigned long long)s->records_excluded);
+	wkey(w, 3, 0, "records_flagged", 15);
+	ct_buf_printf(&w->b, "%llu", (unsigned long long)s->records_flagged);
+	wkey(w, 3, 0, "signatures", 10);
+	wstr_or_null(w, s->have_sig ? ct_intsum_sig_name[s->sig] : NULL);
+	wkey(w, 3, 0, "verified_window", 15);
+	ct_buf_addc(&w->b, '{');
+	wkey(w, 4, 1, "from_timestamp", 14);
+	wtime(w, s->have_from, s->from);
+	wkey(w, 4, 0, "to_timestamp", 12);
+	wtime(w, s->have_to, s->to);
+	windent(w, 3);
+	ct_buf_addc(&w->b, '}');
+	windent(w, 2);
+	ct_buf_addc(&w->b, '}');
+}
+
 static void
 wmeta(struct writer *w, const struct ct_meta *m)
 {
@@ -348,6 +440,10 @@ wmeta(struct writer *w, const struct ct_meta *m)
 	if (ct_fetchset_count(m->fetches) > 0) {
 		wkey(w, 2, 0, "fetches", 7);
 		wfetches(w, m);
+	}
+	if (m->integrity != NULL) {
+		wkey(w, 2, 0, "integrity", 9);
+		wintegrity(w, m->integrity);
 	}
 	wkey(w, 2, 0, "invocation", 10);
 	wstr_or_null(w, m->invocation);
