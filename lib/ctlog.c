@@ -72,7 +72,7 @@ ct_ctlog_free(struct ct_ctlog *l)
 int
 ct_ctlog_hash_on(struct ct_ctlog *l)
 {
-	if (l->sha != NULL)
+	if (l->sha != NULL || l->hashed)
 		return 0;
 	if (l->z_on || l->failed != NULL)
 		return -1;
