@@ -9,7 +9,7 @@ BUILD="make gcc libc6-dev libcurl4-openssl-dev libssl-dev libjsmn-dev libpng-dev
 # chromium loads ct-plot's index.html headless (t_plot_browser);
 # fonts-noto-cjk is a CJK fallback font for the chart tests; zsh runs the
 # zsh completion (t_completion).
-TEST="python3 python3-botocore jq openssl curl clang libclang-rt-14-dev mandoc groff-base pngcheck valgrind chromium fonts-noto-cjk zsh"
+TEST="python3 python3-botocore python3-cryptography jq openssl curl clang libclang-rt-14-dev mandoc groff-base pngcheck valgrind chromium fonts-noto-cjk zsh"
 # Optional: what the benchmarks compare against, the AWS CLI for the emulator
 # check, GNU parallel for the README cookbook's scale-out recipe (its test
 # skips without it).

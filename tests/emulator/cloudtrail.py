@@ -11,6 +11,9 @@ import hmac
 import json
 import secrets
 
+import time
+
+import integrity
 import trail as trailmod
 from common import ATTR_KEYS, ENDLESS_KINDS, Abort
 
@@ -19,6 +22,15 @@ class CloudTrail:
     def cloudtrail(self, op, body, key, region, fault=None):
         if op == "DescribeTrails":
             out = trailmod.describe_trails(self.st, key, region, body)
+            if out is None:
+                raise Abort(400, "SerializationException",
+                            "Start of structure or map found where not "
+                            "expected.")
+            return out
+        if op == "ListPublicKeys":
+            return self.list_public_keys(body)
+        if op == "GetTrail":
+            out = trailmod.get_trail(self.st, key, region, body)
             if out is None:
                 raise Abort(400, "SerializationException",
                             "Start of structure or map found where not "
@@ -128,6 +140,36 @@ class CloudTrail:
             s.pages += 1
             s.events += len(events)
         return out
+
+    def list_public_keys(self, body):
+        """ListPublicKeys: the emulator's digest signing keys whose
+        validity overlaps [StartTime, EndTime] (integrity.py); one page,
+        so any NextToken is one this emulator never issued."""
+        try:
+            p = json.loads(body or b"{}")
+            if not isinstance(p, dict):
+                raise ValueError
+        except ValueError:
+            raise Abort(400, "SerializationException",
+                        "Start of structure or map found where not "
+                        "expected.")
+        start = p.get("StartTime")
+        end = p.get("EndTime")
+        for v in (start, end):
+            if v is not None and (isinstance(v, bool) or
+                                  not isinstance(v, (int, float))):
+                raise Abort(400, "SerializationException",
+                            "%s can not be converted to a Date" % (
+                                "STRING_VALUE" if isinstance(v, str)
+                                else "VALUE"))
+        if start is not None and end is not None and start > end:
+            raise Abort(400, "InvalidTimeRangeException",
+                        "Start time must be less than or equal to end time")
+        if p.get("NextToken") is not None:
+            raise Abort(400, "InvalidTokenException",
+                        "Invalid NextToken: the token is not valid")
+        rot = trailmod.key_rotation(self.st)
+        return integrity.list_public_keys(rot, start, end, time.time())
 
     def encode_token(self, last, bind, nonce=None):
         h = hashlib.sha256(bind.encode()).hexdigest()[:16]

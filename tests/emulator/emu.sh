@@ -134,3 +134,65 @@ emu_gen() {
 	"$EMU_PY" "$EMU_TOP/tests/emulator/awsemu.py" gen --region "$1" \
 	    --count "$2" --start "$3" --end "$4" --seed "${5:-1}"
 }
+
+# emu_awscli: set EMU_AWSCLI to an AWS CLI that sends every service,
+# S3 included, to AWS_ENDPOINT_URL (aws-cli 1.x on botocore >= 1.31, or
+# 2.13 and later; $CT_AWSCLI first, then pyenv's, then PATH's); else print
+# why not and return 1.  Debian's aws-cli 2.9 ignores AWS_ENDPOINT_URL
+# for S3 and would ask the real AWS.
+emu_awscli() {
+	EMU_AWSCLI=
+	# A pyenv version's own aws before the shim (a second less per run).
+	for _c in ${CT_AWSCLI:-} /root/.pyenv/versions/*/bin/aws \
+	    /root/.pyenv/shims/aws "$(command -v aws 2>/dev/null)" \
+	    /usr/bin/aws; do
+		[ -n "$_c" ] && [ -x "$_c" ] || continue
+		_v=$("$_c" --version 2>&1) || continue
+		if printf '%s\n' "$_v" | awk '{
+			split($1, a, "/"); split(a[2], v, ".")
+			for (i = 2; i <= NF; i++) if ($i ~ /^botocore\//) {
+				split($i, b, "/"); split(b[2], bv, ".") }
+			if (v[1] == 1) exit !(bv[1] > 1 || bv[2] >= 31)
+			if (v[1] == 2) exit !(v[2] >= 13)
+			exit 1 }'; then
+			EMU_AWSCLI=$_c
+			return 0
+		fi
+	done
+	echo "no AWS CLI honouring AWS_ENDPOINT_URL for S3 (aws-cli 1.x on" \
+	    "botocore >= 1.31 or 2.13+; set CT_AWSCLI)"
+	return 1
+}
+
+# emu_validate_logs OUT TRAIL_ARN START END REGION [ARGS...]: run
+# `aws cloudtrail validate-logs --verbose` (emu_awscli first) against the
+# emulator and write to OUT one line per object it judged, sorted:
+#	KIND VERDICT s3://BUCKET/KEY
+# KIND log or digest; VERDICT in the integrity vocabulary: valid,
+# modified (hash value doesn't match), missing (not found), unreadable
+# (invalid format), invalid_signature (signature verification failed, no
+# or unloadable public key), moved (digest not where it says it is).
+# OUT.raw and OUT.err keep the CLI's output; returns the CLI's status
+# (0 all valid, 1 something INVALID, else a failure to run).
+emu_validate_logs() {
+	_o=$1 _arn=$2 _s=$3 _e=$4 _r=$5
+	shift 5
+	AWS_MAX_ATTEMPTS=1 AWS_PAGER= "$EMU_AWSCLI" cloudtrail validate-logs \
+	    --trail-arn "$_arn" --start-time "$_s" --end-time "$_e" \
+	    --region "$_r" --verbose "$@" >"$_o.raw" 2>"$_o.err"
+	_rc=$?
+	cat "$_o.raw" "$_o.err" | awk -F '\t' '
+	    NF == 3 && ($1 == "Log file" || $1 == "Digest file") {
+		k = $1 == "Log file" ? "log" : "digest"
+		v = $3
+		if (v == "valid") v = "valid"
+		else if (v ~ /hash value doesn.t match/) v = "modified"
+		else if (v ~ /not found$/) v = "missing"
+		else if (v ~ /invalid format/) v = "unreadable"
+		else if (v ~ /signature verification failed/ ||
+		    v ~ /public key not found|PKCS #1/) v = "invalid_signature"
+		else if (v ~ /moved/) v = "moved"
+		else v = "other"
+		print k, v, $2 }' | sort -k3 >"$_o"
+	return $_rc
+}

@@ -30,6 +30,7 @@ import time
 import urllib.parse
 
 from sigv4 import exact_signer
+import integrity
 import trail
 import wire
 
@@ -152,6 +153,7 @@ class Bucket:
         self.keys = sorted(self.objs, key=lambda k: k.encode("utf-8"))
         self.bkeys = [k.encode("utf-8") for k in self.keys]
         self.created = opts.get("created", 1577836800)
+        self.integrity = None     # a trail bucket's: integrity.build
 
 
 def s3cfg(st):
@@ -186,8 +188,9 @@ def buckets(st):
     for t in trail.trails(st):
         if t["bucket"] in out:
             continue
-        objs = trail.bucket_objects(st, t, Obj)
+        objs, truth = trail.bucket_objects(st, t, Obj)
         out[t["bucket"]] = Bucket(t["bucket"], t["bucket_region"], objs, t)
+        out[t["bucket"]].integrity = truth
     with _lock:
         st._s3_buckets = (raw, gen, out)
     return out
@@ -870,6 +873,12 @@ def control(h, path, q):
         b = q.get("bucket", [None])[0]
         return h.send(200, json.dumps(snapshot(st, b), indent=1),
                       "application/json")
+    if path == "/_emu/s3/integrity":
+        b = q.get("bucket", [None])[0]
+        out = {name: bk.integrity for name, bk in sorted(buckets(st).items())
+               if bk.integrity is not None and b in (None, name)}
+        return h.send(200, json.dumps({"buckets": out}, indent=1),
+                      "application/json")
     if path == "/_emu/s3/object":
         body = object_body(st, q.get("bucket", [""])[0],
                            q.get("key", [""])[0])
@@ -889,6 +898,14 @@ def add_args(ap):
     ap.add_argument("--trail", metavar="BUCKET[@REGION]",
                     help="a multi-region trail delivering to BUCKET, whose "
                     "contents are generated from the LookupEvents data")
+    ap.add_argument("--tamper", action="append", default=[],
+                    metavar="KIND[:COUNT[:SEED[:MATCH]]]",
+                    help="tamper with the --trail bucket (or s3.trail's): "
+                    "%s" % ", ".join(integrity.TAMPER_KINDS))
+    ap.add_argument("--key-rotation", metavar="TIME",
+                    help="digests end before TIME signed with the first "
+                    "key, the others with the second (default: the middle "
+                    "of the data)")
     ap.add_argument("--s3-deny", action="append", default=[],
                     metavar="BUCKET/PREFIX",
                     help="S3: AccessDenied on keys starting with PREFIX")
@@ -910,13 +927,26 @@ def apply_args(a, cfg):
         s3["trail"] = {"bucket": name}
         if region:
             s3["trail"]["bucket_region"] = region
+    if a.tamper:
+        if not s3.get("trail"):
+            raise SystemExit("awsemu.py: --tamper needs --trail or s3.trail")
+        s3["trail"] = dict(s3["trail"]) if isinstance(s3["trail"], dict) \
+            else {"bucket": s3["trail"]}
+        try:
+            s3["trail"]["tamper"] = list(s3["trail"].get("tamper") or []) + \
+                [integrity.parse_spec(x) for x in a.tamper]
+        except ValueError as e:
+            raise SystemExit("awsemu.py: --tamper: %s" % e)
+    if a.key_rotation:
+        s3["key_rotation"] = a.key_rotation
     if a.s3_deny:
         s3["deny"] = list(s3.get("deny") or []) + a.s3_deny
     if s3:
         cfg["s3"] = s3
 
 
-S3_KEYS = ("buckets", "trail", "trails", "latency", "deny", "kms_denied")
+S3_KEYS = ("buckets", "trail", "trails", "latency", "deny", "kms_denied",
+           "key_rotation")
 BUCKET_KEYS = ("region", "objects", "dir", "wrong_region", "created")
 OBJECT_KEYS = ("body", "body_b64", "meta", "content_type", "kms_key",
                "mtime")
@@ -957,3 +987,10 @@ def validate(cfg):
             if k not in trail.DEFAULT:
                 raise ValueError("s3 trail: unknown key %r (known: %s)" % (
                     k, ", ".join(trail.DEFAULT)))
+        if isinstance(t, dict):
+            integrity.validate_specs(t.get("tamper"))
+            for k in ("digests_until",):
+                if t.get(k) is not None:
+                    integrity.parse_time(t[k])
+    if cfg.get("key_rotation") is not None:
+        integrity.parse_time(cfg["key_rotation"])

@@ -20,11 +20,15 @@ import hashlib
 import json
 import random
 
+import integrity
+from common import Abort
+
 DEFAULT = {"name": "emu-trail", "bucket": None, "prefix": None,
            "home_region": "us-east-1", "bucket_region": None,
            "multi_region": True, "organization": None, "accounts": None,
            "account": None, "validation": True, "extras": True,
-           "content_encoding": None, "delay": [60, 540], "regions": None}
+           "content_encoding": None, "delay": [60, 540], "regions": None,
+           "tamper": None, "digests_until": None}
 
 ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
@@ -93,20 +97,23 @@ def gz(text):
 
 
 def bucket_objects(st, t, Obj):
-    """Every object of trail t's bucket (Obj: s3.Obj)."""
+    """Every object of trail t's bucket (Obj: s3.Obj) and the integrity
+    ground truth (integrity.py; None without validation)."""
     objs = []
     d0, d1 = t["delay"]
     enc = t["content_encoding"]
+    streams = {}
     for acct in t["accounts"]:
         base = base_of(t, acct)
         for region in regions_of(st, t):
             data = st.data(acct, region)
             batches = {}
             for (ts, _eid, _idx), _rec, line in data.rows:
-                batches.setdefault(int(ts // 300), []).append(line)
-            days = {}
+                batches.setdefault(int(ts // 300), []).append((ts, line))
+            logs = streams[(acct, region)] = []
             for batch in sorted(batches):
-                lines = batches[batch]
+                rows = batches[batch]
+                lines = [x[1] for x in rows]
                 rng = random.Random("%s/%s/%s/%d" % (t["name"], acct, region,
                                                      batch))
                 # Records are not in order inside a file.
@@ -116,13 +123,21 @@ def bucket_objects(st, t, Obj):
                 key = "%sCloudTrail/%s/%s/%s_CloudTrail_%s_%s_%s.json.gz" % (
                     base, region, stamp(when, "%Y/%m/%d"), acct, region,
                     stamp(when, "%Y%m%dT%H%MZ"), uniq)
-                body = gz('{"Records":[' + ",".join(lines) + "]}")
-                o = Obj(key, body, when, ctype="application/json",
+                text = '{"Records":[' + ",".join(lines) + "]}"
+                o = Obj(key, gz(text), when, ctype="application/json",
                         records=len(lines), kind="log", cenc=enc)
-                objs.append(o)
-                days.setdefault(stamp(when, "%Y/%m/%d"), []).append(o)
-            if t["extras"]:
-                objs += extras(t, acct, region, base, days, Obj)
+                logs.append(integrity.Log(o, text, int(rows[0][0]),
+                                          int(rows[-1][0])))
+            logs.sort(key=lambda lg: (lg.obj.mtime, lg.obj.key))
+            if t["extras"] and logs:
+                objs += insight(t, acct, region, base, logs[0].obj, Obj)
+    truth = None
+    if t["validation"]:
+        rot = key_rotation(st)
+        more, truth = integrity.build(st, t, streams, Obj, base_of, rot)
+        objs += more
+    else:
+        objs += [lg.obj for logs in streams.values() for lg in logs]
     if t["extras"] and t["accounts"]:
         objs.append(Obj("README.txt", b"CloudTrail logs for the emulator's "
                         b"accounts; do not edit.\n", 1704067200,
@@ -130,75 +145,86 @@ def bucket_objects(st, t, Obj):
         objs.append(Obj(base_of(t, t["accounts"][0]) + "CloudTrail/"
                         "README.txt", b"not a log file\n", 1704067200,
                         ctype="text/plain"))
-    return objs
+    return objs, truth
 
 
-def extras(t, acct, region, base, days, Obj):
-    """One digest per day with logs (digest-shaped JSON listing the day's
-    files, signature metadata as CloudTrail writes it) and, for the first
-    such day, one Insights file."""
+def insight(t, acct, region, base, first, Obj):
+    """One Insights file, delivered with the stream's first log file."""
+    end = first.mtime + 60
+    day = stamp(end, "%Y/%m/%d")
+    ikey = ("%sCloudTrail-Insight/%s/%s/%s_CloudTrail-Insight_%s_%s_"
+            "%s.json.gz" % (base, region, day, acct, region,
+                            stamp(end, "%Y%m%dT%H%MZ"),
+                            hashlib.md5(first.key.encode()).hexdigest()[
+                                :16]))
+    rec = {"eventVersion": "1.08", "eventTime":
+           stamp(end, "%Y-%m-%dT%H:%M:%SZ"),
+           "awsRegion": region, "eventID": hashlib.md5(
+               ikey.encode()).hexdigest(),
+           "eventType": "AwsCloudTrailInsight",
+           "recipientAccountId": acct,
+           "sharedEventID": hashlib.sha1(
+               ikey.encode()).hexdigest(),
+           "insightDetails": {"state": "Start",
+                              "eventSource": "ec2.amazonaws.com",
+                              "eventName": "RunInstances",
+                              "insightType":
+                              "ApiCallRateInsight"},
+           "eventCategory": "Insight"}
+    return [Obj(ikey, gz(json.dumps({"Records": [rec]})), end,
+                ctype="application/json", kind="insight",
+                cenc=t["content_encoding"])]
+
+
+def key_rotation(st):
+    """The digest signing keys' rotation time (integrity.rotation)."""
+    return integrity.rotation(st, trails(st), regions_of)
+
+
+def visible(st, key, region, shadow=True):
+    """(trail, its description) for each trail the caller's account sees
+    in region."""
     out = []
-    prev = None
-    first = True
-    for day in sorted(days):
-        files = days[day]
-        end = max(o.mtime for o in files) + 60
-        ts = stamp(end, "%Y%m%dT%H%M%SZ")
-        key = ("%sCloudTrail-Digest/%s/%s/%s_CloudTrail-Digest_%s_%s_%s_%s"
-               ".json.gz" % (base, region, day, acct, region, t["name"],
-                             t["home_region"], ts))
-        doc = {"awsAccountId": acct,
-               "digestStartTime": stamp(end - 86400, "%Y-%m-%dT%H:%M:%SZ"),
-               "digestEndTime": stamp(end, "%Y-%m-%dT%H:%M:%SZ"),
-               "digestS3Bucket": t["bucket"], "digestS3Object": key,
-               "digestPublicKeyFingerprint": hashlib.md5(
-                   acct.encode()).hexdigest(),
-               "digestSignatureAlgorithm": "SHA256withRSA",
-               "newestEventTime": None, "oldestEventTime": None,
-               "previousDigestS3Bucket": t["bucket"] if prev else None,
-               "previousDigestS3Object": prev.key if prev else None,
-               "previousDigestHashValue": hashlib.sha256(
-                   prev.body).hexdigest() if prev else None,
-               "previousDigestHashAlgorithm": "SHA-256" if prev else None,
-               "previousDigestSignature": prev.meta["signature"]
-               if prev else None,
-               "logFiles": [{"s3Bucket": t["bucket"], "s3Object": o.key,
-                             "hashValue": hashlib.sha256(
-                                 o.body).hexdigest(),
-                             "hashAlgorithm": "SHA-256"} for o in files]}
-        body = gz(json.dumps(doc))
-        sig = hashlib.sha512(body).hexdigest()
-        o = Obj(key, body, end, ctype="application/json",
-                meta={"signature": sig,
-                      "signature-algorithm": "SHA256withRSA"},
-                kind="digest", cenc=t["content_encoding"])
-        out.append(o)
-        prev = o
-        if first:
-            first = False
-            ikey = ("%sCloudTrail-Insight/%s/%s/%s_CloudTrail-Insight_%s_%s_"
-                    "%s.json.gz" % (base, region, day, acct, region,
-                                    stamp(end, "%Y%m%dT%H%MZ"),
-                                    hashlib.md5(key.encode()).hexdigest()[
-                                        :16]))
-            rec = {"eventVersion": "1.08", "eventTime":
-                   stamp(end, "%Y-%m-%dT%H:%M:%SZ"),
-                   "awsRegion": region, "eventID": hashlib.md5(
-                       ikey.encode()).hexdigest(),
-                   "eventType": "AwsCloudTrailInsight",
-                   "recipientAccountId": acct,
-                   "sharedEventID": hashlib.sha1(
-                       ikey.encode()).hexdigest(),
-                   "insightDetails": {"state": "Start",
-                                      "eventSource": "ec2.amazonaws.com",
-                                      "eventName": "RunInstances",
-                                      "insightType":
-                                      "ApiCallRateInsight"},
-                   "eventCategory": "Insight"}
-            out.append(Obj(ikey, gz(json.dumps({"Records": [rec]})), end,
-                           ctype="application/json", kind="insight",
-                           cenc=t["content_encoding"]))
+    for t in trails(st):
+        if key["account"] != t["account"] and not (
+                t["organization"] and key["account"] in t["accounts"]):
+            continue
+        home = t["home_region"] == region
+        if not home and not (t["multi_region"] and shadow):
+            continue
+        arn = "arn:aws:cloudtrail:%s:%s:trail/%s" % (t["home_region"],
+                                                     t["account"], t["name"])
+        d = {"Name": t["name"], "S3BucketName": t["bucket"]}
+        if t["prefix"]:
+            d["S3KeyPrefix"] = t["prefix"]
+        d.update({"IncludeGlobalServiceEvents": True,
+                  "IsMultiRegionTrail": bool(t["multi_region"]),
+                  "HomeRegion": t["home_region"], "TrailARN": arn,
+                  "LogFileValidationEnabled": bool(t["validation"]),
+                  "HasCustomEventSelectors": False,
+                  "HasInsightSelectors": bool(t["extras"]),
+                  "IsOrganizationTrail": bool(t["organization"])})
+        out.append((t, d))
     return out
+
+
+def get_trail(st, key, region, body):
+    """GetTrail (JSON 1.1): the trail named Name (a name: of this region's
+    trails; an ARN: any visible one), else TrailNotFoundException."""
+    try:
+        p = json.loads(body or b"{}")
+        if not isinstance(p, dict):
+            raise ValueError
+    except ValueError:
+        return None
+    name = p.get("Name")
+    for t, d in visible(st, key, region):
+        if name == d["TrailARN"] or (name == t["name"] and
+                                     t["home_region"] == region):
+            return json.dumps({"Trail": d})
+    raise Abort(400, "TrailNotFoundException",
+                "Unknown trail: %s for the user: %s" % (name,
+                                                        key["account"]))
 
 
 def describe_trails(st, key, region, body):
@@ -216,27 +242,10 @@ def describe_trails(st, key, region, body):
     names = p.get("trailNameList") or []
     shadow = p.get("includeShadowTrails", True)
     out = []
-    for t in trails(st):
-        if key["account"] != t["account"] and not (
-                t["organization"] and key["account"] in t["accounts"]):
-            continue
+    for t, d in visible(st, key, region, shadow):
         home = t["home_region"] == region
-        if not home and not (t["multi_region"] and shadow):
-            continue
-        arn = "arn:aws:cloudtrail:%s:%s:trail/%s" % (t["home_region"],
-                                                     t["account"], t["name"])
-        if names and not any(n == arn or (n == t["name"] and home)
+        if names and not any(n == d["TrailARN"] or (n == t["name"] and home)
                              for n in names):
             continue
-        d = {"Name": t["name"], "S3BucketName": t["bucket"]}
-        if t["prefix"]:
-            d["S3KeyPrefix"] = t["prefix"]
-        d.update({"IncludeGlobalServiceEvents": True,
-                  "IsMultiRegionTrail": bool(t["multi_region"]),
-                  "HomeRegion": t["home_region"], "TrailARN": arn,
-                  "LogFileValidationEnabled": bool(t["validation"]),
-                  "HasCustomEventSelectors": False,
-                  "HasInsightSelectors": bool(t["extras"]),
-                  "IsOrganizationTrail": bool(t["organization"])})
         out.append(d)
     return json.dumps({"trailList": out})
