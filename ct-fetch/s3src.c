@@ -788,9 +788,9 @@ run_jobs(struct s3run *s, CURL **pool, size_t npool)
 }
 
 /*
- * --verify, before any start record: every unit's digests read (the same
- * transfers, concurrency and retries as the log files), then settled.  A
- * unit whose digests could not be read or whose keys could not be had
+ * --verify, before any start record: every unit's public keys, then its
+ * digests read (the same transfers, concurrency and retries as the log
+ * files), then sealed.  A unit whose keys or digests could not be had
  * fails here; its start and end records follow as for any failure.
  */
 static void
@@ -800,19 +800,21 @@ read_digests(struct s3run *s, struct unit *units, size_t nu, CURL **pool,
 	struct ct_aws_error e;
 	size_t i;
 
-	for (i = 0; i < nu; i++) {
+	for (i = 0; i < nu && !fetch_stop; i++) {
 		struct dplan p = { s, &units[i] };
 
+		if (s3v_keys(units[i].vu, &e) != 0) {
+			unit_fail(s->f, &units[i], &e);
+			continue;
+		}
 		units[i].pending = 1;	/* no end record from these jobs */
 		s3v_plan(units[i].vu, plan_digest_day, &p);
 	}
 	run_jobs(s, pool, npool);
 	for (i = 0; i < nu; i++) {
 		units[i].pending = 0;
-		if (fetch_stop || units[i].failed)
-			continue;
-		if (s3v_settle(units[i].vu, &e) != 0)
-			unit_fail(s->f, &units[i], &e);
+		if (!fetch_stop && !units[i].failed)
+			s3v_seal(units[i].vu);
 	}
 }
 

@@ -301,13 +301,14 @@ list_keys(struct fetch *f, struct regkeys *k, int64_t from, int64_t to)
 }
 
 int
-s3v_settle(struct s3v_unit *u, struct ct_aws_error *e)
+s3v_keys(struct s3v_unit *u, struct ct_aws_error *e)
 {
 	struct s3v *v = u->v;
 	struct fetch *f = v->f;
 	struct regkeys *k;
 	int64_t from = (f->start / DAY - 1) * DAY,
 	    to = (f->end / DAY + 3) * DAY, now = (int64_t)time(NULL);
+	size_t i;
 
 	for (k = v->keys; k != NULL; k = k->next)
 		if (strcmp(k->region, u->r->name) == 0)
@@ -319,23 +320,23 @@ s3v_settle(struct s3v_unit *u, struct ct_aws_error *e)
 		k->next = v->keys;
 		v->keys = k;
 	}
-	if (!k->done) {
+	if (!k->done)
 		k->done = list_keys(f, k, from, to < now ? to : now) == 0 ?
 		    1 : -1;
-	}
 	if (k->done < 0) {
 		*e = k->err;
 		return -1;
 	}
-	{
-		size_t i;
+	for (i = 0; i < k->keys.n; i++)
+		ct_integ_add_key(u->eng, &k->keys.v[i]);
+	return 0;
+}
 
-		for (i = 0; i < k->keys.n; i++)
-			ct_integ_add_key(u->eng, &k->keys.v[i]);
-	}
+void
+s3v_seal(struct s3v_unit *u)
+{
 	ct_integ_seal(u->eng);
 	u->settled = 1;
-	return 0;
 }
 
 /* ---- control records --------------------------------------------------- */
@@ -383,9 +384,15 @@ bad_object(struct s3v_unit *u, const struct ct_integ_bad *bad,
 		    u->account, u->r->name, bad->is_digest ? "digest" : "log",
 		    shown, vname, records, bad->verdict == CT_LOGV_MODIFIED ?
 		    "not written" : "written, flagged");
-	else
-		msg(f, PROG ": %s %s: %s file %s: %s", u->account, u->r->name,
-		    bad->is_digest ? "digest" : "log", shown, vname);
+	else {
+		char why[300];
+
+		ct_awserr_clean(why, sizeof(why), bad->why ? bad->why : "",
+		    bad->why ? strlen(bad->why) : 0);
+		msg(f, PROG ": %s %s: %s file %s: %s%s%s", u->account,
+		    u->r->name, bad->is_digest ? "digest" : "log", shown, vname,
+		    why[0] ? ": " : "", why);
+	}
 	return rc;
 }
 

@@ -6,7 +6,7 @@
  * digest folders and objects to read, keeps what they held, asks
  * ListPublicKeys for the keys that signed them, and hands all of it to the
  * verdict engine (lib/integrity.h) before any log file of the stream is
- * read.  Then each log file's verdict is asked when the file ended (its
+ * read (the keys first: each digest is checked as it arrives).  Then each log file's verdict is asked when the file ended (its
  * SHA-256 over the inflated text, from lib/ctlog.h), so that the records
  * of a modified file are never written; at the stream's end the missing
  * log files and the digests' verdicts follow, then the `verified` record,
@@ -53,19 +53,22 @@ void	 s3v_plan(struct s3v_unit *u, void (*fn)(void *, const char *),
 int	 s3v_is_digest(const struct s3v_unit *u, const char *prefix,
 	    const char *key);
 
+/* The public keys of u's region (ListPublicKeys over the days planned,
+ * asked once per region), before its digests are read.  0, or -1 with *e:
+ * the stream fails. */
+int	 s3v_keys(struct s3v_unit *u, struct ct_aws_error *e);
+
 /* A header line of a digest's answer (libcurl's header callback). */
 void	 s3v_header(struct s3v_meta *m, const char *p, size_t n);
 
-/* A digest object's gzip body (200 answer) and its headers: kept for
- * s3v_settle.  An unreadable one is a verdict, not an error. */
+/* A digest object's gzip body (200 answer) and its headers, checked at
+ * once.  An unreadable one is a verdict, not an error. */
 void	 s3v_digest(struct s3v_unit *u, const char *key, const void *gz,
 	    size_t n, const struct s3v_meta *m);
 
-/* Every digest of every stream was read: the public keys (ListPublicKeys,
- * one call series per region) and the verdicts of the digests.  0, or -1
- * with *e when the keys could not be had (the stream then fails; the
- * caller fails those streams). */
-int	 s3v_settle(struct s3v_unit *u, struct ct_aws_error *e);
+/* Every digest of u was read: the chains and the digests' verdicts are
+ * settled; from now on a log file's verdict is known when it ends. */
+void	 s3v_seal(struct s3v_unit *u);
 
 /* A log file of u ended: its key, the SHA-256 of its inflated text (NULL:
  * not known), and the records of it in the window.  1: its records must not be written

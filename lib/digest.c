@@ -476,7 +476,17 @@ ct_pubkeys_parse(const char *text, size_t n, struct ct_pubkeys *k,
 			why_set(why, "%s", "a public key's Value is not base64");
 			goto out;
 		}
-		p->der = b64_decode(b64, b64n, CT_PUBKEY_MAX_DER, &p->dern);
+		/* The AWS CLI keeps blobs as their base64 text, so
+		 * validate-logs decodes Value once: the wire's base64 is
+		 * of the DER key itself (a SEQUENCE, 0x30).  Anything else
+		 * is taken as base64 text once more. */
+		if (b64n > 0 && b64[0] == 0x30 && b64n <= CT_PUBKEY_MAX_DER) {
+			p->der = b64;
+			p->dern = b64n;
+			b64 = NULL;
+		} else
+			p->der = b64_decode(b64, b64n, CT_PUBKEY_MAX_DER,
+			    &p->dern);
 		free(b64);
 		if (p->der == NULL) {
 			why_set(why, "%s", "a public key's Value is not base64 "

@@ -112,9 +112,10 @@ void	ct_pubkeys_free(struct ct_pubkeys *k);
  * base64, "ValidityStartTime": epoch number, "ValidityEndTime": ...,
  * "Fingerprint": hex}], "NextToken": ...}) and append its keys to *k
  * (pages add up; next_token is replaced).  Value is decoded as
- * validate-logs does: the wire's base64 gives bytes that are base64 again
- * (decoded once more, characters outside the alphabet skipped, as
- * Python's b64decode does) of the DER key.  Times may also be ISO 8601
+ * validate-logs sees it (the AWS CLI leaves blobs as base64 text, which
+ * validation.py decodes): the wire's base64 of the DER key; bytes that
+ * are not DER (no SEQUENCE tag) are base64 text once more (characters
+ * outside the alphabet skipped, as Python's b64decode does).  Times may also be ISO 8601
  * strings (the CLI's output of list-public-keys).  On -1 (reason in why)
  * *k is as before the call.
  */
