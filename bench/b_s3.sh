@@ -76,7 +76,7 @@ vdata=$BENCH_DIR/s3-verify-data
 if [ ! -d "$vdata" ]; then
 	mkdir -p "$vdata"
 	for r in $regions; do
-		"$CT_OUT/tools/ct-sample" --records 5000 --seed 32 --regions "$r" \
+		"$CT_OUT/tools/ct-sample" --records 3000 --seed 32 --regions "$r" \
 		    --start 2026-10-01T00:00:00Z --end 2026-10-05T00:00:00Z \
 		    >"$vdata/$r.ndjson"
 	done
