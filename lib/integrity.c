@@ -456,7 +456,7 @@ ct_integ_add_digest(struct ct_integ *ig, const char *bucket,
 	if (g->d.account_id != NULL && g->account[0] == '\0')
 		snprintf(g->account, sizeof(g->account), "%s",
 		    g->d.account_id);
-	if (sig_hex != NULL)
+	if (sig_hex != NULL && ig->mode != CT_SIG_NOT_CHECKED)
 		g->sig = xstrdup(sig_hex);
 	/* Where it was found must be where it says it belongs. */
 	if ((ig->flags & CT_INTEG_NO_BUCKET) ?
