@@ -25,6 +25,9 @@
  * matches objects by their key from the "AWSLogs/" component on (the
  * digests' s3Bucket/s3Object and digestS3Object are cut the same way),
  * and the key given for a digest or a log is a path within the tree.
+ * A tree has no window either: there, the window of each (account,
+ * region) is the span of its own digests, [earliest digestStartTime,
+ * latest digestEndTime), whatever start and end were given.
  *
  * Chains.  A chain is one trail's digests in one bucket, account and
  * region: the digest key with its "_YYYYMMDDTHHMMSSZ.json.gz" stamp cut
