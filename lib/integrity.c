@@ -530,6 +530,13 @@ window_of(const struct ct_integ *ig, const char *account, const char *region,
 	ct_buf_free(&k);
 }
 
+void
+ct_integ_window(const struct ct_integ *ig, const char *account,
+    const char *region, int64_t *start, int64_t *end)
+{
+	window_of(ig, account, region, start, end);
+}
+
 /* Check the link of g (readable, not bad) to the digest it names. */
 static void
 check_link(struct ct_integ *ig, struct dg *g, struct ct_buf *name)

@@ -148,6 +148,10 @@ int	ct_integ_next_bad(struct ct_integ *ig, struct ct_integ_bad *out);
 /* Counts of one account and region (zeros if none). */
 void	ct_integ_counts(const struct ct_integ *ig, const char *account,
 	    const char *region, struct ct_integ_counts *out);
+/* The verified window of account/region (see CT_INTEG_NO_BUCKET), after
+ * ct_integ_seal. */
+void	ct_integ_window(const struct ct_integ *ig, const char *account,
+	    const char *region, int64_t *start, int64_t *end);
 /* Iterate the (account, region) pairs that have counts: *iter = 0, then
  * until 0.  Order unspecified. */
 int	ct_integ_next_stream(const struct ct_integ *ig, size_t *iter,

@@ -57,7 +57,7 @@ build(struct world *w, EVP_PKEY *a, EVP_PKEY *b)
 
 	for (i = 0; i < ND; i++) {
 		int64_t end = H0 + (int64_t)i * 3600;
-		char e[21], ph[65], u[8];
+		char e[21], ph[65], u[32];
 
 		ct_buf_init(&w->text[i], 0);
 		dkey(w->dkey[i], end);
