@@ -16,6 +16,7 @@ enum ct_exit {
 	CT_EXIT_CREDENTIALS = 4,/* no credentials, or AWS rejected them */
 	CT_EXIT_DENIED = 5,	/* AWS answered AccessDenied (or similar) for every request */
 	CT_EXIT_NETWORK = 6,	/* the endpoint could not be reached, or kept failing */
+	CT_EXIT_TAMPERED = 7,	/* integrity verification found modified, missing or not-covered log files, or bad/missing digests; the summary is written (wins over 3) */
 };
 
 #endif
