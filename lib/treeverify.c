@@ -98,6 +98,8 @@ ct_treesigs_parse(const char *text, size_t n, struct ct_strmap *sigs,
 		if ((t1 = memchr(p, '\t', len)) == NULL || t1 == p)
 			return line_err(why, line, "expected KEY<TAB>SIGNATURE");
 		t2 = memchr(t1 + 1, '\t', len - (size_t)(t1 + 1 - p));
+		if (t2 != NULL && memchr(t2 + 1, '\t', (size_t)(le - (t2 + 1))))
+			return line_err(why, line, "more than three fields");
 		{
 			const char *he = t2 ? t2 : p + len;
 			size_t hn = (size_t)(he - (t1 + 1));
