@@ -2,7 +2,8 @@
 """trailtree.py DIR [KEYDIR] - a synced trail bucket as `aws s3 sync` leaves it.
 
 Writes DIR/AWSLogs/111122223333/CloudTrail/eu-west-1/... with two log files
-an hour for three hours (two records each) and the matching chained digests
+an hour for three hours (two records each, but the last file: 1500 records
+in two gzip members) and the matching chained digests
 under CloudTrail-Digest/ (bucket "b"), as CloudTrail makes them: the SHA-256
 of each uncompressed log file, each digest linked to the previous one.  With
 KEYDIR, an RSA key is made there with the openssl CLI, each digest is signed
@@ -54,9 +55,17 @@ def main():
                      "eventTime": f"2026-12-07T{h - 1:02d}:{5 + 30 * j:02d}:0{k}Z",
                      "eventID": f"e{h}{j}{k}",
                      "userIdentity": {"type": "Root", "accountId": ACC}}
-                    for k in range(2)]
+                    for k in range(1500 if (h, j) == (3, 1) else 2)]
             text = json.dumps({"Records": recs}).encode()
-            put(root, key, text)
+            if (h, j) == (3, 1):
+                # large (over 256 KiB of text) and in two gzip members,
+                # as `cat a.gz b.gz` makes: one stream, one hash
+                path = os.path.join(root, key)
+                with open(path, "wb") as f:
+                    f.write(gzip.compress(text[:1000], mtime=0))
+                    f.write(gzip.compress(text[1000:], mtime=0))
+            else:
+                put(root, key, text)
             logs.append({"s3Bucket": BUCKET, "s3Object": key,
                          "hashValue": hashlib.sha256(text).hexdigest(),
                          "hashAlgorithm": "SHA-256",
