@@ -57,6 +57,7 @@ struct ct_integ {
 	struct ct_strmap *listed;	/* name -> struct listed * */
 	struct ct_strmap *fed;		/* name -> verdict + 1 */
 	struct ct_strmap *newest;	/* acct\nregion -> end + 1 (i64) */
+	struct ct_strmap *earliest;	/* acct\nregion -> start (i64) */
 	struct ct_strmap *counts;	/* acct\nregion -> counts * */
 	struct badrec	*bad;
 	size_t		 nbad, badcap, baddrained;
@@ -127,6 +128,7 @@ ct_integ_new(enum ct_sigmode mode, int64_t start, int64_t end, int flags)
 	ig->listed = ct_strmap_new(&listed_type);
 	ig->fed = ct_strmap_new(NULL);
 	ig->newest = ct_strmap_new(NULL);
+	ig->earliest = ct_strmap_new(NULL);
 	ig->counts = ct_strmap_new(&counts_type);
 	return ig;
 }
@@ -158,6 +160,7 @@ ct_integ_free(struct ct_integ *ig)
 	ct_strmap_free(ig->listed);
 	ct_strmap_free(ig->fed);
 	ct_strmap_free(ig->newest);
+	ct_strmap_free(ig->earliest);
 	ct_strmap_free(ig->counts);
 	free(ig);
 }
@@ -456,7 +459,7 @@ ct_integ_add_digest(struct ct_integ *ig, const char *bucket,
 	if (g->d.account_id != NULL && g->account[0] == '\0')
 		snprintf(g->account, sizeof(g->account), "%s",
 		    g->d.account_id);
-	if (sig_hex != NULL)
+	if (sig_hex != NULL && ig->mode != CT_SIG_NOT_CHECKED)
 		g->sig = xstrdup(sig_hex);
 	/* Where it was found must be where it says it belongs. */
 	if ((ig->flags & CT_INTEG_NO_BUCKET) ?
@@ -505,6 +508,35 @@ dg_find(const struct ct_integ *ig, const char *name, size_t n)
 	return e != NULL ? ig->dg[e->val.u64 - 1] : NULL;
 }
 
+/* The window of account/region: the one given, or in a tree the span of
+ * that stream's own digests. */
+static void
+window_of(const struct ct_integ *ig, const char *account, const char *region,
+    int64_t *ws, int64_t *we)
+{
+	struct ct_strmap_entry *e;
+	struct ct_buf k;
+
+	*ws = ig->start;
+	*we = ig->end;
+	if (!(ig->flags & CT_INTEG_NO_BUCKET))
+		return;
+	ct_buf_init(&k, 0);
+	ct_buf_printf(&k, "%s\n%s", account, region);
+	if ((e = ct_strmap_find(ig->earliest, k.data, k.len)) != NULL)
+		*ws = e->val.i64;
+	if ((e = ct_strmap_find(ig->newest, k.data, k.len)) != NULL)
+		*we = e->val.i64 - 1;
+	ct_buf_free(&k);
+}
+
+void
+ct_integ_window(const struct ct_integ *ig, const char *account,
+    const char *region, int64_t *start, int64_t *end)
+{
+	window_of(ig, account, region, start, end);
+}
+
 /* Check the link of g (readable, not bad) to the digest it names. */
 static void
 check_link(struct ct_integ *ig, struct dg *g, struct ct_buf *name)
@@ -520,9 +552,11 @@ check_link(struct ct_integ *ig, struct dg *g, struct ct_buf *name)
 		int64_t t;
 		int isd;
 		struct ct_buf obj;
+		int64_t ws, we;
 
 		(void)ct_integ_parse_key(g->d.prev_object, a, r, &t, &isd);
-		if (t != INT64_MIN && t <= ig->start)
+		window_of(ig, g->account, g->region, &ws, &we);
+		if (t != INT64_MIN && t <= ws)
 			return;		/* before the window: not read */
 		ct_buf_init(&obj, 0);
 		ct_buf_printf(&obj, "s3://%s/%s", g->d.prev_bucket ?
@@ -587,6 +621,27 @@ ct_integ_seal(struct ct_integ *ig)
 		return;
 	ig->sealed = 1;
 	ct_buf_init(&name, 0);
+	for (i = 0; i < ig->ndg; i++) {
+		struct dg *g = ig->dg[i];
+		struct ct_strmap_entry *e;
+		int64_t end = g->parsed ? g->d.end : g->stamp;
+		int added;
+
+		ct_buf_reset(&name);
+		ct_buf_printf(&name, "%s\n%s", g->account, g->region);
+		if (end != INT64_MIN) {
+			e = ct_strmap_insert(ig->newest, name.data, name.len,
+			    NULL);
+			if (e->val.i64 == 0 || end + 1 > e->val.i64)
+				e->val.i64 = end + 1;
+		}
+		if (g->parsed) {
+			e = ct_strmap_insert(ig->earliest, name.data, name.len,
+			    &added);
+			if (added || g->d.start < e->val.i64)
+				e->val.i64 = g->d.start;
+		}
+	}
 	n = ig->ndg;	/* check_link appends the missing ones */
 	for (i = 0; i < n; i++)
 		if (ig->dg[i]->parsed && ig->dg[i]->verdict == CT_DIGV_VALID)
@@ -595,8 +650,6 @@ ct_integ_seal(struct ct_integ *ig)
 		struct dg *g = ig->dg[i];
 		struct ct_integ_counts *c = counts_of(ig, g->account,
 		    g->region);
-		struct ct_strmap_entry *e;
-		int64_t end = g->parsed ? g->d.end : g->stamp;
 
 		c->digest[g->verdict]++;
 		if (g->verdict != CT_DIGV_VALID)
@@ -604,13 +657,6 @@ ct_integ_seal(struct ct_integ *ig)
 			    g->verdict, g->why);
 		if (g->parsed)
 			list_logs(ig, g, &name);
-		if (g->verdict == CT_DIGV_MISSING || end == INT64_MIN)
-			continue;
-		ct_buf_reset(&name);
-		ct_buf_printf(&name, "%s\n%s", g->account, g->region);
-		e = ct_strmap_insert(ig->newest, name.data, name.len, NULL);
-		if (e->val.i64 == 0 || end + 1 > e->val.i64)
-			e->val.i64 = end + 1;
 	}
 	ct_buf_free(&name);
 }
@@ -704,11 +750,12 @@ ct_integ_finish(struct ct_integ *ig)
 	all = ct_strmap_sorted(ig->listed, &n);
 	for (i = 0; i < n; i++) {
 		struct listed *x = all[i]->val.ptr;
+		int64_t ws, we;
 
 		if (!x->good || x->fed)
 			continue;
-		if (x->stamp != INT64_MIN &&
-		    (x->stamp < ig->start || x->stamp >= ig->end))
+		window_of(ig, x->account, x->region, &ws, &we);
+		if (x->stamp != INT64_MIN && (x->stamp < ws || x->stamp >= we))
 			continue;
 		counts_of(ig, x->account, x->region)->log[CT_LOGV_MISSING]++;
 		queue_bad(ig, x->object, x->account, x->region, 0,

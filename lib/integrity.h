@@ -25,6 +25,9 @@
  * matches objects by their key from the "AWSLogs/" component on (the
  * digests' s3Bucket/s3Object and digestS3Object are cut the same way),
  * and the key given for a digest or a log is a path within the tree.
+ * A tree has no window either: there, the window of each (account,
+ * region) is the span of its own digests, [earliest digestStartTime,
+ * latest digestEndTime), whatever start and end were given.
  *
  * Chains.  A chain is one trail's digests in one bucket, account and
  * region: the digest key with its "_YYYYMMDDTHHMMSSZ.json.gz" stamp cut
@@ -145,6 +148,10 @@ int	ct_integ_next_bad(struct ct_integ *ig, struct ct_integ_bad *out);
 /* Counts of one account and region (zeros if none). */
 void	ct_integ_counts(const struct ct_integ *ig, const char *account,
 	    const char *region, struct ct_integ_counts *out);
+/* The verified window of account/region (see CT_INTEG_NO_BUCKET), after
+ * ct_integ_seal. */
+void	ct_integ_window(const struct ct_integ *ig, const char *account,
+	    const char *region, int64_t *start, int64_t *end);
 /* Iterate the (account, region) pairs that have counts: *iter = 0, then
  * until 0.  Order unspecified. */
 int	ct_integ_next_stream(const struct ct_integ *ig, size_t *iter,

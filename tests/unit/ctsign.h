@@ -21,7 +21,7 @@
 
 /* A new RSA key (1024 bits: as good as 2048 for the tests, and fast
  * under ASan).  Aborts on failure. */
-static EVP_PKEY *
+static inline EVP_PKEY *
 ts_key(void)
 {
 	EVP_PKEY *k = EVP_RSA_gen(1024);
@@ -32,7 +32,7 @@ ts_key(void)
 }
 
 /* Its public half as a ct_pubkey (the caller frees der and fingerprint). */
-static struct ct_pubkey
+static inline struct ct_pubkey
 ts_pubkey(EVP_PKEY *k, const char *fp, int64_t from, int64_t to)
 {
 	struct ct_pubkey p;
@@ -52,7 +52,7 @@ ts_pubkey(EVP_PKEY *k, const char *fp, int64_t from, int64_t to)
 }
 
 /* base64 of p[0..n) appended to b. */
-static void
+static inline void
 ts_b64(struct ct_buf *b, const unsigned char *p, size_t n)
 {
 	unsigned char *o = malloc(4 * ((n + 2) / 3) + 1);
@@ -64,7 +64,7 @@ ts_b64(struct ct_buf *b, const unsigned char *p, size_t n)
 
 /* One PublicKeyList entry as the JSON 1.1 wire has it: Value is base64 of
  * the base64 text of the DER key. */
-static void
+static inline void
 ts_key_json(struct ct_buf *b, const struct ct_pubkey *p)
 {
 	struct ct_buf inner;
@@ -79,14 +79,14 @@ ts_key_json(struct ct_buf *b, const struct ct_pubkey *p)
 	ct_buf_free(&inner);
 }
 
-static void
+static inline void
 ts_iso(int64_t t, char out[21])
 {
 	ct_time_format_iso(t, out);
 }
 
 /* The SHA-256 of p[0..n) as 64 hex digits. */
-static void
+static inline void
 ts_sha_hex(const void *p, size_t n, char out[65])
 {
 	unsigned char h[32];
@@ -105,7 +105,7 @@ struct ts_log {
  * previous digest (prev_key NULL: the first one, all previous* null),
  * the listed logs.
  */
-static void
+static inline void
 ts_digest(struct ct_buf *out, const char *key, int64_t start, int64_t end,
     const char *prev_key, const char *prev_hash, const char *prev_sig,
     const char *fp, const struct ts_log *logs, size_t nlogs)
@@ -148,7 +148,7 @@ ts_digest(struct ct_buf *out, const char *key, int64_t start, int64_t end,
 /* CloudTrail's signature of the digest text[0..n) with k, as hex into a
  * new string (the caller frees it).  The string signed is built by hand
  * here, not by ct_digest_string_to_sign, so the test checks that too. */
-static char *
+static inline char *
 ts_sign(EVP_PKEY *k, const char *text, size_t n, const char *end_iso,
     const char *key, const char *prev_sig)
 {
