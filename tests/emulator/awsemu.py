@@ -897,6 +897,8 @@ class Handler(Sigv4, Sts, Ec2, CloudTrail, Creds,
         if service == "cloudtrail":
             op = target[len(CT_TARGET):] if target.startswith(CT_TARGET) \
                 else target
+        elif service == "organizations":
+            op = target.rpartition(".")[2]
         else:
             op = form.get("Action", "")
         rid = req_id()
@@ -908,7 +910,7 @@ class Handler(Sigv4, Sts, Ec2, CloudTrail, Creds,
             self.st.ops["%s:%s" % (service, op)] += 1
         status = 200
         try:
-            if service not in ("sts", "ec2", "cloudtrail"):
+            if service not in ("sts", "ec2", "cloudtrail", "organizations"):
                 raise Abort(400, "UnknownService",
                             "Service %s is not emulated" % service)
             if service == "sts" and op == "AssumeRoleWithWebIdentity":
@@ -929,6 +931,10 @@ class Handler(Sigv4, Sts, Ec2, CloudTrail, Creds,
             elif service == "ec2":
                 xml = self.ec2(op, form, region, rid)
                 self.send(200, xml, "text/xml;charset=UTF-8", {}, fault)
+            elif service == "organizations":    # trail.py
+                out = s3mod.trail.organizations(self.st, key, op, body)
+                self.send(200, out, CT_CTYPE, {"x-amzn-RequestId": rid},
+                          fault)
             else:
                 out = self.cloudtrail(op, body, key, region, fault)
                 self.send(200, out, CT_CTYPE, {"x-amzn-RequestId": rid},
@@ -990,7 +996,7 @@ class Handler(Sigv4, Sts, Ec2, CloudTrail, Creds,
             raise Handled()
 
     def send_error_body(self, service, e, rid):
-        if service == "cloudtrail":
+        if service in ("cloudtrail", "organizations"):
             msgkey = "message"
             code = e.code
             if code.startswith("Invalid") and code.endswith("Exception") \

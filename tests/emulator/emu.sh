@@ -19,6 +19,8 @@
 # at exit (cleanup_add from lib.sh), on emu_stop, and by itself when the
 # test script's process is gone (--parent), so nothing is left running.
 # Only one emulator per script at a time.
+# emu_awscli and emu_validate_logs (at the end) run the real AWS CLI's
+# `cloudtrail validate-logs` against it and list its per-object verdicts.
 
 EMU_TOP=${CT_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 EMU_PY=${PY:-/usr/bin/python3}

@@ -69,8 +69,7 @@ def parse_time(v):
     return int(d.timestamp())
 
 
-def signing_keys():
-    """The two key pairs, made on first use (2048-bit RSA, random)."""
+def _make_keys():
     from cryptography.hazmat.primitives.asymmetric import rsa
     from cryptography.hazmat.primitives import serialization
     with _lock:
@@ -81,7 +80,18 @@ def signing_keys():
                 serialization.Encoding.DER,
                 serialization.PublicFormat.PKCS1)
             _keys.append((k, der, hashlib.md5(der).hexdigest()))
-        return list(_keys)
+
+
+def prepare():
+    """Start making the keys in the background: OpenSSL's prime search
+    runs outside the GIL, beside the server's start-up."""
+    threading.Thread(target=_make_keys, daemon=True).start()
+
+
+def signing_keys():
+    """The two key pairs (2048-bit RSA, random), made on first use."""
+    _make_keys()
+    return list(_keys)
 
 
 def sign(key, text):
@@ -147,11 +157,10 @@ def list_public_keys(rot, start, end, now):
 class Log:
     """A delivered log file: its object, the SHA-256 of its text, and
     the times of its oldest and newest record."""
-    __slots__ = ("obj", "sha", "oldest", "newest", "text")
+    __slots__ = ("obj", "sha", "oldest", "newest")
 
     def __init__(self, obj, text, oldest, newest):
         self.obj = obj
-        self.text = text
         self.sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
         self.oldest = oldest
         self.newest = newest
@@ -211,6 +220,87 @@ def pick(t, kind, spec, cands):
     return sorted(rng.sample(c, n))
 
 
+class Chain:
+    """One stream's digests, written (hashed and signed) on first use:
+    signing every hour of every region of a trail up front would slow
+    the emulator's start by seconds, and most tests read no digest."""
+
+    def __init__(self, t, acct, ds, listed, broken, rot):
+        self.t, self.acct, self.ds = t, acct, ds
+        self.listed, self.broken, self.rot = listed, broken, rot
+        self.corrupt = set()        # keys whose signature metadata lies
+        self.out = None             # key -> (gzip body, metadata, ETag)
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            if self.out is None:
+                self.out = self.write()
+            return self.out[key]
+
+    def write(self):
+        bucket = self.t["bucket"]
+        out = {}
+        prev = prev_text = prev_sig = None
+        for start, end, key in self.ds:
+            logs = self.listed.get(key, [])
+            evs = [x for lg in logs for x in (lg.oldest, lg.newest)]
+            fp, pkey = key_at(self.rot, end)
+            phash = hashlib.sha256(prev_text.encode()).hexdigest() \
+                if prev else None
+            if key in self.broken:
+                phash = hashlib.sha256(b"not the previous digest/" +
+                                       key.encode()).hexdigest()
+            doc = {"awsAccountId": self.acct,
+                   "digestStartTime": iso(start), "digestEndTime": iso(end),
+                   "digestS3Bucket": bucket, "digestS3Object": key,
+                   "digestPublicKeyFingerprint": fp,
+                   "digestSignatureAlgorithm": "SHA256withRSA",
+                   "newestEventTime": iso(max(evs)) if evs else None,
+                   "oldestEventTime": iso(min(evs)) if evs else None,
+                   "previousDigestS3Bucket": bucket if prev else None,
+                   "previousDigestS3Object": prev,
+                   "previousDigestHashValue": phash,
+                   "previousDigestHashAlgorithm": "SHA-256" if prev
+                   else None,
+                   "previousDigestSignature": prev_sig,
+                   "logFiles": [
+                       {"s3Bucket": bucket, "s3Object": lg.obj.key,
+                        "hashValue": lg.sha, "hashAlgorithm": "SHA-256",
+                        "newestEventTime": iso(lg.newest),
+                        "oldestEventTime": iso(lg.oldest)} for lg in logs]}
+            text = json.dumps(doc, separators=(",", ":"))
+            sig = sign(pkey, "%s\n%s/%s\n%s\n%s" % (
+                doc["digestEndTime"], bucket, key,
+                hashlib.sha256(text.encode()).hexdigest(),
+                prev_sig or "null"))
+            shown = sig
+            if key in self.corrupt:
+                shown = sig[:-1] + ("0" if sig[-1] != "0" else "1")
+            body = gzip.compress(text.encode(), mtime=0)
+            out[key] = (body, {"signature": shown,
+                               "signature-algorithm": "SHA256withRSA"},
+                        '"%s"' % hashlib.md5(body).hexdigest())
+            prev, prev_text, prev_sig = key, text, sig
+        return out
+
+
+class Digest:
+    """A digest object as s3.Obj has it, its bytes from its chain."""
+    __slots__ = ("chain", "key", "mtime", "ctype", "kms_key", "records",
+                 "kind", "cenc")
+
+    def __init__(self, chain, key, mtime, cenc):
+        self.chain, self.key, self.mtime, self.cenc = chain, key, mtime, cenc
+        self.ctype = "application/json"
+        self.kms_key = self.records = None
+        self.kind = "digest"
+
+    body = property(lambda self: self.chain.get(self.key)[0])
+    meta = property(lambda self: self.chain.get(self.key)[1])
+    etag = property(lambda self: self.chain.get(self.key)[2])
+
+
 def build(st, t, streams, Obj, base_of, rot):
     """The digests of trail t over streams ({(account, region): [Log]},
     delivery order) and the tampering of its "tamper" list.  Returns
@@ -241,7 +331,7 @@ def build(st, t, streams, Obj, base_of, rot):
     log_cands = sorted((lg.obj.key, (a, r, lg))
                        for (a, r), logs in streams.items() for lg in logs
                        if lg.obj.key in covered)
-    # (key, (account, region, (stream index, position)))
+    # (key, (account, region, position in its stream))
     dig_cands = sorted((d[2], (a, r, i)) for (a, r), ds in sched.items()
                        for i, d in enumerate(ds))
 
@@ -257,69 +347,31 @@ def build(st, t, streams, Obj, base_of, rot):
     broken = {k for k, _ in picks("break_chain",
                                   [c for c in dig_cands if c[1][2] > 0])}
     # Digests, in chain order per stream.
-    objs = []
     dobjs = {}
+    chains = {}
     for (acct, region), ds in sorted(sched.items()):
-        prev = None
-        prev_text = None
+        ch = chains[(acct, region)] = Chain(t, acct, ds, listed, broken,
+                                            rot)
         drng = random.Random("digest-delivery/%s/%s/%s" % (t["name"], acct,
                                                            region))
-        for start, end, key in ds:
-            logs = listed.get(key, [])
-            evs = [x for lg in logs for x in (lg.oldest, lg.newest)]
-            doc = {"awsAccountId": acct,
-                   "digestStartTime": iso(start), "digestEndTime": iso(end),
-                   "digestS3Bucket": t["bucket"], "digestS3Object": key}
-            fp, pkey = key_at(rot, end)
-            doc["digestPublicKeyFingerprint"] = fp
-            doc["digestSignatureAlgorithm"] = "SHA256withRSA"
-            doc["newestEventTime"] = iso(max(evs)) if evs else None
-            doc["oldestEventTime"] = iso(min(evs)) if evs else None
-            phash = hashlib.sha256(prev_text.encode()).hexdigest() \
-                if prev else None
-            if key in broken:
-                phash = hashlib.sha256(b"not the previous digest/" +
-                                       key.encode()).hexdigest()
-            doc.update({
-                "previousDigestS3Bucket": t["bucket"] if prev else None,
-                "previousDigestS3Object": prev.key if prev else None,
-                "previousDigestHashValue": phash,
-                "previousDigestHashAlgorithm": "SHA-256" if prev else None,
-                "previousDigestSignature": prev.meta["signature"]
-                if prev else None})
-            doc["logFiles"] = [
-                {"s3Bucket": t["bucket"], "s3Object": lg.obj.key,
-                 "hashValue": lg.sha, "hashAlgorithm": "SHA-256",
-                 "newestEventTime": iso(lg.newest),
-                 "oldestEventTime": iso(lg.oldest)} for lg in logs]
-            text = json.dumps(doc, separators=(",", ":"))
-            sig = sign(pkey, "%s\n%s/%s\n%s\n%s" % (
-                doc["digestEndTime"], t["bucket"], key,
-                hashlib.sha256(text.encode()).hexdigest(),
-                doc["previousDigestSignature"] or "null"))
-            o = Obj(key, gzip.compress(text.encode(), mtime=0),
-                    end + drng.randint(30, 300), ctype="application/json",
-                    meta={"signature": sig,
-                          "signature-algorithm": "SHA256withRSA"},
-                    kind="digest", cenc=t["content_encoding"])
-            dobjs[key] = o
+        for i, (start, end, key) in enumerate(ds):
+            dobjs[key] = Digest(ch, key, end + drng.randint(30, 300),
+                                t["content_encoding"])
             if key in broken:
                 # Signed with the wrong link: a verifier walking back from
                 # this (valid) digest finds the predecessor's hash is not
                 # the one it names, and distrusts the predecessor.
                 acts.append(("break_chain", key, acct, region,
                              "previousDigestHashValue is not the hash of "
-                             "the previous digest; re-signed", [prev.key]))
-                bad_digest.setdefault(prev.key, ("invalid_signature",
-                                                 "break_chain"))
+                             "the previous digest; re-signed",
+                             [ds[i - 1][2]]))
+                bad_digest.setdefault(ds[i - 1][2], ("invalid_signature",
+                                                     "break_chain"))
             truth["digests"] += 1
-            truth["logs_listed"] += len(logs)
-            prev, prev_text = o, text
+            truth["logs_listed"] += len(listed.get(key, []))
     # Digest tampering after delivery.
     for key, (acct, region, i) in picks("corrupt_signature", dig_cands):
-        o = dobjs[key]
-        sig = o.meta["signature"]
-        o.meta["signature"] = sig[:-1] + ("0" if sig[-1] != "0" else "1")
+        chains[(acct, region)].corrupt.add(key)
         acts.append(("corrupt_signature", key, acct, region,
                      "x-amz-meta-signature altered (last hex digit)",
                      [key]))
@@ -339,7 +391,7 @@ def build(st, t, streams, Obj, base_of, rot):
     for key, (acct, region, lg) in picks("rewrite_log", log_cands):
         if key not in logs:
             continue
-        doc = json.loads(lg.text)
+        doc = json.loads(gzip.decompress(lg.obj.body))
         rec = doc["Records"][0]
         ip = "192.0.2.1" if rec.get("sourceIPAddress") != "192.0.2.1" \
             else "192.0.2.2"
@@ -363,7 +415,7 @@ def build(st, t, streams, Obj, base_of, rot):
             continue
         for key, (acct, region, lg) in pick(t, "insert_log", s, log_cands):
             rng = random.Random("insert/%s/%s" % (s.get("seed", 1), key))
-            doc = json.loads(lg.text)
+            doc = json.loads(gzip.decompress(lg.obj.body))
             for r in doc["Records"]:
                 r["eventID"] = "%08x-%04x-4%03x-8%03x-%012x" % (
                     rng.getrandbits(32), rng.getrandbits(16),
@@ -433,7 +485,17 @@ def validate_specs(specs):
                 raise ValueError("s3 trail tamper: unknown key %r (known: "
                                  "%s)" % (k, ", ".join(TAMPER_KEYS)))
         if s.get("match") is not None:
-            re.compile(s["match"])
+            try:
+                re.compile(s["match"])
+            except (re.error, TypeError) as e:
+                raise ValueError("s3 trail tamper: match: %s" % e)
+        c = s.get("count", 1)
+        if isinstance(c, bool) or not isinstance(c, int) or c < 0:
+            raise ValueError("s3 trail tamper: count must be a whole "
+                             "number")
+        for k in ("account", "region", "match"):
+            if s.get(k) is not None and not isinstance(s[k], str):
+                raise ValueError("s3 trail tamper: %s must be a string" % k)
 
 
 def parse_spec(text):

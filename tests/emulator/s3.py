@@ -912,6 +912,7 @@ def add_args(ap):
 
 
 def apply_args(a, cfg):
+    integrity.prepare()
     s3 = dict(cfg.get("s3") or {})
     if a.s3_latency is not None:
         s3["latency"] = a.s3_latency

@@ -227,6 +227,30 @@ def get_trail(st, key, region, body):
                                                         key["account"]))
 
 
+def organizations(st, key, op, body):
+    """AWS Organizations (JSON 1.1), as much as validate-logs needs for an
+    organization trail: DescribeOrganization for a member account of a
+    configured organization trail, else AWSOrganizationsNotInUseException.
+    The management account is the trail's."""
+    if op != "DescribeOrganization":
+        raise Abort(400, "UnknownOperationException", "")
+    for t in trails(st):
+        if t["organization"] and key["account"] in t["accounts"]:
+            oid, mgmt = t["organization"], t["account"]
+            return json.dumps({"Organization": {
+                "Id": oid,
+                "Arn": "arn:aws:organizations::%s:organization/%s" % (
+                    mgmt, oid),
+                "FeatureSet": "ALL",
+                "MasterAccountArn": "arn:aws:organizations::%s:account/"
+                "%s/%s" % (mgmt, oid, mgmt),
+                "MasterAccountId": mgmt,
+                "MasterAccountEmail": "root+%s@example.com" % mgmt,
+                "AvailablePolicyTypes": []}})
+    raise Abort(400, "AWSOrganizationsNotInUseException",
+                "Your account is not a member of an organization.")
+
+
 def describe_trails(st, key, region, body):
     """DescribeTrails (JSON 1.1): the trails of the caller's account (or
     of its organization) visible in region: a trail in its home region,
