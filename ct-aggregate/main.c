@@ -318,8 +318,9 @@ static int warned_control;
 static struct ct_strmap *said_tampered;
 
 /* The engine's messages, in input order: the first SHOW_MAX of each kind
- * (every cut ct-fetch stream; the unknown-control warning once; skipped
- * records not with -q). */
+ * (every cut ct-fetch stream; every object that failed integrity
+ * verification, once however many streams report it; the unknown-control
+ * warning once; skipped records not with -q). */
 static void
 say(void *arg, const struct ct_read_msg *m)
 {

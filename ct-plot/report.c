@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "font.h"
+#include "intsum.h"
 #include "report.h"
 #include "strmap.h"
 #include "timefmt.h"
@@ -185,6 +186,10 @@ static const char index_css[] =
 "table.stats td { padding: .2em .8em; border-bottom: 1px solid #eee; }\n"
 "table.stats td.n { text-align: right; font-variant-numeric: tabular-nums; }\n"
 "table.stats tr.warn td { color: #b3261e; font-weight: bold; }\n"
+".verified { background: #e7f4e8; border-left: 5px solid #1e7b34;\n"
+"  padding: .4em .7em; }\n"
+".verified strong { color: #1e7b34; }\n"
+"ul.bad li { overflow-wrap: anywhere; }\n"
 "nav { margin: 1em 0; }\n"
 "nav a { display: inline-block; margin: 0 1.5em .3em 0; }\n"
 "figure { margin: 1.5em 0; }\n"
@@ -268,6 +273,105 @@ index_meta(struct ct_buf *b, const struct ct_summary *s, const char *name)
 	ct_buf_adds(b, "</table>\n");
 }
 
+/* Verdicts as a person reads them, by enum (intsum.h). */
+static const char *const log_label[CT_INTSUM_NLOG] = {
+	"valid", "modified after delivery", "missing",
+	"not covered by a digest", "pending (not yet covered)",
+};
+static const char *const digest_label[CT_INTSUM_NDIG] = {
+	"valid", "signature or hash does not verify", "missing from the chain",
+	"unreadable",
+};
+static const char *const sig_label[CT_INTSUM_NSIG] = {
+	"not checked (digests chained by hash only)",
+	"checked against a signature file",
+	"checked with CloudTrail's public keys",
+};
+
+static void
+integrity_row(struct ct_buf *b, const char *what, const char *label,
+    uint64_t n, int warn)
+{
+	ct_buf_printf(b, "<tr%s><td>%s: %s</td><td class=\"n\">%llu</td>"
+	    "</tr>\n", warn && n > 0 ? " class=\"warn\"" : "", what, label,
+	    (unsigned long long)n);
+}
+
+/*
+ * "Integrity": what ct-fetch --verify found, when the summary says: a
+ * verdict first (all valid, or problems found), how signatures were
+ * checked, the verified window, the verdict counts and the bad objects by
+ * name (object keys come from a bucket: escaped like every string).
+ */
+static void
+index_integrity(struct ct_buf *b, const struct ct_intsum *s)
+{
+	const struct ct_intsum_bad **v;
+	uint64_t more = ct_intsum_more(s);
+	size_t n, i;
+	int k;
+
+	ct_buf_adds(b, "<h2 id=\"integrity\">Integrity</h2>\n");
+	if (ct_intsum_tampered(s))
+		ct_buf_adds(b, "<p class=\"failed\"><strong>Problems found:"
+		    "</strong> some log files were modified, are missing or "
+		    "are covered by no digest, or some digests do not "
+		    "verify.</p>\n");
+	else
+		ct_buf_adds(b, "<p class=\"verified\"><strong>All valid:"
+		    "</strong> every log file and digest checked verified."
+		    "</p>\n");
+	ct_buf_adds(b, "<dl class=\"meta\">\n<dt>Signatures</dt><dd>");
+	ct_buf_adds(b, s->have_sig ? sig_label[s->sig] : "unknown");
+	ct_buf_adds(b, "</dd>\n<dt>Verified window</dt><dd>");
+	html_time(b, s->have_from, s->from);
+	ct_buf_adds(b, " to ");
+	html_time(b, s->have_to, s->to);
+	ct_buf_adds(b, "</dd>\n</dl>\n<table class=\"stats integrity\">\n");
+	for (k = 0; k < CT_INTSUM_NLOG; k++)
+		integrity_row(b, "Log files", log_label[k], s->log[k],
+		    k != CT_INTSUM_LOG_VALID && k != CT_INTSUM_LOG_PENDING);
+	for (k = 0; k < CT_INTSUM_NDIG; k++)
+		integrity_row(b, "Digests", digest_label[k], s->digest[k],
+		    k != CT_INTSUM_DIG_VALID);
+	integrity_row(b, "Records", "not counted (modified log files)",
+	    s->records_excluded, 1);
+	integrity_row(b, "Records", "counted but flagged (uncovered log "
+	    "files)", s->records_flagged, 1);
+	ct_buf_adds(b, "</table>\n");
+	v = ct_intsum_sorted(s, &n);
+	if (n > CT_INTSUM_LIST)
+		n = CT_INTSUM_LIST;
+	if (n > 0 || more > 0) {
+		ct_buf_adds(b, "<h3>Objects that failed verification</h3>\n"
+		    "<ul class=\"bad\">\n");
+		for (i = 0; i < n; i++) {
+			ct_buf_adds(b, "<li><code>");
+			html_text(b, v[i]->object);
+			ct_buf_printf(b, "</code>: %s, %s", v[i]->kind ==
+			    CT_INTSUM_KIND_LOG ? "log file" : "digest",
+			    v[i]->kind == CT_INTSUM_KIND_LOG ?
+			    log_label[v[i]->verdict] :
+			    digest_label[v[i]->verdict]);
+			if (v[i]->account != NULL || v[i]->region != NULL) {
+				ct_buf_adds(b, " (");
+				html_text(b, v[i]->account != NULL ?
+				    v[i]->account : "unknown account");
+				ct_buf_adds(b, ", ");
+				html_text(b, v[i]->region != NULL ?
+				    v[i]->region : "unknown region");
+				ct_buf_adds(b, ")");
+			}
+			ct_buf_adds(b, "</li>\n");
+		}
+		if (more > 0)
+			ct_buf_printf(b, "<li class=\"more\">and %llu more</li>"
+			    "\n", (unsigned long long)more);
+		ct_buf_adds(b, "</ul>\n");
+	}
+	free(v);
+}
+
 /*
  * The report: metadata, statistics, then each section's charts (summary
  * chart first), each linking to its full-size PNG.  One file, inline CSS,
@@ -304,6 +408,8 @@ report_fill(FILE *fp, void *arg, struct ct_buf *err)
 	ct_buf_adds(&b, "</head>\n<body>\n<header>\n<h1>Account activity "
 	    "report</h1>\n");
 	index_meta(&b, ia->s, ia->name);
+	if (m->integrity != NULL)
+		index_integrity(&b, m->integrity);
 	ct_buf_adds(&b, "</header>\n<nav>");
 	for (sec = 0; sec < CT_SECTIONS; sec++) {
 		if (ia->nent[sec] == 0)

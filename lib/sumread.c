@@ -306,12 +306,14 @@ read_integrity(struct ct_meta *m, const struct ct_jnode *o,
 		    (b.verdict = b.kind == CT_INTSUM_KIND_LOG ?
 		    ct_intsum_lookup(ct_intsum_log_name, CT_INTSUM_NLOG, str) :
 		    ct_intsum_lookup(ct_intsum_digest_name, CT_INTSUM_NDIG,
-		    str)) < 0 ||
+		    str)) <= 0 ||
+		    (b.kind == CT_INTSUM_KIND_LOG &&
+		    b.verdict == CT_INTSUM_LOG_PENDING) ||
 		    opt_str(c, "account_id", &b.account) < 0 ||
 		    opt_str(c, "region", &b.region) < 0)
-			return rfail(err, "integrity: %s", "a bad object has an "
-			    "unknown verdict, or an account_id or region that "
-			    "is not a string");
+			return rfail(err, "integrity: %s", "a bad object has a "
+			    "verdict that is not a bad one, or an account_id "
+			    "or region that is not a string");
 		ct_intsum_add_bad(s, &b);
 	}
 	return 0;
