@@ -108,14 +108,18 @@ s3v_unit_new(struct s3v *v, struct region *r, const char *account,
  * A digest is named by the end of its hour and delivered after it; the log
  * files of the window are listed from its first day to the day after its
  * end (s3src.c), so their digests are in those folders or the next one.
- * The day before the window holds the digest whose hour covers the start
- * and the link the first digest of the window is checked against.
+ * The digests of the two hours before the window are read too: the one
+ * whose hour covers the start, and the link the first digest of the
+ * window is checked against.  Older ones are not fetched.
  */
+#define DIGEST_BEFORE	(2 * 3600)
+
 void
 s3v_plan(struct s3v_unit *u, void (*fn)(void *, const char *), void *arg)
 {
 	const struct fetch *f = u->v->f;
-	int64_t d, d0 = f->start / DAY - 1, d1 = f->end / DAY + 2, y;
+	int64_t d, d0 = (f->start - DIGEST_BEFORE) / DAY, d1 = f->end / DAY + 2,
+	    y;
 	unsigned m, dd;
 	char pfx[2048];
 
@@ -146,6 +150,17 @@ s3v_is_digest(const struct s3v_unit *u, const char *prefix, const char *key)
 	    name[la + 19 + lr] != '_' ||
 	    strcmp(name + n - 9, "Z.json.gz") != 0)
 		return 0;
+	{
+		char acc[64], reg[64];
+		int64_t stamp;
+		int dg;
+
+		/* an unreadable stamp: read, the engine judges it */
+		if (ct_integ_parse_key(key, acc, reg, &stamp, &dg) == 0 &&
+		    stamp != INT64_MIN && stamp < u->v->f->start -
+		    DIGEST_BEFORE)
+			return 0;
+	}
 	return 1;
 }
 
