@@ -18,7 +18,7 @@
 #include "xalloc.h"
 
 #define DAY		86400
-#define DIGEST_TEXT_MAX	((size_t)256 << 20)	/* inflated digest bytes */
+#define DIGEST_TEXT_MAX	CT_DIGEST_MAX_SIZE	/* inflated digest bytes */
 #define KEY_PAGES_MAX	100			/* ListPublicKeys pages */
 #define LISTKEYS_TARGET \
 	"com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.ListPublicKeys"
