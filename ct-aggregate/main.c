@@ -599,6 +599,10 @@ verify_trees(int argc, char **argv, const char *sigpath,
 		vo.sigs = sigs;
 	}
 	ct_treeverify_run(argc, argv, &vo, say_bad, NULL, tv);
+	if (tv->digests == 0)
+		fprintf(stderr, "%s: warning: --verify found no digest file "
+		    "(AWSLogs/.../CloudTrail-Digest/): nothing verified\n",
+		    PROG);
 	rc = 0;
 out:
 	ct_strmap_free(sigs);

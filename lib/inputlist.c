@@ -177,19 +177,29 @@ static int
 give(struct ct_inputlist *in, char *p, const char *why, int kind,
     const char **path, const char **err)
 {
-	if (kind == CT_INPUTLIST_FILE && in->excluded != NULL &&
-	    ct_strmap_find(in->excluded, p, strlen(p)) != NULL) {
-		kind = CT_INPUTLIST_SKIP;
-		why = "a modified log file (integrity): not read";
-	}
 	*path = keep(in, p);
 	*err = why;
 	in->said++;
 	return kind;
 }
 
+static int next_entry(struct ct_inputlist *in, const char **path,
+    const char **err);
+
 int
 ct_inputlist_next(struct ct_inputlist *in, const char **path, const char **err)
+{
+	int kind;
+
+	do
+		kind = next_entry(in, path, err);
+	while (kind == CT_INPUTLIST_FILE && in->excluded != NULL &&
+	    ct_strmap_find(in->excluded, *path, strlen(*path)) != NULL);
+	return kind;
+}
+
+static int
+next_entry(struct ct_inputlist *in, const char **path, const char **err)
 {
 	struct stat st;
 	struct frame *f;

@@ -30,9 +30,9 @@ int	ct_inputlist_next(struct ct_inputlist *in, const char **path,
 /* Walk the CloudTrail-Digest folders too (passed over by default: a
  * digest holds no records).  Before the first ct_inputlist_next. */
 void	ct_inputlist_walk_digests(struct ct_inputlist *in);
-/* Files found in folders whose path is a key of paths (borrowed, to
- * outlive in) are handed out as CT_INPUTLIST_SKIP: the modified log files
- * of ct-aggregate --verify. */
+/* Inputs whose path is a key of paths (borrowed, to outlive in) are left
+ * out, silently: the modified log files of ct-aggregate --verify, named
+ * and counted by the integrity check instead. */
 struct ct_strmap;
 void	ct_inputlist_exclude(struct ct_inputlist *in,
 	    const struct ct_strmap *paths);

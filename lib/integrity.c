@@ -16,6 +16,7 @@
 #include "buf.h"
 #include "digest.h"
 #include "integrity.h"
+#include "jstr.h"
 #include "strmap.h"
 #include "timefmt.h"
 #include "xalloc.h"
@@ -763,3 +764,67 @@ ct_integ_finish(struct ct_integ *ig)
 	}
 	free(all);
 }
+
+/* ---- control records ---------------------------------------------- */
+
+static void
+jstr(struct ct_buf *b, const char *s)
+{
+	ct_jstr_encode(b, s, strlen(s));
+}
+
+void
+ct_integ_write_bad(struct ct_buf *b, const struct ct_integ_bad *x,
+    uint64_t records)
+{
+	ct_buf_adds(b, "{\"ctFetch\":\"integrity\",\"version\":1,\"accountId\":");
+	jstr(b, x->account);
+	ct_buf_adds(b, ",\"region\":");
+	jstr(b, x->region);
+	ct_buf_printf(b, ",\"kind\":\"%s\",\"verdict\":\"%s\",\"object\":",
+	    x->is_digest ? "digest" : "log", x->is_digest ?
+	    ct_digv_name(x->verdict) : ct_logv_name(x->verdict));
+	jstr(b, x->object);
+	if (!x->is_digest && (x->verdict == CT_LOGV_MODIFIED ||
+	    x->verdict == CT_LOGV_NOT_COVERED))
+		ct_buf_printf(b, ",\"records\":%llu",
+		    (unsigned long long)records);
+	ct_buf_adds(b, "}\n");
+}
+
+void
+ct_integ_write_verified(struct ct_buf *b, const struct ct_integ *ig,
+    const char *account, const char *region, uint64_t excluded,
+    uint64_t flagged)
+{
+	struct ct_integ_counts cc, *c = &cc;
+	int64_t ws, we;
+	char t0[21], t1[21];
+	int i;
+
+	ct_integ_counts(ig, account, region, c);
+	ct_integ_window(ig, account, region, &ws, &we);
+	if (ct_time_format_iso(ws, t0) != 0)
+		t0[0] = '\0';
+	if (ct_time_format_iso(we, t1) != 0)
+		t1[0] = '\0';
+	ct_buf_adds(b, "{\"ctFetch\":\"verified\",\"version\":1,\"accountId\":");
+	jstr(b, account);
+	ct_buf_adds(b, ",\"region\":");
+	jstr(b, region);
+	ct_buf_printf(b, ",\"window\":{\"start\":\"%s\",\"end\":\"%s\"},"
+	    "\"signatures\":\"%s\",\"logFiles\":{", t0, t1,
+	    ct_sigmode_name(ig->mode));
+	for (i = 0; i < CT_LOGV_N; i++)
+		ct_buf_printf(b, "%s\"%s\":%llu", i ? "," : "",
+		    ct_logv_name((enum ct_logv)i),
+		    (unsigned long long)c->log[i]);
+	ct_buf_adds(b, "},\"digests\":{");
+	for (i = 0; i < CT_DIGV_N; i++)
+		ct_buf_printf(b, "%s\"%s\":%llu", i ? "," : "",
+		    ct_digv_name((enum ct_digv)i),
+		    (unsigned long long)c->digest[i]);
+	ct_buf_printf(b, "},\"recordsExcluded\":%llu,\"recordsFlagged\":%llu}\n",
+	    (unsigned long long)excluded, (unsigned long long)flagged);
+}
+

@@ -158,6 +158,20 @@ int	ct_integ_next_stream(const struct ct_integ *ig, size_t *iter,
 	    char account[64], char region[64], struct ct_integ_counts *out);
 
 /*
+ * The control records of the shared contract, appended to b with their
+ * newline: one bad object (kind, verdict, object; "records" for a
+ * modified or not_covered log file), and the `verified` summary of one
+ * account and region (its window, signature mode, counts, and the
+ * records the caller excluded and flagged).  Strings are written as
+ * Python's json.dumps writes them (jstr.h).
+ */
+void	ct_integ_write_bad(struct ct_buf *b, const struct ct_integ_bad *x,
+	    uint64_t records);
+void	ct_integ_write_verified(struct ct_buf *b, const struct ct_integ *ig,
+	    const char *account, const char *region, uint64_t excluded,
+	    uint64_t flagged);
+
+/*
  * From a CloudTrail key: the account, the region, and the name's stamp
  * (log "..._YYYYMMDDTHHMMZ_xxxx.json.gz" or digest
  * "..._YYYYMMDDTHHMMSSZ.json.gz", INT64_MIN if unreadable), and whether it

@@ -360,65 +360,6 @@ sums_of(struct ct_strmap *m, const char *account, const char *region)
 	return e->val.ptr;
 }
 
-static void
-jstr(struct ct_buf *b, const char *s)
-{
-	ct_jstr_encode(b, s, strlen(s));
-}
-
-static void
-control_bad(struct ct_buf *b, const struct ct_integ_bad *x, uint64_t records)
-{
-	ct_buf_adds(b, "{\"ctFetch\":\"integrity\",\"version\":1,\"accountId\":");
-	jstr(b, x->account);
-	ct_buf_adds(b, ",\"region\":");
-	jstr(b, x->region);
-	ct_buf_printf(b, ",\"kind\":\"%s\",\"verdict\":\"%s\",\"object\":",
-	    x->is_digest ? "digest" : "log", x->is_digest ?
-	    ct_digv_name(x->verdict) : ct_logv_name(x->verdict));
-	jstr(b, x->object);
-	if (!x->is_digest && (x->verdict == CT_LOGV_MODIFIED ||
-	    x->verdict == CT_LOGV_NOT_COVERED))
-		ct_buf_printf(b, ",\"records\":%llu",
-		    (unsigned long long)records);
-	ct_buf_adds(b, "}\n");
-}
-
-static void
-control_verified(struct ct_buf *b, const struct ct_integ *ig,
-    enum ct_sigmode mode, const char *account, const char *region,
-    const struct ct_integ_counts *c, const struct sums *s)
-{
-	int64_t ws, we;
-	char t0[21], t1[21];
-	int i;
-
-	ct_integ_window(ig, account, region, &ws, &we);
-	if (ct_time_format_iso(ws, t0) != 0)
-		t0[0] = '\0';
-	if (ct_time_format_iso(we, t1) != 0)
-		t1[0] = '\0';
-	ct_buf_adds(b, "{\"ctFetch\":\"verified\",\"version\":1,\"accountId\":");
-	jstr(b, account);
-	ct_buf_adds(b, ",\"region\":");
-	jstr(b, region);
-	ct_buf_printf(b, ",\"window\":{\"start\":\"%s\",\"end\":\"%s\"},"
-	    "\"signatures\":\"%s\",\"logFiles\":{", t0, t1,
-	    ct_sigmode_name(mode));
-	for (i = 0; i < CT_LOGV_N; i++)
-		ct_buf_printf(b, "%s\"%s\":%llu", i ? "," : "",
-		    ct_logv_name((enum ct_logv)i),
-		    (unsigned long long)c->log[i]);
-	ct_buf_adds(b, "},\"digests\":{");
-	for (i = 0; i < CT_DIGV_N; i++)
-		ct_buf_printf(b, "%s\"%s\":%llu", i ? "," : "",
-		    ct_digv_name((enum ct_digv)i),
-		    (unsigned long long)c->digest[i]);
-	ct_buf_printf(b, "},\"recordsExcluded\":%llu,\"recordsFlagged\":%llu}\n",
-	    (unsigned long long)(s ? s->excluded : 0),
-	    (unsigned long long)(s ? s->flagged : 0));
-}
-
 int
 ct_treeverify_run(int argc, char **argv, const struct ct_treeverify_opts *o,
     ct_treeverify_fn fn, void *arg, struct ct_treeverify *out)
@@ -513,7 +454,7 @@ ct_treeverify_run(int argc, char **argv, const struct ct_treeverify_opts *o,
 		uint64_t nrec = e != NULL ? e->val.u64 : 0;
 
 		out->bad++;
-		control_bad(&out->control, &x, nrec);
+		ct_integ_write_bad(&out->control, &x, nrec);
 		if (fn != NULL)
 			fn(arg, &x, nrec);
 	}
@@ -530,8 +471,9 @@ ct_treeverify_run(int argc, char **argv, const struct ct_treeverify_opts *o,
 			ct_buf_printf(&k, "%s\n%s", a, r);
 			e = ct_strmap_find(sums, k.data, k.len);
 			ct_buf_free(&k);
-			control_verified(&out->control, ig, o->mode, a, r, &c,
-			    e ? e->val.ptr : NULL);
+			ct_integ_write_verified(&out->control, ig, a, r,
+			    e ? ((struct sums *)e->val.ptr)->excluded : 0,
+			    e ? ((struct sums *)e->val.ptr)->flagged : 0);
 		}
 	}
 	for (i = 0; i < ndg; i++)

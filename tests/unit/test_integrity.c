@@ -230,6 +230,39 @@ main(void)
 	CHECK_STR(bads(ig), want, "the modified log is named");
 	ct_integ_free(ig);
 
+	/* The control records of the contract. */
+	{
+		struct ct_integ_bad x;
+		struct ct_buf rec;
+		char w2[900];
+
+		sc = NONE;
+		sc.mod_l = 21;
+		ig = start(&w, CT_SIG_CHECKED, keys, 2, &sc);
+		ct_integ_finish(ig);
+		ct_buf_init(&rec, 0);
+		CHECK(ct_integ_next_bad(ig, &x) == 1, "one bad object");
+		ct_integ_write_bad(&rec, &x, 12);
+		snprintf(w2, sizeof(w2), "{\"ctFetch\":\"integrity\",\"version\":1,"
+		    "\"accountId\":\"" ACC "\",\"region\":\"" REG "\",\"kind\":"
+		    "\"log\",\"verdict\":\"modified\",\"object\":\"s3://b/%s\","
+		    "\"records\":12}\n", w.lkey[2][1]);
+		CHECK_STR(rec.data, w2, "an integrity record");
+		ct_buf_reset(&rec);
+		ct_integ_write_verified(&rec, ig, ACC, REG, 12, 3);
+		CHECK_STR(rec.data, "{\"ctFetch\":\"verified\",\"version\":1,"
+		    "\"accountId\":\"" ACC "\",\"region\":\"" REG "\",\"window\":"
+		    "{\"start\":\"2026-12-07T00:00:00Z\",\"end\":"
+		    "\"2026-12-07T04:00:00Z\"},\"signatures\":\"checked\","
+		    "\"logFiles\":{\"valid\":7,\"modified\":1,\"missing\":0,"
+		    "\"not_covered\":0,\"pending\":0},\"digests\":{\"valid\":4,"
+		    "\"invalid_signature\":0,\"missing\":0,\"unreadable\":0},"
+		    "\"recordsExcluded\":12,\"recordsFlagged\":3}\n",
+		    "a verified record");
+		ct_buf_free(&rec);
+		ct_integ_free(ig);
+	}
+
 	/* Missing log: after finish. */
 	sc = NONE;
 	sc.skip_l = 30;
