@@ -95,8 +95,10 @@ s3v_unit_new(struct s3v *v, struct region *r, const char *account,
 	u->r = r;
 	u->account = xstrdup(account);
 	u->folder = xstrdup(digest_folder);
-	/* the window's end is inclusive here, exclusive there */
-	u->eng = ct_integ_new(CT_SIG_CHECKED, v->f->start, v->f->end + 1, 0);
+	/* the window as the start and end records say it (there the end is
+	 * inclusive: a file named at that very second is read and judged,
+	 * but its absence is not one) */
+	u->eng = ct_integ_new(CT_SIG_CHECKED, v->f->start, v->f->end, 0);
 	u->next = v->units;
 	v->units = u;
 	return u;
@@ -356,13 +358,6 @@ s3v_seal(struct s3v_unit *u)
 
 /* ---- control records --------------------------------------------------- */
 
-static void
-add_str(struct ct_buf *b, const char *name, const char *val)
-{
-	ct_buf_printf(b, ",\"%s\":", name);
-	ct_jstr_encode(b, val, strlen(val));
-}
-
 /* One `integrity` record and one stderr line for a bad verdict; records
  * < 0: none. */
 static int
@@ -377,15 +372,7 @@ bad_object(struct s3v_unit *u, const struct ct_integ_bad *bad,
 	int rc;
 
 	ct_buf_init(&b, 0);
-	ct_buf_adds(&b, "{\"ctFetch\":\"integrity\",\"version\":1");
-	add_str(&b, "accountId", u->account);
-	add_str(&b, "region", u->r->name);
-	add_str(&b, "kind", bad->is_digest ? "digest" : "log");
-	add_str(&b, "verdict", vname);
-	add_str(&b, "object", bad->object);
-	if (records >= 0)
-		ct_buf_printf(&b, ",\"records\":%" PRId64, records);
-	ct_buf_adds(&b, "}\n");
+	ct_integ_write_bad(&b, bad, records >= 0 ? (uint64_t)records : 0);
 	rc = out_control(f, b.data, b.len);
 	ct_buf_free(&b);
 	pthread_mutex_lock(&f->lock);
@@ -454,37 +441,16 @@ int
 s3v_end(struct s3v_unit *u)
 {
 	struct fetch *f = u->v->f;
-	struct ct_integ_counts c;
 	struct ct_buf b;
-	char ws[32], we[32];
 	int rc;
 
 	if (!u->settled)
 		return 0;
 	ct_integ_finish(u->eng);
 	rc = drain(u, NULL, -1);
-	ct_integ_counts(u->eng, u->account, u->r->name, &c);
-	fetch_fmt_time(f->start, ws, sizeof(ws));
-	fetch_fmt_time(f->end, we, sizeof(we));
 	ct_buf_init(&b, 0);
-	ct_buf_adds(&b, "{\"ctFetch\":\"verified\",\"version\":1");
-	add_str(&b, "accountId", u->account);
-	add_str(&b, "region", u->r->name);
-	ct_buf_printf(&b, ",\"window\":{\"start\":\"%s\",\"end\":\"%s\"}",
-	    ws, we);
-	ct_buf_adds(&b, ",\"signatures\":\"checked\"");
-	ct_buf_printf(&b, ",\"logFiles\":{\"valid\":%" PRIu64 ",\"modified\":%"
-	    PRIu64 ",\"missing\":%" PRIu64 ",\"not_covered\":%" PRIu64
-	    ",\"pending\":%" PRIu64 "}", c.log[CT_LOGV_VALID],
-	    c.log[CT_LOGV_MODIFIED], c.log[CT_LOGV_MISSING],
-	    c.log[CT_LOGV_NOT_COVERED], c.log[CT_LOGV_PENDING]);
-	ct_buf_printf(&b, ",\"digests\":{\"valid\":%" PRIu64
-	    ",\"invalid_signature\":%" PRIu64 ",\"missing\":%" PRIu64
-	    ",\"unreadable\":%" PRIu64 "}", c.digest[CT_DIGV_VALID],
-	    c.digest[CT_DIGV_INVALID_SIGNATURE], c.digest[CT_DIGV_MISSING],
-	    c.digest[CT_DIGV_UNREADABLE]);
-	ct_buf_printf(&b, ",\"recordsExcluded\":%" PRIu64 ",\"recordsFlagged\":%"
-	    PRIu64 "}\n", u->excluded, u->flagged);
+	ct_integ_write_verified(&b, u->eng, u->account, u->r->name, u->excluded,
+	    u->flagged);
 	if (out_control(f, b.data, b.len) != 0)
 		rc = -1;
 	ct_buf_free(&b);
