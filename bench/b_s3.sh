@@ -13,6 +13,13 @@
 #   large  about 100 files of ~2 MB of text (one region, 17 hours), the
 #          size of a busy account's files: the per-GB figure is the cost
 #          of the text itself, what the target is about.
+#
+# Then --verify: the emulator's trail bucket of 12,000 records (hourly
+# digests signed with RSA), no latency; ct-fetch's CPU seconds with and
+# without --verify (the least of three runs each), and the floor of what
+# --verify must add: OpenSSL's SHA-256 over the same log files' text
+# (gzfloor -s, measured in the same run).  Target: added CPU <= 1.2 x
+# floor + 50 ms.
 set -eu
 : "${CT_TOP:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${CT_BIN:=$CT_TOP/bin}"
@@ -87,3 +94,63 @@ run_corpus large "$BENCH_DIR/s3-data-large" us-east-1 \
     2026-09-30T00:00:00Z 2026-10-03T00:00:00Z -- \
     --records 140000 --seed 32 \
     --start 2026-10-01T00:00:00Z --end 2026-10-01T17:00:00Z
+
+# ---- --verify ---------------------------------------------------------------
+vdata=$BENCH_DIR/s3-verify-data
+regions="us-east-1 eu-west-1 eu-central-1 ap-south-1"
+if [ ! -d "$vdata" ]; then
+	mkdir -p "$vdata"
+	for r in $regions; do
+		"$CT_OUT/tools/ct-sample" --records 3000 --seed 32 --regions "$r" \
+		    --start 2026-10-01T00:00:00Z --end 2026-10-05T00:00:00Z \
+		    >"$vdata/$r.ndjson"
+	done
+fi
+emu_start --data-dir "$vdata" --trail ctverify >/dev/null
+vwin="--start 2026-10-01T00:00:00Z --end 2026-10-04T23:59:59Z"
+cpu() {	# cpu ARGS...: the least user+sys seconds of three ct-fetch runs
+	for i in 1 2 3; do
+		/usr/bin/time -f '%U %S' -o "$T/vt" "$CT_BIN/ct-fetch" -q \
+		    --trail --s3-concurrency "$CONC" $vwin "$@" $regions \
+		    >"$T/vout" || [ $? -eq 7 ]
+		awk '{ print $1 + $2 }' "$T/vt"
+	done | sort -n | head -n 1
+}
+plain=$(cpu)
+verify=$(cpu --verify)
+grep '"ctFetch":"verified"' "$T/vout" >"$T/verified"
+# the log files' bytes as stored, for the floor
+mkdir -p "$T/objs"
+emu_req GET '/_emu/s3?bucket=ctverify' >"$T/vs3.json"
+$PY - "$EMU_URL" "$T/vs3.json" "$T/objs" >"$T/vlist" <<'PYEOF'
+import json, os, sys, urllib.parse, urllib.request
+url, sf, out = sys.argv[1:]
+objs = json.load(open(sf))["buckets"]["ctverify"]["objects"]
+for i, key in enumerate(sorted(objs)):
+    if "/CloudTrail/" not in key or "_CloudTrail_" not in key:
+        continue
+    q = urllib.parse.urlencode({"bucket": "ctverify", "key": key})
+    p = os.path.join(out, "%06d.json.gz" % i)
+    with open(p, "wb") as f:
+        f.write(urllib.request.urlopen(url + "/_emu/s3/object?" + q).read())
+    print(p)
+PYEOF
+"$CT_OUT/tools/gzfloor" -s -j 1 <"$T/vlist" >"$T/vfloor"
+$PY - "$plain" "$verify" "$T/vfloor" "$T/verified" <<'PYEOF'
+import json, sys
+plain, verify = float(sys.argv[1]), float(sys.argv[2])
+_s, files, _i, out, sha = open(sys.argv[3]).read().split()[:5]
+sha = float(sha)
+logs = digests = 0
+for line in open(sys.argv[4]):
+    v = json.loads(line)
+    logs += sum(v["logFiles"].values())
+    digests += sum(v["digests"].values())
+added = verify - plain
+target = 1.2 * sha + 0.05
+print("s3 --verify: %d log files (%.1f MB of text), %d digests: CPU %.2f s "
+      "vs %.2f s without, added %.3f s; SHA-256 floor %.3f s: target "
+      "<= %.3f s (%s)" % (logs, int(out) / 1e6, digests, verify, plain,
+                          added, sha, target,
+                          "met" if added <= target else "missed"))
+PYEOF

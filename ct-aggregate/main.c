@@ -32,6 +32,7 @@
 #include "read.h"
 #include "strmap.h"
 #include "summary.h"
+#include "treeverify.h"
 #include "xalloc.h"
 
 #ifndef CT_VERSION
@@ -82,7 +83,8 @@ usage(int status)
 	fprintf(f,
 "usage: %s [-q] [-j N] [-o FILE] [--activity-type ALL|SUCCESSFUL|FAILED]\n"
 "           [--skip-unsuccessful-api-calls] [--start TIME] [--end TIME]\n"
-"           [--past-hours N] [--dedup] [--strict] [FILE|DIR|-]...\n"
+"           [--past-hours N] [--dedup] [--strict]\n"
+"           [--verify [--signatures FILE --public-keys FILE]] [FILE|DIR|-]...\n"
 "       %s --merge [-o FILE] [--strict] SUMMARY...\n", PROG, PROG);
 	if (status == 0)
 		fprintf(f,
@@ -102,15 +104,21 @@ usage(int status)
 "  --merge               the inputs are summaries: add them up\n"
 "  -o, --output FILE     write there (atomically) instead of stdout\n"
 "  --strict              stop at the first bad input: exit 1, no summary\n"
+"  --verify              check the log files of the DIRs (synced trails)\n"
+"                        against their CloudTrail-Digest files, chain by\n"
+"                        hash; modified files are not counted\n"
+"  --signatures FILE     digest signatures, lines KEY<TAB>HEX[<TAB>ALG]\n"
+"  --public-keys FILE    aws cloudtrail list-public-keys output: with\n"
+"                        --signatures, signatures are checked too\n"
 "  -j, --jobs N          threads (default: the number of CPUs)\n"
 "  -q, --quiet           no warnings about skipped records\n"
 "  -h, --help, --version\n"
 "\n"
 "Exit status: 0 done, 1 failure (or no input could be read: nothing\n"
 "written), 2 usage, 3 summary written but some input was bad or skipped\n"
-"(or a count held at 2^53), 7 summary written but integrity verification\n"
-"found modified, missing or not-covered log files or bad digests;\n"
-"128+N ended by signal N.\n");
+"(or a count held at 2^53), 7 --verify found modified, missing or\n"
+"not-covered log files or bad digests (summary written); 128+N ended by\n"
+"signal N.\n");
 	if (status == 0 && (fflush(f) != 0 || ferror(f))) {
 		fprintf(stderr, "%s: write error: %s\n", PROG, strerror(errno));
 		status = CT_EXIT_FAILURE;
@@ -494,12 +502,143 @@ bad:
 	    CT_EXIT_PARTIAL : CT_EXIT_OK;
 }
 
+/* ---- --verify ------------------------------------------------------------ */
+
+/* The whole file at path into b (at most 256 MiB): 0, or -1 said. */
+static int
+read_file(const char *path, struct ct_buf *b)
+{
+	FILE *f = fopen(path, "rb");
+	char tmp[65536];
+	size_t got;
+
+	if (f == NULL) {
+		fprintf(stderr, "%s: %s: %s\n", PROG, agg_show_name(path),
+		    strerror(errno));
+		return -1;
+	}
+	while ((got = fread(tmp, 1, sizeof(tmp), f)) > 0)
+		if (ct_buf_add(b, tmp, got) != 0) {
+			fprintf(stderr, "%s: %s: larger than 256 MiB\n", PROG,
+			    agg_show_name(path));
+			fclose(f);
+			return -1;
+		}
+	if (ferror(f)) {
+		fprintf(stderr, "%s: %s: %s\n", PROG, agg_show_name(path),
+		    strerror(errno));
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	return 0;
+}
+
+/* A bad object, named once on stderr. */
+static void
+say_bad(void *arg, const struct ct_integ_bad *b, uint64_t records)
+{
+	char why[512];
+
+	ct_awserr_clean(why, sizeof(why), b->why, strlen(b->why));
+	if (!b->is_digest && (b->verdict == CT_LOGV_MODIFIED ||
+	    b->verdict == CT_LOGV_NOT_COVERED))
+		fprintf(stderr, "%s: integrity: %s %s: %s (%s; %" PRIu64
+		    " records %s)\n", PROG, "log file", agg_show_name(b->object),
+		    ct_logv_name(b->verdict), why, records,
+		    b->verdict == CT_LOGV_MODIFIED ? "not counted" :
+		    "counted, flagged");
+	else
+		fprintf(stderr, "%s: integrity: %s %s: %s (%s)\n", PROG,
+		    b->is_digest ? "digest" : "log file",
+		    agg_show_name(b->object), b->is_digest ?
+		    ct_digv_name(b->verdict) : ct_logv_name(b->verdict), why);
+}
+
+/*
+ * Verify the trees among the inputs (treeverify.h), signatures from the
+ * user's files when given.  0, or CT_EXIT_FAILURE (said) when a file of
+ * signatures or keys cannot be read.
+ */
+static int
+verify_trees(int argc, char **argv, const char *sigpath,
+    const char *keypath, struct ct_treeverify *tv)
+{
+	struct ct_treeverify_opts vo;
+	struct ct_pubkeys keys;
+	struct ct_strmap *sigs = NULL;
+	struct ct_buf b, why;
+	int rc = CT_EXIT_FAILURE;
+
+	memset(&vo, 0, sizeof(vo));
+	ct_pubkeys_init(&keys);
+	ct_buf_init(&b, (size_t)256 << 20);
+	ct_buf_init(&why, 512);
+	vo.mode = CT_SIG_NOT_CHECKED;
+	if (sigpath != NULL) {
+		sigs = ct_treesigs_new();
+		if (read_file(sigpath, &b) != 0)
+			goto out;
+		if (ct_treesigs_parse(b.data ? b.data : "", b.len, sigs,
+		    &why) != 0) {
+			fprintf(stderr, "%s: %s: %s\n", PROG,
+			    agg_show_name(sigpath), why.data);
+			goto out;
+		}
+		ct_buf_reset(&b);
+		if (read_file(keypath, &b) != 0)
+			goto out;
+		if (ct_pubkeys_parse(b.data ? b.data : "", b.len, &keys,
+		    &why) != 0) {
+			fprintf(stderr, "%s: %s: %s\n", PROG,
+			    agg_show_name(keypath), why.data);
+			goto out;
+		}
+		vo.mode = CT_SIG_FROM_FILE;
+		vo.keys = &keys;
+		vo.sigs = sigs;
+	}
+	ct_treeverify_run(argc, argv, &vo, say_bad, NULL, tv);
+	if (tv->digests == 0)
+		fprintf(stderr, "%s: warning: --verify found no digest file "
+		    "(AWSLogs/.../CloudTrail-Digest/): nothing verified\n",
+		    PROG);
+	rc = 0;
+out:
+	ct_strmap_free(sigs);
+	ct_pubkeys_free(&keys);
+	ct_buf_free(&b);
+	ct_buf_free(&why);
+	return rc;
+}
+
+/* The control records of tv into the fold, as if read from a stream. */
+static void
+fold_control(struct ct_fold *fold, const struct ct_treeverify *tv)
+{
+	struct ct_fold_stream st;
+	struct ct_buf err;
+	const char *p = tv->control.data, *nl;
+
+	if (p == NULL)
+		return;
+	ct_fold_stream_init(&st, 1);
+	ct_buf_init(&err, 512);
+	for (; *p != '\0'; p = nl + 1) {
+		nl = strchr(p, '\n');
+		(void)ct_fold_control(fold, &st, p, (size_t)(nl - p), &err);
+	}
+	ct_buf_free(&err);
+	ct_fold_stream_free(&st);
+}
+
 /* ---- main ---------------------------------------------------------------- */
 
 enum {
 	OPT_ACTIVITY = 256, OPT_SKIPFAIL, OPT_START, OPT_END, OPT_PAST,
 	OPT_DEDUP, OPT_MERGE, OPT_STRICT, OPT_HELP, OPT_VERSION, OPT_CHUNK,
-	OPT_MAXVAL	/* test build only */
+	OPT_MAXVAL,	/* test build only */
+	OPT_VERIFY, OPT_SIGNATURES, OPT_PUBKEYS
 };
 
 static const struct option longopts[] = {
@@ -511,6 +650,9 @@ static const struct option longopts[] = {
 	{ "dedup", no_argument, NULL, OPT_DEDUP },
 	{ "merge", no_argument, NULL, OPT_MERGE },
 	{ "strict", no_argument, NULL, OPT_STRICT },
+	{ "verify", no_argument, NULL, OPT_VERIFY },
+	{ "signatures", required_argument, NULL, OPT_SIGNATURES },
+	{ "public-keys", required_argument, NULL, OPT_PUBKEYS },
 	{ "output", required_argument, NULL, 'o' },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -546,7 +688,9 @@ main(int argc, char **argv)
 	struct ct_summary *sum;
 	const char *outpath = NULL;
 	char why[CT_ARG_WHY];
-	int c, merge = 0, past = -1, rc;
+	int c, merge = 0, past = -1, rc, verify = 0;
+	const char *sigpath = NULL, *keypath = NULL;
+	struct ct_treeverify tv;
 	long cpus;
 	int64_t now = (int64_t)time(NULL);
 
@@ -602,6 +746,15 @@ main(int argc, char **argv)
 		case OPT_STRICT:
 			o.strict = 1;
 			break;
+		case OPT_VERIFY:
+			verify = 1;
+			break;
+		case OPT_SIGNATURES:
+			sigpath = optarg;
+			break;
+		case OPT_PUBKEYS:
+			keypath = optarg;
+			break;
 		case 'o':
 			outpath = optarg;
 			break;
@@ -649,6 +802,13 @@ main(int argc, char **argv)
 	if (merge && (o.fold.have_start || o.fold.have_end || o.fold.dedup ||
 	    o.fold.activity != CT_ACTIVITY_ALL))
 		usage_error("%s", "--merge takes no record options");
+	if ((sigpath != NULL || keypath != NULL) && !verify)
+		usage_error("%s", "--signatures and --public-keys go with "
+		    "--verify");
+	if ((sigpath == NULL) != (keypath == NULL))
+		usage_error("%s", "--signatures and --public-keys go together");
+	if (verify && merge)
+		usage_error("%s", "--merge reads summaries: nothing to verify");
 	/* No input named and a terminal for stdin: a forgotten argument, not
 	 * records about to be typed (ct-fetch refuses the same way); "-"
 	 * reads the terminal all the same. */
@@ -658,7 +818,14 @@ main(int argc, char **argv)
 
 	if (outpath != NULL && out_prepare(outpath) < 0)
 		return CT_EXIT_FAILURE;
+	memset(&tv, 0, sizeof(tv));
+	if (verify && verify_trees(argc, argv, sigpath, keypath, &tv) != 0) {
+		out_discard();
+		return CT_EXIT_FAILURE;
+	}
 	in = ct_inputlist_new(argc, argv);
+	if (verify)
+		ct_inputlist_exclude(in, tv.excluded);
 	ct_fold_init(&fold, &o.fold);
 	if (merge) {
 		/* A fresh summary: the inputs' activity types decide its own. */
@@ -668,6 +835,8 @@ main(int argc, char **argv)
 		sum = fold.sum;
 	} else {
 		rc = read_inputs(&o, in, &fold);
+		if (verify)
+			fold_control(&fold, &tv);
 		ct_fold_finish(&fold, now);
 		sum = fold.sum;
 		/* every input missing or unreadable: keep -o FILE as it is */
@@ -694,8 +863,10 @@ main(int argc, char **argv)
 		    ct_intsum_tampered(sum->meta.integrity)) {
 			say_tampered(sum->meta.integrity);
 			rc = CT_EXIT_TAMPERED;
-		}
+		} else if (verify && tv.bad > 0 && rc != CT_EXIT_FAILURE)
+			rc = CT_EXIT_TAMPERED;
 	}
+	ct_treeverify_free(&tv);
 	out_discard();
 	ct_strmap_free(said_tampered);
 	ct_fold_free(&fold);

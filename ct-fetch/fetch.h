@@ -96,6 +96,9 @@ struct fetch {
 	int			 use_trail;	/* --trail */
 	const char		*trail;		/* its NAME or ARN, or NULL */
 	int			 s3_concurrency;
+	int			 verify;	/* --verify: digests checked */
+	int			 tampered;	/* ... and a bad verdict found
+						   (guarded by the lock) */
 	const char		**accounts;	/* --account ... */
 	size_t			 naccounts;
 	int			 list_shards;	/* --list-shards: print them,
@@ -149,6 +152,10 @@ int	 shards_print(const struct fetch *f, char *const *accounts,
 void	 out_init(struct fetch *f);
 int	 out_start_record(struct fetch *f, struct region *r);
 int	 out_end_record(struct fetch *f, struct region *r);
+int	 out_control(struct fetch *f, const char *line, size_t n);
+						/* a control record built by
+						   the caller: one line, "\n"
+						   at its end */
 int	 out_page(struct fetch *f, struct region *r,
 	    const struct ct_lookup_page *page);
 int	 out_save_checkpoint(struct fetch *f);

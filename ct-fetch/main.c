@@ -45,7 +45,7 @@ static const char usage_text[] =
 "                [--retries N] [--page-size N] [--progress] [-q]\n"
 "                [--endpoint-url URL] [--debug] [--region REGION]... [REGION...]\n"
 "       ct-fetch --s3 s3://BUCKET[/PREFIX] | --trail [NAME|ARN]\n"
-"                [--account ID]... [--s3-concurrency N]\n"
+"                [--account ID]... [--s3-concurrency N] [--verify]\n"
 "                [--list-shards [--shard-days N]]\n"
 "                [window and other options] [REGION...]\n";
 
@@ -89,6 +89,9 @@ static const char help_text[] =
 "                         account, region and N days (--shard-days, default\n"
 "                         1): \"--account ID --start T --end T REGION\",\n"
 "                         for xargs or GNU parallel\n"
+"  --verify               with --s3: check the log files against the trail's\n"
+"                         signed digests; records of a modified file are not\n"
+"                         written; every bad verdict is a control record\n"
 "  --debug                each HTTP request and response line, with headers,\n"
 "                         on stderr (signatures, keys and tokens masked)\n"
 "  --progress             progress on stderr even when it is not a terminal\n"
@@ -100,6 +103,7 @@ static const char help_text[] =
 "Exit status: 0 every region complete (or stdout closed by the reader),\n"
 "1 output or checkpoint error, 2 bad usage, 3 some regions failed,\n"
 "4/5/6 every region failed for credentials / access denied / network,\n"
+"7 --verify found modified, missing or uncovered log files or bad digests,\n"
 "128+N stopped by signal N.\n";
 
 static void
@@ -246,6 +250,10 @@ outcome(struct fetch *f)
 		else if (r->err.cls != cls)
 			same = 0;
 	}
+	/* a bad verdict wins over a failed region: what was written is
+	 * complete but not what the trail delivered */
+	if (f->tampered)
+		return CT_EXIT_TAMPERED;
 	if (nfail == 0)
 		return CT_EXIT_OK;
 	if (nfail < nrun)
@@ -293,6 +301,7 @@ main(int argc, char **argv)
 		{ "s3-concurrency", required_argument, NULL, 'C' },
 		{ "list-shards", no_argument, NULL, 'l' },
 		{ "shard-days", required_argument, NULL, 'd' },
+		{ "verify", no_argument, NULL, 'Y' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -428,6 +437,9 @@ main(int argc, char **argv)
 			f->shard_days = int_arg("--shard-days", optarg, 1,
 			    CT_SHARD_DAYS_MAX);
 			break;
+		case 'Y':
+			f->verify = 1;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			fputs("\n", stdout);
@@ -450,6 +462,17 @@ main(int argc, char **argv)
 	    f->s3_concurrency > 0)) {
 		fprintf(stderr, PROG ": --account and --s3-concurrency go "
 		    "with --s3 or --trail\n");
+		usage();
+	}
+	if (f->s3_url == NULL && f->verify) {
+		fprintf(stderr, PROG ": --verify checks the digests of a "
+		    "trail's bucket: it goes with --s3 or --trail\n");
+		usage();
+	}
+	if (f->verify && f->ckpt_path != NULL) {
+		fprintf(stderr, PROG ": --verify does not go with --checkpoint: "
+		    "a resumed run does not read again, so cannot hash, the "
+		    "files a run before wrote\n");
 		usage();
 	}
 	if (f->s3_concurrency == 0)

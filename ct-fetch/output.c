@@ -328,6 +328,27 @@ out_end_record(struct fetch *f, struct region *r)
 	return rc;
 }
 
+int
+out_control(struct fetch *f, const char *line, size_t n)
+{
+	struct ct_buf b;
+	size_t skip;
+	int rc;
+
+	ct_buf_init(&b, 0);
+	ct_buf_addc(&b, '\n');
+	ct_buf_add(&b, line, n);
+	pthread_mutex_lock(&f->lock);
+	skip = f->out_closed ? 1 : lock_out(f);
+	rc = write_all(f, b.data + skip, b.len - skip);
+	ct_outlock_release(&f->olk);
+	if (rc == 0)
+		committed_locked(f, b.len - skip);
+	pthread_mutex_unlock(&f->lock);
+	ct_buf_free(&b);
+	return rc;
+}
+
 /* Append a record as one line: CR and LF (JSON whitespace; inside a JSON
  * string they are always escaped) become spaces. */
 static void

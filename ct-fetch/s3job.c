@@ -48,7 +48,9 @@ s3job_push(struct s3run *s, int kind, struct unit *u, const char *key,
 	j->token = token != NULL ? xstrdup(token) : NULL;
 	ct_s3_signed_init(&j->sig);
 	ct_buf_init(&j->body, kind == J_GET ? S3_ERRBODY_MAX :
-	    CT_HTTP_MAX_BODY);
+	    kind == J_DGET ? S3V_DIGEST_MAX : CT_HTTP_MAX_BODY);
+	if (kind == J_DGET)
+		j->meta = xcalloc(1, sizeof(*j->meta));
 	ct_buf_init(&j->recs, 0);
 	if (u != NULL)
 		u->pending++;
@@ -70,13 +72,14 @@ s3job_free(struct job *j)
 	ct_buf_free(&j->recs);
 	free(j->offs);
 	ct_ctlog_free(j->log);
+	free(j->meta);
 	free(j);
 }
 
 /* ---- units ------------------------------------------------------------ */
 
-static void
-unit_fail(struct fetch *f, struct unit *u, const struct ct_aws_error *e)
+void
+s3job_unit_fail(struct fetch *f, struct unit *u, const struct ct_aws_error *e)
 {
 	if (u->failed)
 		return;
@@ -93,7 +96,7 @@ static void
 job_failed(struct s3run *s, struct job *j, const struct ct_aws_error *e)
 {
 	if (j->u != NULL)
-		unit_fail(s->f, j->u, e);
+		s3job_unit_fail(s->f, j->u, e);
 	else if (!s->acc_failed) {
 		s->acc_failed = 1;
 		s->acc_err = *e;
@@ -116,6 +119,11 @@ s3job_unit_done(struct fetch *f, struct unit *u)
 	/* the last day may have ended with a listing, not a file */
 	if (f->ckpt_path != NULL && u->r->status == RS_COMPLETE)
 		(void)out_save_region(f, u->r);
+	/* --verify: the missing files and the verified record come before
+	 * the end record; a failure to write them stops the run */
+	if (u->vu != NULL && u->r->status == RS_COMPLETE &&
+	    s3v_end(u->vu) != 0 && !fetch_stop)
+		fetch_stop = 1;
 	out_end_record(f, u->r);
 	progress_region_done(f, u->r);
 }
@@ -145,6 +153,8 @@ on_header(char *p, size_t sz, size_t nm, void *arg)
 	struct job *j = arg;
 	size_t n = sz * nm, k = sizeof(name) - 1, e;
 
+	if (j->meta != NULL)
+		s3v_header(j->meta, p, n);
 	if (n > k && strncasecmp(p, name, k) == 0) {
 		p += k;
 		n -= k;
@@ -174,7 +184,7 @@ start_job(struct s3run *s, struct job *j, CURL *easy, struct ct_aws_error *e)
 		return -1;
 	ct_buf_init(&q, 0);
 	ct_buf_init(&why, 0);
-	if (j->kind != J_GET) {
+	if (j->kind != J_GET && j->kind != J_DGET) {
 		ct_s3_query_add(&q, "list-type", "2");
 		ct_s3_query_add(&q, "prefix", j->key);
 		if (j->kind == J_ACCOUNTS)
@@ -187,7 +197,7 @@ start_job(struct s3run *s, struct job *j, CURL *easy, struct ct_aws_error *e)
 	rq.configured = s->configured;
 	rq.style = s->style;
 	rq.bucket = s->bucket;
-	rq.key = j->kind == J_GET ? j->key : NULL;
+	rq.key = j->kind == J_GET || j->kind == J_DGET ? j->key : NULL;
 	rq.query = q.len ? q.data : NULL;
 	rq.region = s->sign_region;
 	rq.access_key = cr.access_key;
@@ -209,6 +219,8 @@ start_job(struct s3run *s, struct job *j, CURL *easy, struct ct_aws_error *e)
 	j->nrecs = 0;
 	ct_ctlog_free(j->log);
 	j->log = NULL;
+	if (j->meta != NULL)
+		memset(j->meta, 0, sizeof(*j->meta));
 	j->status = 0;
 	j->signed_for = s->sign_region;
 	j->bucket_region[0] = '\0';

@@ -46,13 +46,24 @@ on_record(void *arg, const char *p, size_t n, int64_t t)
 	return 0;
 }
 
+/* The reader of a log file; with --verify it hashes the inflated text. */
+static struct ct_ctlog *
+new_log(struct job *j)
+{
+	struct ct_ctlog *l = ct_ctlog_new(on_record, j);
+
+	if (j->u->vu != NULL)
+		(void)ct_ctlog_hash_on(l);	/* a failure: no hash below */
+	return l;
+}
+
 void
 s3obj_feed(struct job *j, const char *p, size_t n)
 {
 	const char *why;
 
 	if (j->log == NULL)
-		j->log = ct_ctlog_new(on_record, j);
+		j->log = new_log(j);
 	/* a bad file is told by ct_ctlog_finish */
 	(void)ct_ctlog_feed(j->log, p, n, &why);
 }
@@ -114,7 +125,7 @@ s3obj_write(struct s3run *s, struct job *j, struct ct_aws_error *e)
 	size_t i, base;
 
 	if (j->log == NULL)
-		j->log = ct_ctlog_new(on_record, j);
+		j->log = new_log(j);
 	if (ct_ctlog_finish(j->log, &bad) != 0) {
 		ct_awserr_set(e, CT_AWS_RETRYABLE, "InvalidLogFile",
 		    "s3://%.40s: %.200s: %s", s->bucket, j->key, bad);
@@ -122,6 +133,17 @@ s3obj_write(struct s3run *s, struct job *j, struct ct_aws_error *e)
 	}
 	if (j->u->failed)
 		return 0;
+	if (j->u->vu != NULL) {
+		unsigned char h[32];
+		int drop;
+
+		drop = s3v_log(j->u->vu, j->key,
+		    ct_ctlog_hash(j->log, h) == 0 ? h : NULL, j->nrecs);
+		if (drop < 0 && !fetch_stop)
+			fetch_stop = 1;
+		if (drop != 0)
+			return 0;	/* modified: not written */
+	}
 	if (b->nfiles == 0)
 		b->t0 = fetch_now();
 	base = b->recs.len;

@@ -116,6 +116,11 @@ s3plan_done(struct s3run *s, struct job *j, struct ct_aws_error *e)
 
 	if (j->kind == J_GET)
 		return s3obj_write(s, j, e);
+	if (j->kind == J_DGET) {
+		s3v_digest(j->u->vu, j->key, j->body.data, j->body.len,
+		    j->meta);
+		return 0;
+	}
 	ct_s3list_init(&l);
 	ct_buf_init(&why, 0);
 	if (ct_s3list_parse(j->body.data ? j->body.data : "", j->body.len,
@@ -141,6 +146,11 @@ s3plan_done(struct s3run *s, struct job *j, struct ct_aws_error *e)
 			nj->seq = (size_t)seq;
 		}
 		s3done_page_end(j->u, j->day, !l.truncated);
+	} else if (j->kind == J_DLIST) {
+		for (i = 0; i < l.nobjs; i++)
+			if (s3v_is_digest(j->u->vu, j->key, l.objs[i].key))
+				s3job_push(s, J_DGET, j->u, l.objs[i].key,
+				    NULL);
 	} else {
 		size_t skip = strlen(j->key);
 

@@ -133,6 +133,53 @@ check_source(struct s3run *s)
 	return rc;
 }
 
+/*
+ * --verify, before any start record: every unit's public keys, then its
+ * digests read (the same transfers, concurrency and retries as the log
+ * files), then sealed.  A unit whose keys or digests could not be had
+ * fails here; its start and end records follow as for any failure.
+ */
+struct dplan {
+	struct s3run	*s;
+	struct unit	*u;
+};
+
+static void
+plan_digest_day(void *arg, const char *prefix)
+{
+	struct dplan *p = arg;
+
+	s3job_push(p->s, J_DLIST, p->u, prefix, NULL);
+}
+
+static void
+read_digests(struct s3run *s, struct unit *units, size_t nu, CURL **pool,
+    size_t npool)
+{
+	struct ct_aws_error e;
+	size_t i;
+
+	for (i = 0; i < nu && !fetch_stop; i++) {
+		struct dplan p = { s, &units[i] };
+
+		if (units[i].r->status == RS_SKIPPED)
+			continue;
+		if (s3v_keys(units[i].vu, &e) != 0) {
+			s3job_unit_fail(s->f, &units[i], &e);
+			continue;
+		}
+		units[i].pending = 1;	/* no end record from these jobs */
+		s3v_plan(units[i].vu, plan_digest_day, &p);
+	}
+	s3job_run(s, pool, npool);
+	for (i = 0; i < nu; i++) {
+		units[i].pending = 0;
+		if (!fetch_stop && !units[i].failed &&
+		    units[i].r->status != RS_SKIPPED)
+			s3v_seal(units[i].vu);
+	}
+}
+
 int
 fetch_s3(struct fetch *f)
 {
@@ -168,6 +215,8 @@ fetch_s3(struct fetch *f)
 		rc = ct_awserr_exit(e.cls);
 		goto out;
 	}
+	if (f->verify)
+		s.verify = s3v_new(f, s.bucket);
 	s.multi = curl_multi_init();
 	npool = (size_t)f->s3_concurrency;
 	pool = xcalloc(npool, sizeof(*pool));
@@ -257,6 +306,15 @@ fetch_s3(struct fetch *f)
 			u->folder = xmalloc(n);
 			snprintf(u->folder, n, "%sCloudTrail/%s/",
 			    s.accounts[k], r->name);
+			if (s.verify != NULL) {
+				char *df = xmalloc(n + 8);
+
+				snprintf(df, n + 8, "%sCloudTrail-Digest/%s/",
+				    s.accounts[k], r->name);
+				u->vu = s3v_unit_new(s.verify, r, u->account,
+				    df);
+				free(df);
+			}
 		}
 	for (i = 0; i < nreg; i++)
 		free((char *)f->regions[i].name);
@@ -264,6 +322,8 @@ fetch_s3(struct fetch *f)
 	f->regions = regs;
 	f->nregions = nu;
 	pthread_mutex_unlock(&f->lock);
+	if (s.verify != NULL)
+		read_digests(&s, units, nu, pool, npool);
 
 	for (i = 0; i < nu && !fetch_stop; i++) {
 		struct unit *u = &units[i];
@@ -283,7 +343,8 @@ fetch_s3(struct fetch *f)
 			break;
 		}
 		u->pending = 1;		/* until planned */
-		s3plan_unit(&s, u);
+		if (!u->failed)
+			s3plan_unit(&s, u);
 	}
 	for (k = 0; k < i; k++)
 		if (units[k].r->status != RS_SKIPPED)
@@ -321,6 +382,7 @@ out:
 	}
 	free(s.accounts);
 	free(s.acc_ids);
+	s3v_free(s.verify);
 	free(s.bucket);
 	free(s.base);
 	free(trail_url);

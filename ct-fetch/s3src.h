@@ -32,12 +32,14 @@
 #include "http.h"
 #include "fetch.h"
 #include "s3.h"
+#include "s3verify.h"
 
 #define S3_MAX_ACCOUNTS	1000
 #define S3_DAY		86400
 #define S3_ERRBODY_MAX	65536
 
-enum { J_ACCOUNTS, J_LIST, J_GET };
+enum { J_ACCOUNTS, J_LIST, J_GET, J_DLIST, J_DGET };	/* D: --verify's
+							   digests */
 
 /*
  * A day folder of a unit, for the checkpoint (s3plan.c): the log files
@@ -85,6 +87,7 @@ struct unit {
 	struct ct_ckpt_list	 rkeys;		/* written by a run before
 						   (the checkpoint's keys) */
 	struct s3batch		 batch;		/* files read, to be written */
+	struct s3v_unit		*vu;		/* --verify, else NULL */
 };
 
 struct job {
@@ -103,6 +106,7 @@ struct job {
 	struct ct_s3_signed	 sig;
 	struct ct_buf		 body;		/* listing, or error body */
 	struct ct_ctlog		*log;
+	struct s3v_meta		*meta;		/* J_DGET: its headers */
 	long			 status;
 	const char		*signed_for;	/* region it was signed for */
 	unsigned		 cred_gen;	/* ... with these credentials */
@@ -133,6 +137,7 @@ struct s3run {
 	size_t			 naccounts;
 	int			 acc_failed;
 	struct ct_aws_error	 acc_err;
+	struct s3v		*verify;	/* --verify, else NULL */
 	/* a 200 answer of job j, received whole: 0 handled, 1 retry,
 	 * -1 failed (e) */
 	int			(*done)(struct s3run *s, struct job *j,
@@ -144,6 +149,8 @@ struct job *s3job_push(struct s3run *s, int kind, struct unit *u,
 	    const char *key, const char *token);	/* copies key, token;
 						   the job, queued */
 void	 s3job_free(struct job *j);
+void	 s3job_unit_fail(struct fetch *f, struct unit *u,
+	    const struct ct_aws_error *e);	/* said once, on stderr */
 void	 s3job_unit_done(struct fetch *f, struct unit *u);	/* a job of u
 						   is over: the last ends u */
 CURL	*s3job_new_easy(struct s3run *s);

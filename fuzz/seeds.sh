@@ -15,7 +15,7 @@ sample=$top/build/default/tools/ct-sample
 agg=$top/bin/ct-aggregate
 rm -rf "$out"
 for t in aggregate chart checkpoint cliarg creds debugmask fsname ini input json \
-    jstr lookup ctlog s3list scan sigv4 summary trails xml; do
+    jstr lookup ctlog s3list scan sigv4 summary trails xml digest pubkeys sigfile; do
 	mkdir -p "$out/$t"
 done
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ct-seeds.XXXXXX")

@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include <libdeflate.h>
+#include <openssl/evp.h>
 #include <zlib.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -65,6 +66,9 @@ struct ct_ctlog {
 	int		 in_rec;	/* copying a record */
 	struct ct_buf	 rec;
 	uint64_t	 nrec;
+	EVP_MD_CTX	*sha;		/* SHA-256 of the inflated bytes, or NULL */
+	unsigned char	 hash[32];	/* its value, once hashed */
+	int		 hashed;
 	unsigned char	 out[65536];	/* last: not zeroed by ct_ctlog_new */
 };
 
@@ -119,9 +123,49 @@ ct_ctlog_free(struct ct_ctlog *l)
 		return;
 	if (l->z_on)
 		inflateEnd(&l->z);
+	EVP_MD_CTX_free(l->sha);
 	ct_buf_free(&l->rec);
 	ct_buf_free(&l->gz);
 	free(l);
+}
+
+int
+ct_ctlog_hash_on(struct ct_ctlog *l)
+{
+	if (l->sha != NULL || l->hashed)
+		return 0;
+	if (l->z_on || l->streaming || l->gz.len > 0 || l->failed != NULL)
+		return -1;
+	if ((l->sha = EVP_MD_CTX_new()) == NULL)
+		return -1;
+	if (EVP_DigestInit_ex(l->sha, EVP_sha256(), NULL) != 1) {
+		EVP_MD_CTX_free(l->sha);
+		l->sha = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int
+ct_ctlog_hash(struct ct_ctlog *l, unsigned char out[32])
+{
+	unsigned int n = 0;
+
+	if (l->hashed) {
+		memcpy(out, l->hash, 32);
+		return 0;
+	}
+	/* streamed: the last member ended; whole: inflated at once */
+	if (l->sha == NULL || l->failed != NULL || !l->done ||
+	    (l->streaming && !l->member_end))
+		return -1;
+	if (EVP_DigestFinal_ex(l->sha, out, &n) != 1 || n != 32)
+		return -1;
+	EVP_MD_CTX_free(l->sha);
+	l->sha = NULL;
+	memcpy(l->hash, out, 32);
+	l->hashed = 1;
+	return 0;
 }
 
 uint64_t
@@ -373,6 +417,9 @@ stream(struct ct_ctlog *l, const void *p, size_t n, const char **why)
 				return fail(l, zr == Z_DATA_ERROR ?
 				    "not gzip, or corrupt (CRC or length)" :
 				    "zlib error", why);
+			if (l->sha != NULL && EVP_DigestUpdate(l->sha, l->out,
+			    sizeof(l->out) - l->z.avail_out) != 1)
+				return fail(l, "SHA-256 failed", why);
 			if (split(l, l->out, sizeof(l->out) -
 			    l->z.avail_out, why) != 0)
 				return -1;
@@ -434,6 +481,10 @@ whole(struct ct_ctlog *l, const char **why)
 	if (r != LIBDEFLATE_SUCCESS || used != n || got != tn) {
 		free(text);
 		return 1;
+	}
+	if (l->sha != NULL && EVP_DigestUpdate(l->sha, text, got) != 1) {
+		free(text);
+		return fail(l, "SHA-256 failed", why);
 	}
 	rc = split(l, text, got, why);
 	free(text);

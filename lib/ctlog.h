@@ -15,6 +15,10 @@
  * accepted at the end of a member and of the JSON object, so a file cut
  * short is reported, never read as a shorter one.
  *
+ * On request (ct_ctlog_hash_on) the reader also computes the SHA-256 of
+ * the inflated bytes as they pass, which is what a CloudTrail digest
+ * lists for the file (integrity.h); a reader not asked pays nothing.
+ *
  * The reader only splits; whether a record is one valid JSON object is
  * decided by the writer (lib/scan.h's ct_scan_check_record), as for
  * LookupEvents records.
@@ -46,6 +50,14 @@ int	ct_ctlog_feed(struct ct_ctlog *l, const void *p, size_t n,
 /* No more bytes: 0 if the file ended where a file may end, else -1.
  * The records of a file kept whole are handed out here. */
 int	ct_ctlog_finish(struct ct_ctlog *l, const char **why);
+/* Compute the SHA-256 of the inflated bytes: call before the first feed.
+ * 0, or -1 (already fed, or OpenSSL failed). */
+int	ct_ctlog_hash_on(struct ct_ctlog *l);
+/* After a successful ct_ctlog_finish of a reader with hashing on: the
+ * SHA-256 of the whole inflated text (all members) in out; 0, else -1
+ * (hashing off, the file failed or is not finished).  A reader stopped by
+ * its callback has not inflated the whole file: -1. */
+int	ct_ctlog_hash(struct ct_ctlog *l, unsigned char out[32]);
 /* Records handed out so far. */
 uint64_t ct_ctlog_records(const struct ct_ctlog *l);
 

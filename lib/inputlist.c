@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "inputlist.h"
+#include "strmap.h"
 #include "xalloc.h"
 
 /* Directories nested deeper than this are an error (a loop, likely). */
@@ -49,6 +50,8 @@ struct ct_inputlist {
 	size_t		  nkept, capkept;
 	char		 *err;		/* reason of the last error entry */
 	size_t		  said;		/* entries given out of this tree */
+	int		  digests;	/* walk CloudTrail-Digest/ folders too */
+	const struct ct_strmap *excluded; /* paths handed out as SKIP */
 };
 
 struct ct_inputlist *
@@ -180,8 +183,23 @@ give(struct ct_inputlist *in, char *p, const char *why, int kind,
 	return kind;
 }
 
+static int next_entry(struct ct_inputlist *in, const char **path,
+    const char **err);
+
 int
 ct_inputlist_next(struct ct_inputlist *in, const char **path, const char **err)
+{
+	int kind;
+
+	do
+		kind = next_entry(in, path, err);
+	while (kind == CT_INPUTLIST_FILE && in->excluded != NULL &&
+	    ct_strmap_find(in->excluded, *path, strlen(*path)) != NULL);
+	return kind;
+}
+
+static int
+next_entry(struct ct_inputlist *in, const char **path, const char **err)
 {
 	struct stat st;
 	struct frame *f;
@@ -233,7 +251,8 @@ ct_inputlist_next(struct ct_inputlist *in, const char **path, const char **err)
 		    f->dir[strlen(f->dir) - 1] == '/' ? "" : "/", name);
 		if (type == DT_DIR || (type == DT_UNKNOWN &&
 		    lstat(p, &st) == 0 && S_ISDIR(st.st_mode))) {
-			if (strcmp(name, "CloudTrail-Digest") == 0)
+			if (!in->digests &&
+			    strcmp(name, "CloudTrail-Digest") == 0)
 				free(p);
 			else if (enter(in, p) < 0) {
 				free(name);
@@ -271,6 +290,18 @@ ct_inputlist_next(struct ct_inputlist *in, const char **path, const char **err)
 			free(p);
 		free(name);
 	}
+}
+
+void
+ct_inputlist_walk_digests(struct ct_inputlist *in)
+{
+	in->digests = 1;
+}
+
+void
+ct_inputlist_exclude(struct ct_inputlist *in, const struct ct_strmap *paths)
+{
+	in->excluded = paths;
 }
 
 void

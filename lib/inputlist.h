@@ -27,6 +27,15 @@ struct ct_inputlist *ct_inputlist_new(int argc, char **argv);
 enum { CT_INPUTLIST_FILE = 1, CT_INPUTLIST_BAD, CT_INPUTLIST_SKIP };
 int	ct_inputlist_next(struct ct_inputlist *in, const char **path,
 	    const char **err);
+/* Walk the CloudTrail-Digest folders too (passed over by default: a
+ * digest holds no records).  Before the first ct_inputlist_next. */
+void	ct_inputlist_walk_digests(struct ct_inputlist *in);
+/* Inputs whose path is a key of paths (borrowed, to outlive in) are left
+ * out, silently: the modified log files of ct-aggregate --verify, named
+ * and counted by the integrity check instead. */
+struct ct_strmap;
+void	ct_inputlist_exclude(struct ct_inputlist *in,
+	    const struct ct_strmap *paths);
 /* NULL: nothing. */
 void	ct_inputlist_free(struct ct_inputlist *in);
 

@@ -6,9 +6,12 @@
  * nothing with the text.  This is the least work any reader of the tree
  * must do, so bench/b_aggregate.sh reports ct-aggregate's time as a
  * ratio to it.  Prints "SECONDS FILES BYTES_IN BYTES_OUT" (wall time of
- * the read-and-decompress phase, not of reading the names).
+ * the read-and-decompress phase, not of reading the names).  With -s it
+ * also takes the SHA-256 of each file's text with OpenSSL, as a verifier
+ * of CloudTrail digests must (bench/b_s3.sh), and prints the CPU seconds
+ * of the hashing alone as a fifth field.
  *
- * usage: gzfloor [-j THREADS] <list
+ * usage: gzfloor [-s] [-j THREADS] <list
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,18 +24,30 @@
 #include <unistd.h>
 
 #include <libdeflate.h>
+#include <openssl/evp.h>
 
 #include "../lib/xalloc.h"
 
 static char **names;
 static size_t nnames;
 static atomic_size_t next;
+static int hash;		/* -s */
 
 struct worker {
 	pthread_t tid;
 	size_t files, in, out;
+	double hash_s;		/* CPU seconds in SHA-256 */
 	int bad;
 };
+
+static double
+cpu_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
 
 static void *
 work(void *arg)
@@ -92,6 +107,16 @@ work(void *arg)
 			break;
 		}
 		w->out += op;
+		if (hash) {
+			unsigned char md[EVP_MAX_MD_SIZE];
+			unsigned int mdn;
+			double h0 = cpu_now();
+
+			if (EVP_Digest(ob, op, md, &mdn, EVP_sha256(),
+			    NULL) != 1)
+				w->bad = 1;
+			w->hash_s += cpu_now() - h0;
+		}
 	}
 	libdeflate_free_decompressor(d);
 	free(cb);
@@ -106,12 +131,18 @@ main(int argc, char **argv)
 	struct timespec t0, t1;
 	char line[4096];
 	size_t cap = 0, files = 0, in = 0, out = 0, len;
+	double hash_s = 0;
 	int j = 1, i, bad = 0;
 
+	if (argc > 1 && strcmp(argv[1], "-s") == 0) {
+		hash = 1;
+		argc--;
+		argv++;
+	}
 	if (argc == 3 && strcmp(argv[1], "-j") == 0)
 		j = atoi(argv[2]);
 	else if (argc != 1) {
-		fprintf(stderr, "usage: gzfloor [-j THREADS] <list\n");
+		fprintf(stderr, "usage: gzfloor [-s] [-j THREADS] <list\n");
 		return 2;
 	}
 	if (j < 1 || j > 64)
@@ -142,9 +173,13 @@ main(int argc, char **argv)
 		in += w[i].in;
 		out += w[i].out;
 		bad |= w[i].bad;
+		hash_s += w[i].hash_s;
 	}
-	printf("%.3f %zu %zu %zu\n", (double)(t1.tv_sec - t0.tv_sec) +
+	printf("%.3f %zu %zu %zu", (double)(t1.tv_sec - t0.tv_sec) +
 	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, files, in, out);
+	if (hash)
+		printf(" %.3f", hash_s);
+	printf("\n");
 	for (i = 0; (size_t)i < nnames; i++)
 		free(names[i]);
 	free(names);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
 #include <zlib.h>
 
 #include "buf.h"
@@ -170,6 +171,43 @@ main(void)
 		    "a file over 4 MiB compressed: a bad CRC is reported");
 		free(big);
 		free(doc);
+	}
+	{
+		/* The SHA-256 of the inflated text, asked for at creation. */
+		unsigned char want[32], got[32];
+		struct ct_ctlog *l;
+		size_t i;
+		int rc = 0;
+
+		n = gz(doc2, f, sizeof f);
+		n += gz(doc1 + sizeof(doc1) - 1, f + n, sizeof f - n);
+		EVP_Digest(doc2, strlen(doc2), want, NULL, EVP_sha256(), NULL);
+		l = ct_ctlog_new(on_rec, &g);
+		CHECK(ct_ctlog_hash_on(l) == 0, "hashing on before the first "
+		    "feed");
+		CHECK(ct_ctlog_hash(l, got) == -1, "no hash before the end");
+		for (i = 0; i < n && rc == 0; i += 3)
+			rc = ct_ctlog_feed(l, f + i, n - i < 3 ? n - i : 3, &why);
+		CHECK(rc == 0 && ct_ctlog_finish(l, &why) == 0 &&
+		    ct_ctlog_hash(l, got) == 0 && memcmp(got, want, 32) == 0,
+		    "fed 3 bytes at a time: the SHA-256 of the whole inflated "
+		    "text");
+		CHECK(ct_ctlog_hash(l, got) == 0 && memcmp(got, want, 32) == 0,
+		    "asked twice: the same hash");
+		CHECK(ct_ctlog_hash_on(l) == 0, "hashing on again: no change");
+		ct_ctlog_free(l);
+		l = ct_ctlog_new(on_rec, &g);
+		CHECK(ct_ctlog_feed(l, f, n, &why) == 0 &&
+		    ct_ctlog_finish(l, &why) == 0 && ct_ctlog_hash(l, got) == -1,
+		    "not asked for: no hash");
+		CHECK(ct_ctlog_hash_on(l) == -1, "too late once fed");
+		ct_ctlog_free(l);
+		l = ct_ctlog_new(on_rec, &g);
+		ct_ctlog_hash_on(l);
+		CHECK(ct_ctlog_feed(l, f, n - 4, &why) == 0 &&
+		    ct_ctlog_finish(l, &why) == -1 && ct_ctlog_hash(l, got) == -1,
+		    "a file cut short has no hash");
+		ct_ctlog_free(l);
 	}
 	ct_buf_free(&g.ids);
 	return check_done();
