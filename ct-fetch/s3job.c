@@ -71,6 +71,8 @@ s3job_free(struct job *j)
 	ct_buf_free(&j->body);
 	ct_buf_free(&j->recs);
 	free(j->offs);
+	if (j->spool != NULL)
+		fclose(j->spool);
 	ct_ctlog_free(j->log);
 	free(j->meta);
 	free(j);
@@ -217,6 +219,10 @@ start_job(struct s3run *s, struct job *j, CURL *easy, struct ct_aws_error *e)
 	ct_buf_reset(&j->body);
 	ct_buf_reset(&j->recs);
 	j->nrecs = 0;
+	if (j->spool != NULL) {
+		fclose(j->spool);
+		j->spool = NULL;
+	}
 	ct_ctlog_free(j->log);
 	j->log = NULL;
 	if (j->meta != NULL)

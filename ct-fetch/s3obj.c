@@ -4,7 +4,9 @@
  * A log object is inflated and split as it arrives (lib/ctlog.h), its
  * in-window records kept in the job, and written as one page once the
  * object was received and read to its end: a retried object never writes
- * a record twice, and each object is written once.  This file knows the
+ * a record twice, and each object is written once.  Records past
+ * S3_KEEP_MAX bytes are kept in a temporary file instead (s3src.h), and
+ * such an object is written in pages of S3_PAGE_MAX bytes.  This file knows the
  * object's content only; fetching it is the job engine's (s3job.c).
  *
  * An object encrypted with SSE-KMS is decrypted by S3 with the caller's
@@ -24,6 +26,41 @@
 #include "s3src.h"
 #include "xalloc.h"
 
+/* One record into the spool: its length, its time, its bytes. */
+static int
+spool_add(FILE *sp, const char *p, uint64_t n, int64_t t)
+{
+	return fwrite(&n, sizeof(n), 1, sp) == 1 &&
+	    fwrite(&t, sizeof(t), 1, sp) == 1 &&
+	    fwrite(p, 1, (size_t)n, sp) == (size_t)n ? 0 : -1;
+}
+
+/* The records kept so far move to a new spool; 0, or -1 (no temporary
+ * file: the object fails, and is retried). */
+static int
+spool_start(struct job *j)
+{
+	size_t i;
+	int64_t t;
+
+	if ((j->spool = tmpfile()) == NULL)
+		return -1;
+	for (i = 0; i < j->nrecs; i++) {
+		const char *p = j->recs.data + j->offs[2 * i];
+		size_t n = j->offs[2 * i + 1];
+
+		memcpy(&t, p + n, sizeof(t));
+		if (spool_add(j->spool, p, n, t) != 0)
+			return -1;
+	}
+	ct_buf_free(&j->recs);
+	ct_buf_init(&j->recs, 0);
+	free(j->offs);
+	j->offs = NULL;
+	j->caprecs = 0;
+	return 0;
+}
+
 static int
 on_record(void *arg, const char *p, size_t n, int64_t t)
 {
@@ -32,6 +69,15 @@ on_record(void *arg, const char *p, size_t n, int64_t t)
 
 	if (t == INT64_MIN || t < f->start || t > f->end)
 		return 0;
+	if (j->spool == NULL && j->recs.len + n + sizeof(t) > S3_KEEP_MAX &&
+	    spool_start(j) != 0)
+		return -1;
+	if (j->spool != NULL) {
+		if (spool_add(j->spool, p, n, t) != 0)
+			return -1;
+		j->nrecs++;
+		return 0;
+	}
 	if (j->nrecs == j->caprecs) {
 		j->caprecs = j->caprecs ? 2 * j->caprecs : 64;
 		j->offs = xrealloc(j->offs, j->caprecs * 2 * sizeof(size_t));
@@ -116,6 +162,79 @@ s3obj_error(struct s3run *s, struct job *j, struct ct_aws_error *e)
 	e->http_status = k.http_status;
 }
 
+/* The spooled records of j, written in pages of S3_PAGE_MAX bytes: 0,
+ * or -1 (e: the temporary file could not be read back). */
+static int
+spool_write(struct s3run *s, struct job *j, struct ct_aws_error *e)
+{
+	struct ct_buf page;
+	struct ct_lookup_event *ev = NULL;
+	struct ct_lookup_page pg;
+	size_t *offs = NULL, nev = 0, cap = 0, i, left = j->nrecs;
+	int rc = 0;
+
+	ct_buf_init(&page, 0);
+	if (fflush(j->spool) != 0 || fseek(j->spool, 0, SEEK_SET) != 0)
+		left = 0, rc = -1;
+	while (left > 0 || nev > 0) {
+		uint64_t n = 0;
+		int64_t t = 0;
+
+		if (left > 0) {
+			if (fread(&n, sizeof(n), 1, j->spool) != 1 ||
+			    fread(&t, sizeof(t), 1, j->spool) != 1 ||
+			    n > CT_CTLOG_MAX_RECORD ||
+			    ct_buf_reserve(&page, (size_t)n) != 0 ||
+			    fread(page.data + page.len, 1, (size_t)n,
+			    j->spool) != (size_t)n) {
+				rc = -1;
+				break;
+			}
+			if (nev == cap) {
+				cap = cap ? 2 * cap : 1024;
+				offs = xrealloc(offs, cap * 2 * sizeof(*offs));
+				ev = xrealloc(ev, cap * sizeof(*ev));
+			}
+			offs[2 * nev] = page.len;
+			offs[2 * nev + 1] = (size_t)n;
+			ev[nev].event_time = (double)t;
+			ev[nev].event_id = "";
+			page.len += (size_t)n;
+			nev++;
+			left--;
+		}
+		if (nev > 0 && (left == 0 || page.len >= S3_PAGE_MAX)) {
+			for (i = 0; i < nev; i++) {
+				ev[i].record = page.data + offs[2 * i];
+				ev[i].record_len = offs[2 * i + 1];
+			}
+			ct_lookup_page_init(&pg);
+			pg.events = ev;
+			pg.nevents = nev;
+			if (!j->u->failed && out_page(s->f, j->u->r, &pg) != 0 &&
+			    !fetch_stop)
+				fetch_stop = 1;
+			pg.events = NULL;
+			pg.nevents = 0;
+			ct_lookup_page_free(&pg);
+			ct_buf_reset(&page);
+			nev = 0;
+			if (fetch_stop)
+				break;
+		}
+	}
+	if (rc != 0)
+		ct_awserr_set(e, CT_AWS_OTHER, "TemporaryFile",
+		    "s3://%.40s: %.200s: its records could not be read back "
+		    "from the temporary file", s->bucket, j->key);
+	free(offs);
+	free(ev);
+	ct_buf_free(&page);
+	fclose(j->spool);
+	j->spool = NULL;
+	return rc;
+}
+
 int
 s3obj_write(struct s3run *s, struct job *j, struct ct_aws_error *e)
 {
@@ -143,6 +262,15 @@ s3obj_write(struct s3run *s, struct job *j, struct ct_aws_error *e)
 			fetch_stop = 1;
 		if (drop != 0)
 			return 0;	/* modified: not written */
+	}
+	if (j->spool != NULL) {
+		/* the batch first, then this object's pages */
+		s3obj_flush(f, j->u);
+		if (spool_write(s, j, e) != 0)
+			return -1;
+		if (!j->u->failed && !fetch_stop)
+			s3done_written(j->u, j->day, j->seq);
+		return 0;
 	}
 	if (b->nfiles == 0)
 		b->t0 = fetch_now();

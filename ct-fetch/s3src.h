@@ -24,6 +24,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <curl/curl.h>
 
@@ -65,6 +66,15 @@ struct s3day {
  * S3_BATCH_SECONDS, are written as one page with one checkpoint commit.
  */
 #define S3_BATCH_FILES		64
+/*
+ * An object's records are kept in memory up to S3_KEEP_MAX bytes; past
+ * that (a busy account's file of hundreds of MB) they go to an unlinked
+ * temporary file (tmpfile(3), $TMPDIR) and are written from it in pages
+ * of S3_PAGE_MAX bytes once the object ended, so resident memory does not
+ * grow with an object's size.
+ */
+#define S3_KEEP_MAX		((size_t)8 << 20)
+#define S3_PAGE_MAX		((size_t)4 << 20)
 #define S3_BATCH_SECONDS	1.0
 struct s3batch {
 	struct ct_buf		 recs;		/* records, each with its time */
@@ -114,6 +124,8 @@ struct job {
 	struct ct_buf		 recs;		/* in-window records */
 	size_t			*offs;		/* record i: offs[2i], len */
 	size_t			 nrecs, caprecs;
+	FILE			*spool;		/* past S3_KEEP_MAX: all of
+						   them, in a temporary file */
 };
 
 struct s3run {
