@@ -125,7 +125,14 @@ s3obj_write(struct s3run *s, struct job *j, struct ct_aws_error *e)
 	if (b->nfiles == 0)
 		b->t0 = fetch_now();
 	base = b->recs.len;
-	if (j->recs.len > 0 &&
+	if (base == 0) {
+		/* the first file of a batch: its buffer becomes the batch's
+		 * (both uncapped), no copy */
+		struct ct_buf t = b->recs;
+
+		b->recs = j->recs;
+		j->recs = t;
+	} else if (j->recs.len > 0 &&
 	    ct_buf_add(&b->recs, j->recs.data, j->recs.len) != 0) {
 		ct_awserr_set(e, CT_AWS_OTHER, "BatchTooLarge",
 		    "s3://%.40s: %.200s: out of memory", s->bucket, j->key);
