@@ -166,16 +166,14 @@ hand_out(struct ct_ctlog *l, const char *p, size_t n, const char **why)
 
 /* Record offset o: the byte at p[from + o - rec.len], or before this
  * piece, in l->rec.  A string at the record's level ends at piece offset
- * i (its closing quote): a key spelled eventTime is noted, or the value
- * due after it is found. */
+ * i (its closing quote), eventTime not found yet: a key spelled eventTime
+ * is noted, or the value due after it is found. */
 static void
 et_string(struct ct_ctlog *l, const unsigned char *p, size_t from, size_t i)
 {
 	size_t end = l->rec.len + (i - from), len = end - l->et_s0, k;
 	char key[9];
 
-	if (l->et_found)
-		return;
 	if (l->et_want == 2) {
 		l->et_found = 1;
 		l->et_off = l->et_s0;
@@ -217,7 +215,8 @@ split(struct ct_ctlog *l, const unsigned char *p, size_t n, const char **why)
 					esc = 1;
 				else {
 					in_str = 0;
-					if (depth == 3 && in_rec)
+					if (depth == 3 && in_rec &&
+					    !l->et_found)
 						et_string(l, p, from, i);
 				}
 				continue;
@@ -266,7 +265,7 @@ split(struct ct_ctlog *l, const unsigned char *p, size_t n, const char **why)
 		case '"':
 			in_str = 1;
 			l->strn = 0;
-			if (depth == 3 && in_rec)
+			if (depth == 3 && in_rec && !l->et_found)
 				l->et_s0 = l->rec.len + (i + 1 - from);
 			break;
 		case ':':
