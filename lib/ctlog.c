@@ -208,6 +208,7 @@ split(struct ct_ctlog *l, const unsigned char *p, size_t n, const char **why)
 				esc = 0;
 				continue;
 			}
+in_string:
 			if (depth != 1) {
 				if ((i = str_stop(p, i, n)) == n)
 					goto out;
@@ -267,7 +268,10 @@ split(struct ct_ctlog *l, const unsigned char *p, size_t n, const char **why)
 			l->strn = 0;
 			if (depth == 3 && in_rec && !l->et_found)
 				l->et_s0 = l->rec.len + (i + 1 - from);
-			break;
+			/* into the string's walk without a turn of the loop */
+			if (++i == n)
+				goto out;
+			goto in_string;
 		case ':':
 			if (depth == 1)
 				memcpy(l->key, l->str, sizeof(l->key));
