@@ -198,6 +198,9 @@ split(struct ct_ctlog *l, const unsigned char *p, size_t n, const char **why)
 	size_t i, from = 0;
 	int depth = l->depth, in_str = l->in_str, esc = l->esc;
 	int started = l->started, done = l->done, in_rec = l->in_rec;
+	/* the record's own level while in one, else none; outside the
+	 * document: before its '{' or after its '}' */
+	int rlev = in_rec ? 3 : -1, outside = done || !started;
 	unsigned char c;
 
 #define SAVE() (l->depth = depth, l->in_str = in_str, l->esc = esc, \
@@ -216,7 +219,7 @@ in_string:
 					esc = 1;
 				else {
 					in_str = 0;
-					if (depth == 3 && in_rec &&
+					if (depth == rlev &&
 					    !l->et_found)
 						et_string(l, p, from, i);
 				}
@@ -233,7 +236,7 @@ in_string:
 			continue;
 		}
 		c = p[i];
-		if (done || !started) {
+		if (outside) {
 			if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
 				continue;
 			SAVE();
@@ -243,12 +246,13 @@ in_string:
 			if (c != '{')
 				return fail(l, "not a JSON object", why);
 			started = 1;
+			outside = 0;
 			depth = 1;
 			continue;
 		}
 		if (!stops_out[c]) {
 			/* a literal after "eventTime": no string value */
-			if (l->et_want == 2 && depth == 3 && in_rec) {
+			if (l->et_want == 2 && depth == rlev) {
 				for (; i < n && !stops_out[p[i]]; i++)
 					if (p[i] != ' ' && p[i] != '\t' &&
 					    p[i] != '\n' && p[i] != '\r')
@@ -266,7 +270,7 @@ in_string:
 		case '"':
 			in_str = 1;
 			l->strn = 0;
-			if (depth == 3 && in_rec && !l->et_found)
+			if (depth == rlev && !l->et_found)
 				l->et_s0 = l->rec.len + (i + 1 - from);
 			/* into the string's walk without a turn of the loop */
 			if (++i == n)
@@ -275,13 +279,13 @@ in_string:
 		case ':':
 			if (depth == 1)
 				memcpy(l->key, l->str, sizeof(l->key));
-			else if (depth == 3 && in_rec)
+			else if (depth == rlev)
 				l->et_want = l->et_key ? 2 : 0;
 			break;
 		case ',':
 			if (depth == 1)
 				l->key[0] = '\0';
-			else if (depth == 3 && in_rec)
+			else if (depth == rlev)
 				l->et_want = l->et_key = 0;
 			break;
 		case '{': case '[':
@@ -289,6 +293,7 @@ in_string:
 				l->in_records = strcmp(l->key, "Records") == 0;
 			if (depth == 2 && l->in_records && c == '{') {
 				in_rec = 1;
+				rlev = 3;
 				from = i;
 				ct_buf_reset(&l->rec);
 				l->et_key = l->et_found = 0;
@@ -301,13 +306,14 @@ in_string:
 			break;
 		default:	/* '}', ']' */
 			if (--depth == 0) {
-				done = 1;
+				done = outside = 1;
 				break;
 			}
 			if (depth == 1)
 				l->in_records = 0;
 			if (depth == 2 && in_rec) {
 				in_rec = 0;
+				rlev = -1;
 				SAVE();
 				if (c != '}')
 					return fail(l, "a record closed by "
