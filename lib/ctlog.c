@@ -10,8 +10,8 @@
  * eventTime: at the record's own level it notes where each string starts
  * and ends (offsets in the record, which may span inflated pieces), so a
  * record is not walked a second time for it.  It reads what a walk of the
- * record alone would (ctlog.h): the first string value of a key spelled
- * exactly eventTime, raw bytes compared.
+ * record alone would (ctlog.h): the first string value of a top-level key
+ * spelled exactly eventTime, raw bytes compared.
  *
  * The splitter is most of the CPU a log file costs after zlib: it keeps
  * its state in locals while it walks, and jumps over the bytes that cannot
