@@ -32,6 +32,11 @@ on_record(void *arg, const char *p, size_t n, int64_t t)
 
 	if (t == INT64_MIN || t < f->start || t > f->end)
 		return 0;
+	/* a unit's files are alike in size: one allocation, not a doubling
+	 * that copies the text again */
+	if (j->recs.size == 0 && j->u != NULL && j->u->recs_hint > 0)
+		(void)ct_buf_reserve(&j->recs, j->u->recs_hint +
+		    j->u->recs_hint / 8);
 	if (j->nrecs == j->caprecs) {
 		j->caprecs = j->caprecs ? 2 * j->caprecs : 64;
 		j->offs = xrealloc(j->offs, j->caprecs * 2 * sizeof(size_t));
@@ -124,6 +129,7 @@ s3obj_write(struct s3run *s, struct job *j, struct ct_aws_error *e)
 		return 0;
 	if (b->nfiles == 0)
 		b->t0 = fetch_now();
+	j->u->recs_hint = j->recs.len;
 	base = b->recs.len;
 	if (base == 0) {
 		/* the first file of a batch: its buffer becomes the batch's

@@ -85,6 +85,9 @@ struct unit {
 	struct ct_ckpt_list	 rkeys;		/* written by a run before
 						   (the checkpoint's keys) */
 	struct s3batch		 batch;		/* files read, to be written */
+	size_t			 recs_hint;	/* records kept of the last file
+						   read: the next one's first
+						   reserve (no regrowing) */
 };
 
 struct job {
