@@ -78,6 +78,11 @@ on_record(void *arg, const char *p, size_t n, int64_t t)
 		j->nrecs++;
 		return 0;
 	}
+	/* a unit's files are alike in size: one allocation, not a doubling
+	 * that copies the text again */
+	if (j->recs.size == 0 && j->u != NULL && j->u->recs_hint > 0)
+		(void)ct_buf_reserve(&j->recs, j->u->recs_hint +
+		    j->u->recs_hint / 8);
 	if (j->nrecs == j->caprecs) {
 		j->caprecs = j->caprecs ? 2 * j->caprecs : 64;
 		j->offs = xrealloc(j->offs, j->caprecs * 2 * sizeof(size_t));
@@ -274,8 +279,16 @@ s3obj_write(struct s3run *s, struct job *j, struct ct_aws_error *e)
 	}
 	if (b->nfiles == 0)
 		b->t0 = fetch_now();
+	j->u->recs_hint = j->recs.len;
 	base = b->recs.len;
-	if (j->recs.len > 0 &&
+	if (base == 0) {
+		/* the first file of a batch: its buffer becomes the batch's
+		 * (both uncapped), no copy */
+		struct ct_buf t = b->recs;
+
+		b->recs = j->recs;
+		j->recs = t;
+	} else if (j->recs.len > 0 &&
 	    ct_buf_add(&b->recs, j->recs.data, j->recs.len) != 0) {
 		ct_awserr_set(e, CT_AWS_OTHER, "BatchTooLarge",
 		    "s3://%.40s: %.200s: out of memory", s->bucket, j->key);

@@ -98,6 +98,9 @@ struct unit {
 						   (the checkpoint's keys) */
 	struct s3batch		 batch;		/* files read, to be written */
 	struct s3v_unit		*vu;		/* --verify, else NULL */
+	size_t			 recs_hint;	/* records kept of the last file
+						   read: the next one's first
+						   reserve (no regrowing) */
 };
 
 struct job {

@@ -4,19 +4,83 @@
  * The bytes (after the option byte) are a gzip file from a (possibly
  * hostile) bucket.  They are fed whole and again in pieces of a size
  * chosen by the option byte.  Properties: records are handed out within
- * the cap, starting with '{' and ending with '}'; the split of the bytes
- * changes neither the outcome nor the records.
+ * the cap, starting with '{' and ending with '}', each with the eventTime
+ * a walk of the record alone finds (ref_time: the splitter finds it on
+ * the way, across inflated pieces); the split of the bytes changes
+ * neither the outcome nor the records.
  */
 #include <string.h>
 
 #include "buf.h"
 #include "ctlog.h"
 #include "fuzz.h"
+#include "timefmt.h"
 
 struct acc {
 	struct ct_buf	all;
 	uint64_t	sum;
 };
+
+/* The top-level eventTime of record p[0..n) by a walk of its own: the
+ * first string value of a key whose raw bytes are eventTime, parsed; or
+ * INT64_MIN. */
+static int64_t
+ref_time(const char *p, size_t n)
+{
+	size_t i, s0 = 0;
+	int depth = 0, in_str = 0, esc = 0, is_key = 0, want = 0;
+	int64_t t;
+
+	for (i = 0; i < n; i++) {
+		char c = p[i];
+
+		if (in_str) {
+			if (esc)
+				esc = 0;
+			else if (c == '\\')
+				esc = 1;
+			else if (c == '"') {
+				in_str = 0;
+				if (depth != 1)
+					continue;
+				if (want == 2)
+					return ct_time_parse_cloudtrail(p + s0,
+					    i - s0, &t) == 0 ? t : INT64_MIN;
+				is_key = i - s0 == 9 &&
+				    memcmp(p + s0, "eventTime", 9) == 0;
+			}
+			continue;
+		}
+		switch (c) {
+		case '"':
+			in_str = 1;
+			s0 = i + 1;
+			break;
+		case '{': case '[':
+			depth++;
+			want = 0;
+			break;
+		case '}': case ']':
+			depth--;
+			break;
+		case ':':
+			if (depth == 1)
+				want = is_key ? 2 : 0;
+			break;
+		case ',':
+			if (depth == 1)
+				want = is_key = 0;
+			break;
+		case ' ': case '\t': case '\n': case '\r':
+			break;
+		default:
+			if (depth == 1)
+				want = 0;
+			break;
+		}
+	}
+	return INT64_MIN;
+}
 
 static int
 on_rec(void *arg, const char *p, size_t n, int64_t t)
@@ -25,6 +89,7 @@ on_rec(void *arg, const char *p, size_t n, int64_t t)
 
 	FZ_CHECK(n >= 2 && n <= CT_CTLOG_MAX_RECORD && p[0] == '{' &&
 	    p[n - 1] == '}');
+	FZ_CHECK(t == ref_time(p, n));
 	(void)ct_buf_add(&a->all, p, n < 64 ? n : 64);
 	a->sum += (uint64_t)t + n;
 	return 0;

@@ -14,8 +14,10 @@
  *     writes again byte for byte the same;
  *   - ct_scan_check_record (ct-fetch's check of a CloudTrailEvent) accepts
  *     the bytes exactly when a scan reads one object, followed by JSON
- *     whitespace only, that is not delivered as a control record, and a
- *     checker kept over every input (ct_scan_check) gives its answers.
+ *     whitespace only, that is not delivered as a control record (the
+ *     checker walks a top-level object's members by the grammar alone,
+ *     this scan as a record or envelope), and a checker kept over every
+ *     input (ct_scan_check) gives its answers.
  */
 #include <string.h>
 

@@ -6,8 +6,12 @@
  * tracks what it needs: depth, strings (with escapes), the last key at
  * the top level, and whether the current array is the top-level
  * "Records".  Objects directly inside that array are copied out whole;
- * anything else is skipped.  eventTime is read from the finished record
- * by the same walk one level down.
+ * anything else is skipped.  The same walk finds each record's top-level
+ * eventTime: at the record's own level it notes where each string starts
+ * and ends (offsets in the record, which may span inflated pieces), so a
+ * record is not walked a second time for it.  It reads what a walk of the
+ * record alone would (ctlog.h): the first string value of a top-level key
+ * spelled exactly eventTime, raw bytes compared.
  *
  * The splitter is most of the CPU a log file costs after zlib: it keeps
  * its state in locals while it walks, and jumps over the bytes that cannot
@@ -64,6 +68,11 @@ struct ct_ctlog {
 	size_t		 strn;		/* length of the string (capped+1) */
 	int		 in_records;	/* inside "Records": [ */
 	int		 in_rec;	/* copying a record */
+	/* the record's eventTime: its key was the last string at the
+	 * record's level (is_key), a value is due (want), found at
+	 * et[0..1) (offsets in the record) */
+	int		 et_key, et_want, et_found;
+	size_t		 et_s0, et_off, et_len;
 	struct ct_buf	 rec;
 	uint64_t	 nrec;
 	EVP_MD_CTX	*sha;		/* SHA-256 of the inflated bytes, or NULL */
@@ -174,76 +183,6 @@ ct_ctlog_records(const struct ct_ctlog *l)
 	return l->nrec;
 }
 
-/* The top-level eventTime of record p[0..n), or INT64_MIN. */
-static int64_t
-event_time(const char *p, size_t n)
-{
-	size_t i, s0 = 0;
-	int depth = 0, in_str = 0, esc = 0, is_key = 0, want = 0;
-	int64_t t;
-
-	for (i = 0; i < n; i++) {
-		char c = p[i];
-
-		/* below the top level only the depth matters */
-		if (depth > 1 && !esc) {
-			if (in_str)
-				i = str_stop((const unsigned char *)p, i, n);
-			else
-				while (i < n && !stops_out[(unsigned char)p[i]])
-					i++;
-			if (i == n)
-				return INT64_MIN;
-			c = p[i];
-		}
-		if (in_str) {
-			if (esc)
-				esc = 0;
-			else if (c == '\\')
-				esc = 1;
-			else if (c == '"') {
-				in_str = 0;
-				if (depth != 1)
-					continue;
-				if (want == 2)
-					return ct_time_parse_cloudtrail(p + s0,
-					    i - s0, &t) == 0 ? t : INT64_MIN;
-				is_key = i - s0 == 9 &&
-				    memcmp(p + s0, "eventTime", 9) == 0;
-			}
-			continue;
-		}
-		switch (c) {
-		case '"':
-			in_str = 1;
-			s0 = i + 1;
-			break;
-		case '{': case '[':
-			depth++;
-			want = 0;
-			break;
-		case '}': case ']':
-			depth--;
-			break;
-		case ':':
-			if (depth == 1)
-				want = is_key ? 2 : 0;
-			break;
-		case ',':
-			if (depth == 1)
-				want = is_key = 0;
-			break;
-		case ' ': case '\t': case '\n': case '\r':
-			break;
-		default:
-			if (depth == 1)
-				want = 0;
-			break;
-		}
-	}
-	return INT64_MIN;
-}
-
 static int
 fail(struct ct_ctlog *l, const char *why, const char **out)
 {
@@ -258,10 +197,41 @@ fail(struct ct_ctlog *l, const char *why, const char **out)
 static int
 hand_out(struct ct_ctlog *l, const char *p, size_t n, const char **why)
 {
+	int64_t t = INT64_MIN;
+
 	l->nrec++;
-	if (l->fn(l->arg, p, n, event_time(p, n)) != 0)
+	if (l->et_found && ct_time_parse_cloudtrail(p + l->et_off, l->et_len,
+	    &t) != 0)
+		t = INT64_MIN;
+	if (l->fn(l->arg, p, n, t) != 0)
 		return fail(l, "stopped", why);
 	return 0;
+}
+
+/* Record offset o: the byte at p[from + o - rec.len], or before this
+ * piece, in l->rec.  A string at the record's level ends at piece offset
+ * i (its closing quote), eventTime not found yet: a key spelled eventTime
+ * is noted, or the value due after it is found. */
+static void
+et_string(struct ct_ctlog *l, const unsigned char *p, size_t from, size_t i)
+{
+	size_t end = l->rec.len + (i - from), len = end - l->et_s0, k;
+	char key[9];
+
+	if (l->et_want == 2) {
+		l->et_found = 1;
+		l->et_off = l->et_s0;
+		l->et_len = len;
+		return;
+	}
+	l->et_key = 0;
+	if (len != 9)
+		return;
+	for (k = 0; k < 9 && l->et_s0 + k < l->rec.len; k++)
+		key[k] = l->rec.data[l->et_s0 + k];
+	if (k < 9)
+		memcpy(key + k, p + from + (l->et_s0 + k - l->rec.len), 9 - k);
+	l->et_key = memcmp(key, "eventTime", 9) == 0;
 }
 
 /* Walk inflated bytes.  The state lives in locals during the walk and is
@@ -272,6 +242,9 @@ split(struct ct_ctlog *l, const unsigned char *p, size_t n, const char **why)
 	size_t i, from = 0;
 	int depth = l->depth, in_str = l->in_str, esc = l->esc;
 	int started = l->started, done = l->done, in_rec = l->in_rec;
+	/* the record's own level while in one, else none; outside the
+	 * document: before its '{' or after its '}' */
+	int rlev = in_rec ? 3 : -1, outside = done || !started;
 	unsigned char c;
 
 #define SAVE() (l->depth = depth, l->in_str = in_str, l->esc = esc, \
@@ -282,13 +255,18 @@ split(struct ct_ctlog *l, const unsigned char *p, size_t n, const char **why)
 				esc = 0;
 				continue;
 			}
+in_string:
 			if (depth != 1) {
 				if ((i = str_stop(p, i, n)) == n)
 					goto out;
 				if (p[i] == '\\')
 					esc = 1;
-				else
+				else {
 					in_str = 0;
+					if (depth == rlev &&
+					    !l->et_found)
+						et_string(l, p, from, i);
+				}
 				continue;
 			}
 			c = p[i];
@@ -302,7 +280,7 @@ split(struct ct_ctlog *l, const unsigned char *p, size_t n, const char **why)
 			continue;
 		}
 		c = p[i];
-		if (done || !started) {
+		if (outside) {
 			if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
 				continue;
 			SAVE();
@@ -312,37 +290,59 @@ split(struct ct_ctlog *l, const unsigned char *p, size_t n, const char **why)
 			if (c != '{')
 				return fail(l, "not a JSON object", why);
 			started = 1;
+			outside = 0;
 			depth = 1;
 			continue;
 		}
 		if (!stops_out[c]) {
-			do
-				if (++i == n)
+			/* a literal after "eventTime": no string value */
+			if (l->et_want == 2 && depth == rlev) {
+				for (; i < n && !stops_out[p[i]]; i++)
+					if (p[i] != ' ' && p[i] != '\t' &&
+					    p[i] != '\n' && p[i] != '\r')
+						l->et_want = 0;
+				if (i == n)
 					goto out;
-			while (!stops_out[p[i]]);
+			} else
+				do
+					if (++i == n)
+						goto out;
+				while (!stops_out[p[i]]);
 			c = p[i];
 		}
 		switch (c) {
 		case '"':
 			in_str = 1;
 			l->strn = 0;
-			break;
+			if (depth == rlev && !l->et_found)
+				l->et_s0 = l->rec.len + (i + 1 - from);
+			/* into the string's walk without a turn of the loop */
+			if (++i == n)
+				goto out;
+			goto in_string;
 		case ':':
 			if (depth == 1)
 				memcpy(l->key, l->str, sizeof(l->key));
+			else if (depth == rlev)
+				l->et_want = l->et_key ? 2 : 0;
 			break;
 		case ',':
 			if (depth == 1)
 				l->key[0] = '\0';
+			else if (depth == rlev)
+				l->et_want = l->et_key = 0;
 			break;
 		case '{': case '[':
 			if (depth == 1 && c == '[')
 				l->in_records = strcmp(l->key, "Records") == 0;
 			if (depth == 2 && l->in_records && c == '{') {
 				in_rec = 1;
+				rlev = 3;
 				from = i;
 				ct_buf_reset(&l->rec);
+				l->et_key = l->et_found = 0;
 			}
+			l->et_want = 0;
 			if (++depth > 100000) {
 				SAVE();
 				return fail(l, "nested too deep", why);
@@ -350,13 +350,14 @@ split(struct ct_ctlog *l, const unsigned char *p, size_t n, const char **why)
 			break;
 		default:	/* '}', ']' */
 			if (--depth == 0) {
-				done = 1;
+				done = outside = 1;
 				break;
 			}
 			if (depth == 1)
 				l->in_records = 0;
 			if (depth == 2 && in_rec) {
 				in_rec = 0;
+				rlev = -1;
 				SAVE();
 				if (c != '}')
 					return fail(l, "a record closed by "

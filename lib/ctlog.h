@@ -33,7 +33,8 @@
 							   is < 256 KB */
 
 /* A record: p[0..n), valid during the call only; t its eventTime (epoch
- * seconds) or INT64_MIN if absent or unreadable.  Return 0 to go on, -1
+ * seconds: the first string value of a top-level key whose raw bytes are
+ * eventTime) or INT64_MIN if absent or unreadable.  Return 0 to go on, -1
  * to stop (ct_ctlog_feed then returns -1 with "stopped"). */
 typedef int (*ct_ctlog_fn)(void *arg, const char *p, size_t n, int64_t t);
 

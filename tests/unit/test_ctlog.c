@@ -142,6 +142,39 @@ main(void)
 		    "a header CRC: refused when wrong");
 	}
 
+	/* eventTime is the first string value of a top-level key spelled
+	 * exactly so, wherever the inflated pieces split the record: one
+	 * gzip member per part puts a piece boundary at every byte */
+	{
+		static const char doc[] = "{\"Records\":["
+		    "{\"a\":{\"eventTime\":\"2024-01-01T00:00:01Z\"},"
+		    "\"eventTime\":\"2024-01-01T00:00:02Z\",\"eventTime\":"
+		    "\"2024-01-01T00:00:03Z\"},"
+		    "{\"event\\u0054ime\":\"2024-01-01T00:00:04Z\",\"x\":"
+		    "\"eventTime\",\"y\":1,\"eventTime\" :\t\"2024-01-01T00:00:05Z\"},"
+		    "{\"eventTime\": 5,\"z\":\"2024-01-01T00:00:06Z\"},"
+		    "{\"eventTime\":[\"2024-01-01T00:00:07Z\"]},"
+		    "{\"eventTime\":\"not a time\"},"
+		    "{\"s\":\"\\\"eventTime\\\"\",\"eventTime\":"
+		    "\"2024-01-01T00:00:08Z\"}]}";
+		static const int64_t want[6] = { 1704067202, 1704067205,
+		    INT64_MIN, INT64_MIN, INT64_MIN, 1704067208 };
+		char part[sizeof doc];
+		size_t k, bad = 0;
+
+		for (k = 0; k < sizeof doc - 1; k++) {
+			memcpy(part, doc, k);
+			part[k] = '\0';
+			n = gz(part, f, sizeof f);
+			n += gz(doc + k, f + n, sizeof f - n);
+			if (run(f, n, n, &g, &why) != 0 || g.n != 6 ||
+			    memcmp(g.times, want, sizeof(want)) != 0)
+				bad++;
+		}
+		CHECK(bad == 0, "eventTime: the first top-level string value "
+		    "of the key spelled so, at any split of the text");
+	}
+
 	/* a file too large to be kept whole (over 4 MiB compressed) is read
 	 * as it comes, with the same records */
 	{

@@ -484,6 +484,35 @@ main(void)
 		    "check_record: a control record, however spelled");
 		CHECK(ct_scan_check_record("{\"x\":{\"ctFetch\":1}}", 19, &why),
 		    "check_record: a nested ctFetch is no control record");
+		{
+			/* envelopes inside a record are only grammar to the
+			 * check: what they hold is the record's content */
+			static const char *const env[] = {
+			    "{\"Records\":[{\"ctFetch\":1},5,{\"a\":[]}]}",
+			    "{\"CloudTrailEvent\":\"{\\\"ctFetch\\\":1}\"}",
+			    "{\"CloudTrailEvent\":\"{not json\"}",
+			    "{\"detail-type\":\"AWS API Call via CloudTrail\","
+			    "\"detail\":{\"ctFetch\":1}}",
+			    "{\"userIdentity\":{\"sessionContext\":{\"ctFetch\":"
+			    "\"\\ud800\"}},\"eventTime\":\"\\u0041\"}",
+			};
+			static const char bad[] = "{\"Records\":[{\"a\":1,}]}";
+			static const char ctl[] = "{\"Records\":[],\"ctFetch\":1}"
+			    " x";
+			size_t k;
+
+			for (k = 0; k < sizeof(env) / sizeof(env[0]); k++)
+				CHECK(ct_scan_check_record(env[k],
+				    strlen(env[k]), &why), "check_record: "
+				    "envelope %zu inside a record", k);
+			CHECK(!ct_scan_check_record(bad, sizeof(bad) - 1,
+			    &why) && strcmp(why, "not one JSON value") == 0,
+			    "check_record: bad JSON inside an envelope");
+			CHECK(!ct_scan_check_record(ctl, sizeof(ctl) - 1,
+			    &why) && strcmp(why, "shaped like a ct-fetch "
+			    "control record") == 0, "check_record: a control "
+			    "record with bytes after it");
+		}
 		strcpy(big, "{\"requestParameters\":");
 		memset(big + 21, '[', 100000);
 		memset(big + 100021, ']', 100000);
