@@ -33,6 +33,7 @@
 #include "strmap.h"
 #include "summary.h"
 #include "treeverify.h"
+#include "verify.h"
 #include "xalloc.h"
 
 #ifndef CT_VERSION
@@ -502,136 +503,6 @@ bad:
 	    CT_EXIT_PARTIAL : CT_EXIT_OK;
 }
 
-/* ---- --verify ------------------------------------------------------------ */
-
-/* The whole file at path into b (at most 256 MiB): 0, or -1 said. */
-static int
-read_file(const char *path, struct ct_buf *b)
-{
-	FILE *f = fopen(path, "rb");
-	char tmp[65536];
-	size_t got;
-
-	if (f == NULL) {
-		fprintf(stderr, "%s: %s: %s\n", PROG, agg_show_name(path),
-		    strerror(errno));
-		return -1;
-	}
-	while ((got = fread(tmp, 1, sizeof(tmp), f)) > 0)
-		if (ct_buf_add(b, tmp, got) != 0) {
-			fprintf(stderr, "%s: %s: larger than 256 MiB\n", PROG,
-			    agg_show_name(path));
-			fclose(f);
-			return -1;
-		}
-	if (ferror(f)) {
-		fprintf(stderr, "%s: %s: %s\n", PROG, agg_show_name(path),
-		    strerror(errno));
-		fclose(f);
-		return -1;
-	}
-	fclose(f);
-	return 0;
-}
-
-/* A bad object, named once on stderr. */
-static void
-say_bad(void *arg, const struct ct_integ_bad *b, uint64_t records)
-{
-	char why[512];
-
-	ct_awserr_clean(why, sizeof(why), b->why, strlen(b->why));
-	if (!b->is_digest && (b->verdict == CT_LOGV_MODIFIED ||
-	    b->verdict == CT_LOGV_NOT_COVERED))
-		fprintf(stderr, "%s: integrity: %s %s: %s (%s; %" PRIu64
-		    " records %s)\n", PROG, "log file", agg_show_name(b->object),
-		    ct_logv_name(b->verdict), why, records,
-		    b->verdict == CT_LOGV_MODIFIED ? "not counted" :
-		    "counted, flagged");
-	else
-		fprintf(stderr, "%s: integrity: %s %s: %s (%s)\n", PROG,
-		    b->is_digest ? "digest" : "log file",
-		    agg_show_name(b->object), b->is_digest ?
-		    ct_digv_name(b->verdict) : ct_logv_name(b->verdict), why);
-}
-
-/*
- * Verify the trees among the inputs (treeverify.h), signatures from the
- * user's files when given.  0, or CT_EXIT_FAILURE (said) when a file of
- * signatures or keys cannot be read.
- */
-static int
-verify_trees(int argc, char **argv, const char *sigpath,
-    const char *keypath, struct ct_treeverify *tv)
-{
-	struct ct_treeverify_opts vo;
-	struct ct_pubkeys keys;
-	struct ct_strmap *sigs = NULL;
-	struct ct_buf b, why;
-	int rc = CT_EXIT_FAILURE;
-
-	memset(&vo, 0, sizeof(vo));
-	ct_pubkeys_init(&keys);
-	ct_buf_init(&b, (size_t)256 << 20);
-	ct_buf_init(&why, 512);
-	vo.mode = CT_SIG_NOT_CHECKED;
-	if (sigpath != NULL) {
-		sigs = ct_treesigs_new();
-		if (read_file(sigpath, &b) != 0)
-			goto out;
-		if (ct_treesigs_parse(b.data ? b.data : "", b.len, sigs,
-		    &why) != 0) {
-			fprintf(stderr, "%s: %s: %s\n", PROG,
-			    agg_show_name(sigpath), why.data);
-			goto out;
-		}
-		ct_buf_reset(&b);
-		if (read_file(keypath, &b) != 0)
-			goto out;
-		if (ct_pubkeys_parse(b.data ? b.data : "", b.len, &keys,
-		    &why) != 0) {
-			fprintf(stderr, "%s: %s: %s\n", PROG,
-			    agg_show_name(keypath), why.data);
-			goto out;
-		}
-		vo.mode = CT_SIG_FROM_FILE;
-		vo.keys = &keys;
-		vo.sigs = sigs;
-	}
-	ct_treeverify_run(argc, argv, &vo, say_bad, NULL, tv);
-	if (tv->digests == 0)
-		fprintf(stderr, "%s: warning: --verify found no digest file "
-		    "(AWSLogs/.../CloudTrail-Digest/): nothing verified\n",
-		    PROG);
-	rc = 0;
-out:
-	ct_strmap_free(sigs);
-	ct_pubkeys_free(&keys);
-	ct_buf_free(&b);
-	ct_buf_free(&why);
-	return rc;
-}
-
-/* The control records of tv into the fold, as if read from a stream. */
-static void
-fold_control(struct ct_fold *fold, const struct ct_treeverify *tv)
-{
-	struct ct_fold_stream st;
-	struct ct_buf err;
-	const char *p = tv->control.data, *nl;
-
-	if (p == NULL)
-		return;
-	ct_fold_stream_init(&st, 1);
-	ct_buf_init(&err, 512);
-	for (; *p != '\0'; p = nl + 1) {
-		nl = strchr(p, '\n');
-		(void)ct_fold_control(fold, &st, p, (size_t)(nl - p), &err);
-	}
-	ct_buf_free(&err);
-	ct_fold_stream_free(&st);
-}
-
 /* ---- main ---------------------------------------------------------------- */
 
 enum {
@@ -819,7 +690,7 @@ main(int argc, char **argv)
 	if (outpath != NULL && out_prepare(outpath) < 0)
 		return CT_EXIT_FAILURE;
 	memset(&tv, 0, sizeof(tv));
-	if (verify && verify_trees(argc, argv, sigpath, keypath, &tv) != 0) {
+	if (verify && agg_verify_trees(argc, argv, sigpath, keypath, &tv) != 0) {
 		out_discard();
 		return CT_EXIT_FAILURE;
 	}
@@ -836,7 +707,7 @@ main(int argc, char **argv)
 	} else {
 		rc = read_inputs(&o, in, &fold);
 		if (verify)
-			fold_control(&fold, &tv);
+			agg_fold_verdicts(&fold, &tv);
 		ct_fold_finish(&fold, now);
 		sum = fold.sum;
 		/* every input missing or unreadable: keep -o FILE as it is */

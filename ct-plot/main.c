@@ -89,29 +89,6 @@ number(const char *opt, const char *s, long min, long max)
 	return (long)v;
 }
 
-/* Read all of path ("-": stdin), gunzipping if it is gzip (lib/input.h,
- * the reader the other tools use). */
-static int
-slurp(const char *path, struct ct_buf *out, struct ct_buf *err)
-{
-	struct ct_input *in;
-	char chunk[65536];
-	ssize_t n;
-
-	if ((in = ct_input_open(path, err)) == NULL)
-		return -1;
-	while ((n = ct_input_read(in, chunk, sizeof(chunk), err)) > 0) {
-		if (ct_buf_add(out, chunk, (size_t)n) != 0) {
-			ct_buf_printf(err, "larger than %zu MiB",
-			    PLOT_INPUT_MAX >> 20);
-			ct_input_close(in);
-			return -1;
-		}
-	}
-	ct_input_close(in);
-	return n < 0 ? -1 : 0;
-}
-
 /* "<dir>/<stem>_plots" for an input path. */
 static char *
 default_outdir(const char *path)
@@ -276,7 +253,7 @@ main(int argc, char **argv)
 
 		ct_buf_init(&text, PLOT_INPUT_MAX);
 		ct_buf_reset(&err);
-		if (slurp(argv[i], &text, &err) != 0 ||
+		if (ct_input_slurp(argv[i], &text, &err) != 0 ||
 		    (rd = ct_summary_read(s, text.data ? text.data : "",
 		    text.len, &err)) != 0) {
 			fprintf(stderr, "ct-plot: %s: %s%s\n", name, err.data,

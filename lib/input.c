@@ -510,3 +510,24 @@ ct_input_read(struct ct_input *in, void *dst, size_t n, struct ct_buf *err)
 		in->fd_eof = 1;
 	return r;
 }
+
+int
+ct_input_slurp(const char *path, struct ct_buf *out, struct ct_buf *err)
+{
+	struct ct_input *in;
+	char chunk[65536];
+	ssize_t n;
+
+	if ((in = ct_input_open(path, err)) == NULL)
+		return -1;
+	while ((n = ct_input_read(in, chunk, sizeof(chunk), err)) > 0)
+		if (ct_buf_add(out, chunk, (size_t)n) != 0) {
+			ct_buf_reset(err);
+			ct_buf_printf(err, "larger than %zu MiB",
+			    (out->cap ? out->cap : SIZE_MAX / 2) >> 20);
+			n = -1;
+			break;
+		}
+	ct_input_close(in);
+	return n < 0 ? -1 : 0;
+}

@@ -104,4 +104,13 @@ void	ct_input_release(struct ct_input *in, size_t from, size_t to);
 ssize_t	ct_input_read(struct ct_input *in, void *dst, size_t n,
 	    struct ct_buf *err);
 
+/*
+ * All of path ("-": standard input), gzip undone, appended to out, up to
+ * out's cap: for the small whole documents a tool reads at once (a
+ * summary, a file of signatures or public keys).  0, or -1 with a reason
+ * in err (cannot open, I/O error, corrupt gzip, "larger than N MiB").
+ */
+int	ct_input_slurp(const char *path, struct ct_buf *out,
+	    struct ct_buf *err);
+
 #endif

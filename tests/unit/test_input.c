@@ -337,6 +337,33 @@ main(void)
 		free(gbad);
 	}
 
+	{
+		/* ct_input_slurp: a whole gzip document, and a cap said */
+		const char doc[] = "{\"Records\":[{\"eventName\":\"x\"}]}";
+		unsigned char *z;
+		struct ct_buf all, why;
+		size_t zn;
+
+		z = gz(doc, sizeof(doc) - 1, &zn);
+		ct_buf_init(&all, 1024);
+		ct_buf_init(&why, 0);
+		CHECK(ct_input_slurp(put("slurp.json.gz", z, zn), &all,
+		    &why) == 0 && all.len == sizeof(doc) - 1 &&
+		    memcmp(all.data, doc, all.len) == 0,
+		    "ct_input_slurp: a gzip document, inflated whole");
+		ct_buf_free(&all);
+		ct_buf_init(&all, 8);
+		CHECK(ct_input_slurp(put("slurp.json", doc, sizeof(doc) - 1),
+		    &all, &why) == -1 && why.data != NULL &&
+		    strstr(why.data, "larger than") != NULL,
+		    "ct_input_slurp: past the buffer's cap: said, -1");
+		ct_buf_reset(&why);
+		CHECK(ct_input_slurp("/nonexistent/x", &all, &why) == -1 &&
+		    why.len > 0, "ct_input_slurp: a missing file: a reason");
+		ct_buf_free(&all);
+		ct_buf_free(&why);
+		free(z);
+	}
 	free(t1);
 	free(t2);
 	free(g1);
