@@ -38,7 +38,7 @@ _ct_tools_value()
 	--activity-type)
 		COMPREPLY=($(compgen -W 'ALL SUCCESSFUL FAILED' -- "$cur"))
 		return 0 ;;
-	-o|--output|--checkpoint)
+	-o|--output|--checkpoint|--signatures|--public-keys)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		compopt -o filenames 2>/dev/null
 		return 0 ;;
@@ -79,13 +79,14 @@ _ct_tools()
 	ct-aggregate)
 		opts='-q --quiet -j --jobs -o --output --activity-type
 		    --skip-unsuccessful-api-calls --start --end --past-hours
-		    --dedup --strict --merge -h --help --version' ;;
+		    --dedup --strict --merge --verify --signatures --public-keys
+		    -h --help --version' ;;
 	ct-fetch)
 		opts='--past-hours --start --end --profile --region
 		    --endpoint-url --debug --rate --checkpoint
 		    --throttle-deadline --retries --page-size --progress
-		    --s3 --trail --account --s3-concurrency --list-shards
-		    --shard-days -q --quiet -h --help --version' ;;
+		    --s3 --trail --account --s3-concurrency --verify
+		    --list-shards --shard-days -q --quiet -h --help --version' ;;
 	ct-plot)
 		opts='-f --force -j --jobs -o --output --top --width --height
 		    -h --help --version' ;;
