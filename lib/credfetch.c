@@ -29,6 +29,7 @@
 
 #include "creds.h"
 #include "creds_int.h"
+#include "hex.h"
 #include "http.h"
 #include "json.h"
 #include "sigv4.h"
@@ -193,15 +194,9 @@ static void
 sha1_hex(const char *s, char out[41])
 {
 	unsigned char md[SHA_DIGEST_LENGTH];
-	static const char hx[] = "0123456789abcdef";
-	int i;
 
 	SHA1((const unsigned char *)s, strlen(s), md);
-	for (i = 0; i < SHA_DIGEST_LENGTH; i++) {
-		out[2 * i] = hx[md[i] >> 4];
-		out[2 * i + 1] = hx[md[i] & 15];
-	}
-	out[40] = '\0';
+	ct_hex_encode(md, SHA_DIGEST_LENGTH, out);
 }
 
 static int

@@ -16,6 +16,7 @@
 
 #include "buf.h"
 #include "digest.h"
+#include "hex.h"
 #include "json.h"
 #include "timefmt.h"
 #include "xalloc.h"
@@ -28,48 +29,6 @@ why_set(struct ct_buf *why, const char *fmt, const char *arg)
 		ct_buf_printf(why, fmt, arg);
 	}
 	return -1;
-}
-
-void
-ct_hex_encode(const unsigned char *p, size_t n, char *out)
-{
-	static const char hx[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = hx[p[i] >> 4];
-		out[2 * i + 1] = hx[p[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-int
-ct_hex_decode(const char *hex, size_t hexn, unsigned char *out, size_t n)
-{
-	size_t i;
-
-	if (hexn != 2 * n)
-		return -1;
-	for (i = 0; i < n; i++) {
-		int a = hexval(hex[2 * i]), b = hexval(hex[2 * i + 1]);
-
-		if (a < 0 || b < 0)
-			return -1;
-		out[i] = (unsigned char)(a << 4 | b);
-	}
-	return 0;
 }
 
 /* A string member, copied; NULL (absent, wrong type or too long): -1. */

@@ -126,10 +126,4 @@ int	ct_pubkeys_parse(const char *text, size_t n, struct ct_pubkeys *k,
 const struct ct_pubkey *ct_pubkeys_find(const struct ct_pubkeys *k,
 	    const char *fingerprint);
 
-/* Hex helpers shared with integrity.c: 2n lowercase digits + NUL into
- * out; and hex (either case) of exactly 2n digits into out[0..n) (0/-1). */
-void	ct_hex_encode(const unsigned char *p, size_t n, char *out);
-int	ct_hex_decode(const char *hex, size_t hexn, unsigned char *out,
-	    size_t n);
-
 #endif

@@ -2,21 +2,10 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "hex.h"
 #include "jstr.h"
 
 static const char hexdig[] = "0123456789abcdef";
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 static int
 read_u4(const unsigned char *p, size_t left, unsigned *cp)
@@ -27,7 +16,7 @@ read_u4(const unsigned char *p, size_t left, unsigned *cp)
 	if (left < 4)
 		return -1;
 	for (i = 0; i < 4; i++) {
-		if ((h = hexval(p[i])) < 0)
+		if ((h = ct_hex_val(p[i])) < 0)
 			return -1;
 		v = v << 4 | (unsigned)h;
 	}

@@ -10,6 +10,7 @@
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
+#include "hex.h"
 #include "sigv4.h"
 #include "xalloc.h"
 
@@ -32,19 +33,6 @@ struct qextra {
 };
 
 static const char hexd[] = "0123456789ABCDEF";
-static const char hexl[] = "0123456789abcdef";
-
-static void
-tohex(const unsigned char *p, size_t n, char *out)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = hexl[p[i] >> 4];
-		out[2 * i + 1] = hexl[p[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
 
 /*
  * SHA-256, fetched from OpenSSL's provider once: the one-shot SHA256()
@@ -81,7 +69,7 @@ ct_sigv4_sha256_hex(const void *p, size_t n, char out[65])
 	unsigned char md[SHA256_DIGEST_LENGTH];
 
 	sha256(p, n, md);
-	tohex(md, sizeof(md), out);
+	ct_hex_encode(md, sizeof(md), out);
 }
 
 static int
@@ -113,18 +101,6 @@ ct_sigv4_uri_encode(struct ct_buf *b, const char *s, size_t n, int keep_slash)
 	return 0;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* %-decode s[0..n) into a fresh string; NULL on a bad escape. */
 static char *
 pct_decode(const char *s, size_t n, size_t *outn)
@@ -135,8 +111,8 @@ pct_decode(const char *s, size_t n, size_t *outn)
 
 	for (i = 0; i < n; i++) {
 		if (s[i] == '%') {
-			if (i + 2 >= n || (h = hexval(s[i + 1])) < 0 ||
-			    (l = hexval(s[i + 2])) < 0) {
+			if (i + 2 >= n || (h = ct_hex_val(s[i + 1])) < 0 ||
+			    (l = ct_hex_val(s[i + 2])) < 0) {
 				free(r);
 				return NULL;
 			}
@@ -629,7 +605,7 @@ ct_sigv4_sign(const struct ct_sigv4_input *in, struct ct_sigv4_output *out)
 		    in->service, k4);
 	if (rc == 0) {
 		hmac(k4, 32, out->sts.data, out->sts.len, sig);
-		tohex(sig, 32, out->signature);
+		ct_hex_encode(sig, 32, out->signature);
 	}
 	explicit_bzero(k4, sizeof(k4));
 

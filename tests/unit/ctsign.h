@@ -17,6 +17,7 @@
 
 #include "buf.h"
 #include "digest.h"
+#include "hex.h"
 #include "timefmt.h"
 
 /* A new RSA key (1024 bits: as good as 2048 for the tests, and fast

@@ -10,6 +10,7 @@
 #include "check.h"
 #include "ctsign.h"
 #include "digest.h"
+#include "hex.h"
 
 #define K1 "AWSLogs/111122223333/CloudTrail-Digest/eu-west-1/2026/12/07/" \
     "111122223333_CloudTrail-Digest_eu-west-1_t_eu-west-1_20261207T020000Z.json.gz"
