@@ -243,12 +243,26 @@ add_str(struct ct_buf *b, const char *key, const char *val)
 	ct_jstr_encode(b, val, strlen(val));
 }
 
+/* One control line b ("\n{...}\n") written whole under the output lock,
+ * its leading newline only where lock_out says another writer wrote
+ * since; f->lock held. */
+static int
+write_control_locked(struct fetch *f, const struct ct_buf *b)
+{
+	size_t skip = f->out_closed ? 1 : lock_out(f);
+	int rc = write_all(f, b->data + skip, b->len - skip);
+
+	ct_outlock_release(&f->olk);
+	if (rc == 0)
+		committed_locked(f, b->len - skip);
+	return rc;
+}
+
 int
 out_start_record(struct fetch *f, struct region *r)
 {
 	struct ct_buf b;
 	char ws[32], we[32];
-	size_t skip;
 	int rc;
 
 	fetch_fmt_time(f->start, ws, sizeof(ws));
@@ -264,11 +278,7 @@ out_start_record(struct fetch *f, struct region *r)
 	add_str(&b, "runTimestamp", f->run_ts);
 	ct_buf_adds(&b, "}\n");
 	pthread_mutex_lock(&f->lock);
-	skip = f->out_closed ? 1 : lock_out(f);
-	rc = write_all(f, b.data + skip, b.len - skip);
-	ct_outlock_release(&f->olk);
-	if (rc == 0)
-		committed_locked(f, b.len - skip);
+	rc = write_control_locked(f, &b);
 	pthread_mutex_unlock(&f->lock);
 	ct_buf_free(&b);
 	return rc;
@@ -279,7 +289,6 @@ out_end_record(struct fetch *f, struct region *r)
 {
 	struct ct_buf b;
 	char ws[32], we[32];
-	size_t skip;
 	int rc;
 
 	fetch_fmt_time(f->start, ws, sizeof(ws));
@@ -318,11 +327,7 @@ out_end_record(struct fetch *f, struct region *r)
 		break;
 	}
 	ct_buf_adds(&b, "}\n");
-	skip = f->out_closed ? 1 : lock_out(f);
-	rc = write_all(f, b.data + skip, b.len - skip);
-	ct_outlock_release(&f->olk);
-	if (rc == 0)
-		committed_locked(f, b.len - skip);
+	rc = write_control_locked(f, &b);
 	pthread_mutex_unlock(&f->lock);
 	ct_buf_free(&b);
 	return rc;
@@ -332,18 +337,13 @@ int
 out_control(struct fetch *f, const char *line, size_t n)
 {
 	struct ct_buf b;
-	size_t skip;
 	int rc;
 
 	ct_buf_init(&b, 0);
 	ct_buf_addc(&b, '\n');
 	ct_buf_add(&b, line, n);
 	pthread_mutex_lock(&f->lock);
-	skip = f->out_closed ? 1 : lock_out(f);
-	rc = write_all(f, b.data + skip, b.len - skip);
-	ct_outlock_release(&f->olk);
-	if (rc == 0)
-		committed_locked(f, b.len - skip);
+	rc = write_control_locked(f, &b);
 	pthread_mutex_unlock(&f->lock);
 	ct_buf_free(&b);
 	return rc;
