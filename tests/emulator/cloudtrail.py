@@ -18,6 +18,33 @@ import trail as trailmod
 from common import ATTR_KEYS, ENDLESS_KINDS, Abort
 
 
+def time_range(body):
+    """A JSON 1.1 request with StartTime and EndTime (LookupEvents,
+    ListPublicKeys): (the request, start, end), checked as CloudTrail
+    checks them (epoch seconds as JSON numbers; an ISO string is refused,
+    boto/boto#3133), else Abort."""
+    try:
+        p = json.loads(body or b"{}")
+        if not isinstance(p, dict):
+            raise ValueError
+    except ValueError:
+        raise Abort(400, "SerializationException",
+                    "Start of structure or map found where not expected.")
+    start = p.get("StartTime")
+    end = p.get("EndTime")
+    for v in (start, end):
+        if v is not None and (isinstance(v, bool) or
+                              not isinstance(v, (int, float))):
+            raise Abort(400, "SerializationException",
+                        "%s can not be converted to a Date" % (
+                            "STRING_VALUE" if isinstance(v, str)
+                            else "VALUE"))
+    if start is not None and end is not None and start > end:
+        raise Abort(400, "InvalidTimeRangeException",
+                    "Start time must be less than or equal to end time")
+    return p, start, end
+
+
 class CloudTrail:
     def cloudtrail(self, op, body, key, region, fault=None):
         if op == "DescribeTrails":
@@ -38,28 +65,7 @@ class CloudTrail:
             return out
         if op != "LookupEvents":
             raise Abort(400, "UnknownOperationException", "")
-        try:
-            p = json.loads(body or b"{}")
-            if not isinstance(p, dict):
-                raise ValueError
-        except ValueError:
-            raise Abort(400, "SerializationException",
-                        "Start of structure or map found where not "
-                        "expected.")
-        start = p.get("StartTime")
-        end = p.get("EndTime")
-        for v in (start, end):
-            if v is not None and (isinstance(v, bool) or
-                                  not isinstance(v, (int, float))):
-                # AWS wants epoch seconds as a JSON number here; an ISO
-                # string is refused (boto/boto#3133).
-                raise Abort(400, "SerializationException",
-                            "%s can not be converted to a Date" % (
-                                "STRING_VALUE" if isinstance(v, str)
-                                else "VALUE"))
-        if start is not None and end is not None and start > end:
-            raise Abort(400, "InvalidTimeRangeException",
-                        "Start time must be less than or equal to end time")
+        p, start, end = time_range(body)
         mr = p.get("MaxResults", 50)
         if isinstance(mr, bool) or not isinstance(mr, int) or \
                 mr < 1 or mr > 50:
@@ -145,26 +151,7 @@ class CloudTrail:
         """ListPublicKeys: the emulator's digest signing keys whose
         validity overlaps [StartTime, EndTime] (integrity.py); one page,
         so any NextToken is one this emulator never issued."""
-        try:
-            p = json.loads(body or b"{}")
-            if not isinstance(p, dict):
-                raise ValueError
-        except ValueError:
-            raise Abort(400, "SerializationException",
-                        "Start of structure or map found where not "
-                        "expected.")
-        start = p.get("StartTime")
-        end = p.get("EndTime")
-        for v in (start, end):
-            if v is not None and (isinstance(v, bool) or
-                                  not isinstance(v, (int, float))):
-                raise Abort(400, "SerializationException",
-                            "%s can not be converted to a Date" % (
-                                "STRING_VALUE" if isinstance(v, str)
-                                else "VALUE"))
-        if start is not None and end is not None and start > end:
-            raise Abort(400, "InvalidTimeRangeException",
-                        "Start time must be less than or equal to end time")
+        p, start, end = time_range(body)
         if p.get("NextToken") is not None:
             raise Abort(400, "InvalidTokenException",
                         "Invalid NextToken: the token is not valid")
