@@ -8,17 +8,16 @@
  * record whatever the file's size; digests are inflated whole (bounded by
  * CT_DIGEST_MAX_SIZE).
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <openssl/evp.h>
-#include <zlib.h>
 
 #include "buf.h"
 #include "ctlog.h"
 #include "digest.h"
+#include "input.h"
 #include "inputlist.h"
 #include "integrity.h"
 #include "jstr.h"
@@ -137,63 +136,53 @@ ct_treesigs_parse(const char *text, size_t n, struct ct_strmap *sigs,
 	return 0;
 }
 
-/* The whole file at path into b (reset), at most cap bytes. 0/-1. */
+/*
+ * The uncompressed text of the gzip file at path (all members), piece by
+ * piece to fn (lib/input.h undoes the gzip).  0, or -1 (not gzip, cut
+ * short, corrupt, unreadable, or fn returned -1 to stop).
+ */
 static int
-slurp(const char *path, size_t cap, struct ct_buf *b)
+gz_read(const char *path, int (*fn)(void *, const void *, size_t),
+    void *arg)
 {
-	FILE *f = fopen(path, "rb");
-	char tmp[65536];
-	size_t got;
-	int rc = 0;
+	struct ct_input *in;
+	struct ct_buf err;
+	char *chunk = xmalloc(262144);
+	ssize_t n = -1;
 
-	ct_buf_reset(b);
-	if (f == NULL)
-		return -1;
-	while ((got = fread(tmp, 1, sizeof(tmp), f)) > 0)
-		if (b->len + got > cap || ct_buf_add(b, tmp, got) != 0) {
-			rc = -1;
-			break;
-		}
-	if (ferror(f))
-		rc = -1;
-	fclose(f);
-	return rc;
+	ct_buf_init(&err, 0);
+	if ((in = ct_input_open(path, &err)) != NULL && ct_input_gzip(in))
+		while ((n = ct_input_read(in, chunk, 262144, &err)) > 0)
+			if (fn(arg, chunk, (size_t)n) != 0) {
+				n = -1;
+				break;
+			}
+	ct_input_close(in);
+	ct_buf_free(&err);
+	free(chunk);
+	return n == 0 ? 0 : -1;
 }
 
-/* gunzip in[0..n) (all members) into out (reset), at most cap bytes. */
+/* gz_read's fn for a digest: the text into a capped buffer. */
 static int
-gunzip(const unsigned char *in, size_t n, size_t cap, struct ct_buf *out)
+to_buf(void *arg, const void *p, size_t n)
 {
-	unsigned char tmp[65536];
-	z_stream z;
-	int zr = Z_OK;
+	return ct_buf_add(arg, p, n);
+}
 
-	ct_buf_reset(out);
-	while (n > 0) {
-		memset(&z, 0, sizeof(z));
-		if (inflateInit2(&z, 15 + 16) != Z_OK)
-			return -1;
-		z.next_in = (Bytef *)(uintptr_t)in;
-		z.avail_in = n > (1u << 30) ? 1u << 30 : (uInt)n;
-		do {
-			z.next_out = tmp;
-			z.avail_out = sizeof(tmp);
-			zr = inflate(&z, Z_NO_FLUSH);
-			if ((zr != Z_OK && zr != Z_STREAM_END) ||
-			    out->len + (sizeof(tmp) - z.avail_out) > cap ||
-			    ct_buf_add(out, tmp, sizeof(tmp) - z.avail_out)) {
-				inflateEnd(&z);
-				return -1;
-			}
-		} while (zr != Z_STREAM_END && (z.avail_in > 0 ||
-		    z.avail_out == 0));
-		in += z.total_in;
-		n -= z.total_in;
-		inflateEnd(&z);
-		if (zr != Z_STREAM_END)
-			return -1;
-	}
-	return out->len > 0 || zr == Z_STREAM_END ? 0 : -1;
+struct hashing {
+	EVP_MD_CTX	*md;
+	uint64_t	*inflated;
+};
+
+/* gz_read's fn for a log file: the text hashed. */
+static int
+to_hash(void *arg, const void *p, size_t n)
+{
+	struct hashing *hs = arg;
+
+	*hs->inflated += n;
+	return EVP_DigestUpdate(hs->md, p, n) == 1 ? 0 : -1;
 }
 
 static int
@@ -217,87 +206,20 @@ count_records(const char *path)
 	return n;
 }
 
-/*
- * The SHA-256 of the log file's uncompressed text (all gzip members):
- * zlib and EVP only, no JSON splitting.  0, or -1 (not gzip, cut short,
- * unreadable).
- */
-/* One inflate call into out (256 KiB), hashed.  0, or -1 (bad data). */
-static int
-inflate_some(z_stream *z, EVP_MD_CTX *md, unsigned char *out, int *zr,
-    uint64_t *inflated)
-{
-	z->next_out = out;
-	z->avail_out = 262144;
-	*zr = inflate(z, Z_NO_FLUSH);
-	if (*zr != Z_OK && *zr != Z_STREAM_END && *zr != Z_BUF_ERROR)
-		return -1;
-	if (EVP_DigestUpdate(md, out, 262144 - z->avail_out) != 1)
-		return -1;
-	*inflated += 262144 - z->avail_out;
-	return 0;
-}
-
+/* The SHA-256 of the log file's uncompressed text (all gzip members), no
+ * JSON splitting.  0, or -1 (not gzip, cut short, unreadable). */
 static int
 hash_log(const char *path, unsigned char h[32], uint64_t *inflated)
 {
-	FILE *f = fopen(path, "rb");
-	unsigned char *in = xmalloc(65536), *out = xmalloc(262144);
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	z_stream z;
-	size_t got, pos;
-	int zr = Z_STREAM_END, on = 0, rc = -1, any = 0;
+	struct hashing hs = { EVP_MD_CTX_new(), inflated };
 	unsigned int hn = 0;
+	int rc = -1;
 
-	memset(&z, 0, sizeof(z));
-	if (f == NULL || md == NULL ||
-	    EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1)
-		goto out;
-	while ((got = fread(in, 1, 65536, f)) > 0) {
-		any = 1;
-		pos = 0;
-		for (;;) {
-			if (zr == Z_STREAM_END) {	/* a member begins */
-				if (pos == got)
-					break;
-				if (on)
-					inflateEnd(&z);
-				memset(&z, 0, sizeof(z));
-				on = 0;
-				if (inflateInit2(&z, 15 + 16) != Z_OK)
-					goto out;
-				on = 1;
-			}
-			z.next_in = in + pos;
-			z.avail_in = (uInt)(got - pos);
-			if (inflate_some(&z, md, out, &zr, inflated) != 0 ||
-			    zr == Z_BUF_ERROR)	/* no progress: never here */
-				goto out;
-			pos = got - z.avail_in;
-			if (pos == got && z.avail_out != 0)
-				break;
-		}
-	}
-	/* Output zlib still holds once the input is all in. */
-	while (on && zr == Z_OK) {
-		z.next_in = NULL;
-		z.avail_in = 0;
-		if (inflate_some(&z, md, out, &zr, inflated) != 0 ||
-		    z.avail_out != 0)
-			break;
-	}
-	if (ferror(f) || !any || zr != Z_STREAM_END ||
-	    EVP_DigestFinal_ex(md, h, &hn) != 1 || hn != 32)
-		goto out;
-	rc = 0;
-out:
-	if (on)
-		inflateEnd(&z);
-	EVP_MD_CTX_free(md);
-	if (f != NULL)
-		fclose(f);
-	free(in);
-	free(out);
+	if (hs.md != NULL && EVP_DigestInit_ex(hs.md, EVP_sha256(), NULL) == 1 &&
+	    gz_read(path, to_hash, &hs) == 0 &&
+	    EVP_DigestFinal_ex(hs.md, h, &hn) == 1 && hn == 32)
+		rc = 0;
+	EVP_MD_CTX_free(hs.md);
 	return rc;
 }
 
@@ -369,7 +291,7 @@ ct_treeverify_run(int argc, char **argv, const struct ct_treeverify_opts *o,
 	struct ct_strmap *sums = ct_strmap_new(&sums_type);
 	struct ct_integ *ig;
 	struct ct_integ_bad x;
-	struct ct_buf raw, text;
+	struct ct_buf text;
 	char **dg = NULL, **lg = NULL;
 	size_t ndg = 0, nlg = 0, i;
 	const char *path, *err;
@@ -378,7 +300,6 @@ ct_treeverify_run(int argc, char **argv, const struct ct_treeverify_opts *o,
 	memset(out, 0, sizeof(*out));
 	out->excluded = ct_strmap_new(NULL);
 	ct_buf_init(&out->control, 0);
-	ct_buf_init(&raw, 0);
 	ct_buf_init(&text, 0);
 	ct_inputlist_walk_digests(in);
 	while ((kind = ct_inputlist_next(in, &path, &err)) != 0) {
@@ -407,9 +328,9 @@ ct_treeverify_run(int argc, char **argv, const struct ct_treeverify_opts *o,
 		const struct ct_treesig *s = NULL;
 		int ok;
 
-		ok = slurp(dg[i], CT_DIGEST_MAX_SIZE, &raw) == 0 &&
-		    gunzip((const unsigned char *)raw.data, raw.len,
-		    CT_DIGEST_MAX_SIZE, &text) == 0;
+		ct_buf_free(&text);
+		ct_buf_init(&text, CT_DIGEST_MAX_SIZE);
+		ok = gz_read(dg[i], to_buf, &text) == 0;
 		if (o->mode == CT_SIG_FROM_FILE && o->sigs != NULL) {
 			size_t kn;
 			const char *k = tree_cut(dg[i], strlen(dg[i]), &kn);
@@ -485,7 +406,6 @@ ct_treeverify_run(int argc, char **argv, const struct ct_treeverify_opts *o,
 	ct_integ_free(ig);
 	ct_strmap_free(recs);
 	ct_strmap_free(sums);
-	ct_buf_free(&raw);
 	ct_buf_free(&text);
 	return 0;
 }
