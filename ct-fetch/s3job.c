@@ -151,25 +151,12 @@ on_body(char *p, size_t sz, size_t nm, void *arg)
 static size_t
 on_header(char *p, size_t sz, size_t nm, void *arg)
 {
-	static const char name[] = "x-amz-bucket-region:";
 	struct job *j = arg;
-	size_t n = sz * nm, k = sizeof(name) - 1, e;
 
 	if (j->meta != NULL)
-		s3v_header(j->meta, p, n);
-	if (n > k && strncasecmp(p, name, k) == 0) {
-		p += k;
-		n -= k;
-		while (n > 0 && (*p == ' ' || *p == '\t'))
-			p++, n--;
-		for (e = 0; e < n && p[e] != '\r' && p[e] != '\n' &&
-		    p[e] != ' '; e++)
-			;
-		if (e < sizeof(j->bucket_region)) {
-			memcpy(j->bucket_region, p, e);
-			j->bucket_region[e] = '\0';
-		}
-	}
+		s3v_header(j->meta, p, sz * nm);
+	(void)ct_http_header_value(p, sz * nm, "x-amz-bucket-region:",
+	    j->bucket_region, sizeof(j->bucket_region), NULL);
 	return sz * nm;
 }
 

@@ -168,37 +168,12 @@ s3v_is_digest(const struct s3v_unit *u, const char *prefix, const char *key)
 
 /* ---- a digest's answer ------------------------------------------------- */
 
-static int
-header_value(const char *p, size_t n, const char *name, char *out,
-    size_t outsz, int *too_long)
-{
-	size_t k = strlen(name), e;
-
-	if (n <= k || strncasecmp(p, name, k) != 0)
-		return 0;
-	p += k;
-	n -= k;
-	while (n > 0 && (*p == ' ' || *p == '\t'))
-		p++, n--;
-	for (e = n; e > 0 && (p[e - 1] == '\r' || p[e - 1] == '\n' ||
-	    p[e - 1] == ' ' || p[e - 1] == '\t'); e--)
-		;
-	if (e >= outsz) {
-		*too_long = 1;
-		out[0] = '\0';
-		return 1;
-	}
-	memcpy(out, p, e);
-	out[e] = '\0';
-	return 1;
-}
-
 void
 s3v_header(struct s3v_meta *m, const char *p, size_t n)
 {
-	if (!header_value(p, n, "x-amz-meta-signature:", m->signature,
+	if (!ct_http_header_value(p, n, "x-amz-meta-signature:", m->signature,
 	    sizeof(m->signature), &m->too_long))
-		(void)header_value(p, n, "x-amz-meta-signature-algorithm:",
+		(void)ct_http_header_value(p, n, "x-amz-meta-signature-algorithm:",
 		    m->algorithm, sizeof(m->algorithm), &m->too_long);
 }
 

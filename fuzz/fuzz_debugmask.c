@@ -78,6 +78,33 @@ one(const char *p, size_t n, size_t cap)
 	ct_buf_free(&b);
 }
 
+/* ct_http_header_value on a header line as libcurl hands it (CR LF
+ * included): a value is NUL-terminated, fits, and (on a line without a
+ * NUL byte) has no blank or line end at either end; a line of another
+ * header leaves out untouched. */
+static void
+value(const char *p, size_t n, size_t cap)
+{
+	char out[64];
+	size_t sz = cap > 1 && cap < sizeof(out) ? cap : sizeof(out), k;
+	int tl = 0, rc;
+
+	memset(out, 'x', sizeof(out));
+	rc = ct_http_header_value(p, n, "x-amz-bucket-region:", out, sz, &tl);
+	if (rc == 0) {
+		FZ_CHECK(out[0] == 'x' && tl == 0);
+		return;
+	}
+	FZ_CHECK(n > 20 && strncasecmp(p, "x-amz-bucket-region:", 20) == 0);
+	k = strlen(out);
+	FZ_CHECK(k < sz && (tl ? k == 0 : 1));
+	if (memchr(p, '\0', n) != NULL)	/* a NUL ends the C string early */
+		return;
+	FZ_CHECK(k == 0 || (out[0] != ' ' && out[0] != '\t' &&
+	    out[k - 1] != ' ' && out[k - 1] != '\t' && out[k - 1] != '\r' &&
+	    out[k - 1] != '\n'));
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -92,6 +119,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (n > 0 && p[n - 1] == '\r')
 			n--;
 		one(p, n, cap);
+		value(p, (size_t)((nl != NULL ? nl + 1 : e) - p), cap);
 		p = nl != NULL ? nl + 1 : e;
 	}
 	return 0;

@@ -489,3 +489,29 @@ ct_retry_success(struct ct_retry *r)
 	if (r->quota < 500)
 		r->quota++;
 }
+
+int
+ct_http_header_value(const char *p, size_t n, const char *name, char *out,
+    size_t outsz, int *too_long)
+{
+	size_t k = strlen(name), e;
+
+	if (n <= k || strncasecmp(p, name, k) != 0)
+		return 0;
+	p += k;
+	n -= k;
+	while (n > 0 && (*p == ' ' || *p == '\t'))
+		p++, n--;
+	for (e = n; e > 0 && (p[e - 1] == '\r' || p[e - 1] == '\n' ||
+	    p[e - 1] == ' ' || p[e - 1] == '\t'); e--)
+		;
+	if (e >= outsz) {
+		if (too_long != NULL)
+			*too_long = 1;
+		out[0] = '\0';
+		return 1;
+	}
+	memcpy(out, p, e);
+	out[e] = '\0';
+	return 1;
+}

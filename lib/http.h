@@ -101,6 +101,15 @@ struct ct_http_trace {
  */
 void		 ct_http_setup_easy(void *easy, const char *url,
 		    const struct ct_http_trace *t);
+/*
+ * The value of header line p[0..n) (as a libcurl header callback gets it,
+ * CR LF included) when it is header name (ends in ':', any case), blanks
+ * around it trimmed, into out: 1 (out is "" when the value does not fit
+ * outsz, and *too_long is set when too_long is not NULL), or 0 (another
+ * header: out untouched).
+ */
+int		 ct_http_header_value(const char *p, size_t n, const char *name,
+		    char *out, size_t outsz, int *too_long);
 /* See ct_aws_set_abort.  flag is borrowed. */
 void		 ct_http_set_abort(struct ct_http *h,
 		    const volatile sig_atomic_t *flag);
