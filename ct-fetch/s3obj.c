@@ -167,65 +167,85 @@ s3obj_error(struct s3run *s, struct job *j, struct ct_aws_error *e)
 	e->http_status = k.http_status;
 }
 
+/*
+ * Records in a batch's layout (each followed by its int64 time; record i
+ * at recs + offs[2i], offs[2i + 1] bytes) written as one page of u: 0
+ * written, 1 not (u failed), -1 the write failed (the run stops).
+ */
+static int
+write_recs(struct fetch *f, struct unit *u, const char *recs,
+    const size_t *offs, size_t n)
+{
+	struct ct_lookup_page pg;
+	struct ct_lookup_event *ev;
+	size_t i;
+	int rc;
+
+	if (u->failed)
+		return 1;
+	ev = xcalloc(n + 1, sizeof(*ev));
+	for (i = 0; i < n; i++) {
+		int64_t t;
+
+		ev[i].record = recs + offs[2 * i];
+		ev[i].record_len = offs[2 * i + 1];
+		memcpy(&t, ev[i].record + ev[i].record_len, sizeof(t));
+		ev[i].event_time = (double)t;
+		ev[i].event_id = "";
+	}
+	ct_lookup_page_init(&pg);
+	pg.events = ev;
+	pg.nevents = n;
+	rc = out_page(f, u->r, &pg) == 0 ? 0 : -1;
+	if (rc < 0 && !fetch_stop)
+		fetch_stop = 1;
+	pg.events = NULL;
+	pg.nevents = 0;
+	ct_lookup_page_free(&pg);
+	free(ev);
+	return rc;
+}
+
 /* The spooled records of j, written in pages of S3_PAGE_MAX bytes: 0,
  * or -1 (e: the temporary file could not be read back). */
 static int
 spool_write(struct s3run *s, struct job *j, struct ct_aws_error *e)
 {
 	struct ct_buf page;
-	struct ct_lookup_event *ev = NULL;
-	struct ct_lookup_page pg;
-	size_t *offs = NULL, nev = 0, cap = 0, i, left = j->nrecs;
+	size_t *offs = NULL, nev = 0, cap = 0, left = j->nrecs;
 	int rc = 0;
 
 	ct_buf_init(&page, 0);
 	if (fflush(j->spool) != 0 || fseek(j->spool, 0, SEEK_SET) != 0)
 		left = 0, rc = -1;
-	while (left > 0 || nev > 0) {
+	while (left > 0 && !fetch_stop) {
 		uint64_t n = 0;
 		int64_t t = 0;
 
-		if (left > 0) {
-			if (fread(&n, sizeof(n), 1, j->spool) != 1 ||
-			    fread(&t, sizeof(t), 1, j->spool) != 1 ||
-			    n > CT_CTLOG_MAX_RECORD ||
-			    ct_buf_reserve(&page, (size_t)n) != 0 ||
-			    fread(page.data + page.len, 1, (size_t)n,
-			    j->spool) != (size_t)n) {
-				rc = -1;
-				break;
-			}
-			if (nev == cap) {
-				cap = cap ? 2 * cap : 1024;
-				offs = xrealloc(offs, cap * 2 * sizeof(*offs));
-				ev = xrealloc(ev, cap * sizeof(*ev));
-			}
-			offs[2 * nev] = page.len;
-			offs[2 * nev + 1] = (size_t)n;
-			ev[nev].event_time = (double)t;
-			ev[nev].event_id = "";
-			page.len += (size_t)n;
-			nev++;
-			left--;
+		if (fread(&n, sizeof(n), 1, j->spool) != 1 ||
+		    fread(&t, sizeof(t), 1, j->spool) != 1 ||
+		    n > CT_CTLOG_MAX_RECORD ||
+		    ct_buf_reserve(&page, (size_t)n + sizeof(t)) != 0 ||
+		    fread(page.data + page.len, 1, (size_t)n,
+		    j->spool) != (size_t)n) {
+			rc = -1;
+			break;
 		}
-		if (nev > 0 && (left == 0 || page.len >= S3_PAGE_MAX)) {
-			for (i = 0; i < nev; i++) {
-				ev[i].record = page.data + offs[2 * i];
-				ev[i].record_len = offs[2 * i + 1];
-			}
-			ct_lookup_page_init(&pg);
-			pg.events = ev;
-			pg.nevents = nev;
-			if (!j->u->failed && out_page(s->f, j->u->r, &pg) != 0 &&
-			    !fetch_stop)
-				fetch_stop = 1;
-			pg.events = NULL;
-			pg.nevents = 0;
-			ct_lookup_page_free(&pg);
+		if (nev == cap) {
+			cap = cap ? 2 * cap : 1024;
+			offs = xrealloc(offs, cap * 2 * sizeof(*offs));
+		}
+		offs[2 * nev] = page.len;
+		offs[2 * nev + 1] = (size_t)n;
+		page.len += (size_t)n;
+		memcpy(page.data + page.len, &t, sizeof(t));
+		page.len += sizeof(t);
+		nev++;
+		left--;
+		if (left == 0 || page.len >= S3_PAGE_MAX) {
+			(void)write_recs(s->f, j->u, page.data, offs, nev);
 			ct_buf_reset(&page);
 			nev = 0;
-			if (fetch_stop)
-				break;
 		}
 	}
 	if (rc != 0)
@@ -233,7 +253,6 @@ spool_write(struct s3run *s, struct job *j, struct ct_aws_error *e)
 		    "s3://%.40s: %.200s: its records could not be read back "
 		    "from the temporary file", s->bucket, j->key);
 	free(offs);
-	free(ev);
 	ct_buf_free(&page);
 	fclose(j->spool);
 	j->spool = NULL;
@@ -321,36 +340,15 @@ void
 s3obj_flush(struct fetch *f, struct unit *u)
 {
 	struct s3batch *b = &u->batch;
-	struct ct_lookup_page pg;
-	struct ct_lookup_event *ev;
 	size_t i;
 
 	if (b->nfiles == 0)
 		return;
-	ev = xcalloc(b->nrecs + 1, sizeof(*ev));
-	for (i = 0; i < b->nrecs; i++) {
-		int64_t t;
-
-		ev[i].record = b->recs.data + b->offs[2 * i];
-		ev[i].record_len = b->offs[2 * i + 1];
-		memcpy(&t, ev[i].record + ev[i].record_len, sizeof(t));
-		ev[i].event_time = (double)t;
-		ev[i].event_id = "";
-	}
-	ct_lookup_page_init(&pg);
-	pg.events = ev;
-	pg.nevents = b->nrecs;
 	/* the checkpoint saved with the page counts the batch's files as
-	 * written (s3done_fill); they are, once out_page returns 0 */
-	if (!u->failed && out_page(f, u->r, &pg) == 0) {
+	 * written (s3done_fill); they are, once the page is out */
+	if (write_recs(f, u, b->recs.data, b->offs, b->nrecs) == 0)
 		for (i = 0; i < b->nfiles; i++)
 			s3done_written(u, b->day[i], b->seq[i]);
-	} else if (!u->failed && !fetch_stop)
-		fetch_stop = 1;
-	pg.events = NULL;
-	pg.nevents = 0;
-	ct_lookup_page_free(&pg);
-	free(ev);
 	ct_buf_reset(&b->recs);
 	b->nrecs = 0;
 	b->nfiles = 0;
