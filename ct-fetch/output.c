@@ -55,8 +55,16 @@ void
 out_init(struct fetch *f)
 {
 	struct ct_buf err;
+	struct stat st;
 
 	pthread_mutex_init(&f->lock, NULL);
+#ifdef F_SETPIPE_SZ
+	/* A page of an S3 object is megabytes: into a pipe of 64 KiB each
+	 * costs dozens of wake-ups of writer and reader; 1 MiB (the size an
+	 * unprivileged process may ask for) cuts that.  Best effort. */
+	if (fstat(STDOUT_FILENO, &st) == 0 && S_ISFIFO(st.st_mode))
+		(void)fcntl(STDOUT_FILENO, F_SETPIPE_SZ, 1 << 20);
+#endif
 	ct_buf_init(&err, 512);
 	if (ct_outlock_init(&f->olk, STDOUT_FILENO, &err) != 0 && !f->quiet)
 		msg(f, PROG ": standard output: %s", err.data);
@@ -349,10 +357,8 @@ out_control(struct fetch *f, const char *line, size_t n)
 	return rc;
 }
 
-/* Append a record as one line: CR and LF (JSON whitespace; inside a JSON
- * string they are always escaped) become spaces. */
-static void
-add_record(struct ct_buf *b, const char *p, size_t n)
+void
+out_add_line(struct ct_buf *b, const char *p, size_t n)
 {
 	size_t from = b->len;
 	char *q, *end;
@@ -388,14 +394,12 @@ fetch_shown_id(const char *id)
 int
 out_page(struct fetch *f, struct region *r, const struct ct_lookup_page *pg)
 {
-	struct ct_ckpt_region *ck = r->ck, old;
-	struct ct_buf b, err;
+	struct ct_buf b;
 	struct ct_scanner *chk = NULL;
-	uint64_t old_size;
 	const char *why;
-	size_t i, n = 0, skip = 1;
+	size_t i, n = 0;
 	int64_t oldest = 0;
-	int rc = -1;
+	int rc;
 
 	ct_buf_init(&b, 0);
 	for (i = 0; i < pg->nevents; i++)
@@ -428,29 +432,44 @@ out_page(struct fetch *f, struct region *r, const struct ct_lookup_page *pg)
 			    why);
 			continue;
 		}
-		add_record(&b, e->record, e->record_len);
+		out_add_line(&b, e->record, e->record_len);
 		n++;
 		if (e->event_time > 0 &&
 		    (oldest == 0 || (int64_t)e->event_time < oldest))
 			oldest = (int64_t)e->event_time;
 	}
 	ct_scan_free(chk);
+	rc = out_lines(f, r, b.data, b.len, n, oldest, pg->next_token);
+	ct_buf_free(&b);
+	return rc;
+}
+
+int
+out_lines(struct fetch *f, struct region *r, const char *data, size_t len,
+    size_t n, int64_t oldest, const char *next_token)
+{
+	struct ct_ckpt_region *ck = r->ck, old;
+	struct ct_buf err;
+	uint64_t old_size;
+	size_t skip = 1;
+	int rc = -1;
+
 	ct_buf_init(&err, 4096);
 	pthread_mutex_lock(&f->lock);
 	if (f->out_closed)
 		goto out;
 	/* The size committed with the page must count a leading newline. */
-	if (b.len > 1 && f->out_track)
+	if (len > 1 && f->out_track)
 		skip = lock_out(f);
 	old = *ck;
 	old_size = f->ck.out_size;
 	if (f->out_track)
-		f->ck.out_size += b.len - skip;
-	ck->next_token = pg->next_token != NULL ? xstrdup(pg->next_token) :
+		f->ck.out_size += len - skip;
+	ck->next_token = next_token != NULL ? xstrdup(next_token) :
 	    NULL;
 	ck->events += n;
 	ck->pages++;
-	ck->done = pg->next_token == NULL;
+	ck->done = next_token == NULL;
 	if (oldest != 0)
 		ck->reached = oldest;
 	if (r->ck_fill != NULL)
@@ -463,25 +482,25 @@ out_page(struct fetch *f, struct region *r, const struct ct_lookup_page *pg)
 			fetch_stop = 1;
 		goto undo;
 	}
-	if (b.len > 1 && !f->out_track)
+	if (len > 1 && !f->out_track)
 		skip = lock_out(f);
 #ifdef CT_TEST_HOOKS
 	/* tests (t_shared): die in the middle of a line, lock held */
-	if (b.len > 1 && f->test_kill_in_page > 0 &&
+	if (len > 1 && f->test_kill_in_page > 0 &&
 	    --f->test_kill_in_page == 0) {
-		size_t half = (b.len - skip) / 2;
+		size_t half = (len - skip) / 2;
 
-		if (b.data[skip + half - 1] == '\n')
+		if (data[skip + half - 1] == '\n')
 			half--;
-		(void)write_all(f, b.data + skip, half);
+		(void)write_all(f, data + skip, half);
 		raise(SIGKILL);
 	}
 #endif
-	if (b.len > 1 && write_all(f, b.data + skip, b.len - skip) != 0)
+	if (len > 1 && write_all(f, data + skip, len - skip) != 0)
 		goto undo;
 	ct_outlock_release(&f->olk);
 	/* The disk holds the page before the checkpoint says so. */
-	if (f->ckpt_path != NULL && f->out_is_file && b.len > 1 &&
+	if (f->ckpt_path != NULL && f->out_is_file && len > 1 &&
 	    fsync(STDOUT_FILENO) != 0 && errno != EINVAL) {
 		msg(f, PROG ": stdout: fsync: %s", strerror(errno));
 		f->out_error = errno;
@@ -521,7 +540,6 @@ out:
 	ct_outlock_release(&f->olk);
 	pthread_mutex_unlock(&f->lock);
 	ct_buf_free(&err);
-	ct_buf_free(&b);
 	return rc;
 }
 

@@ -69,11 +69,7 @@ s3job_free(struct job *j)
 	free(j->token);
 	ct_s3_signed_free(&j->sig);
 	ct_buf_free(&j->body);
-	ct_buf_free(&j->recs);
-	free(j->offs);
-	if (j->spool != NULL)
-		fclose(j->spool);
-	ct_ctlog_free(j->log);
+	s3obj_free(j);
 	free(j->meta);
 	free(j);
 }
@@ -204,14 +200,7 @@ start_job(struct s3run *s, struct job *j, CURL *easy, struct ct_aws_error *e)
 	if (rc != 0)
 		return -1;
 	ct_buf_reset(&j->body);
-	ct_buf_reset(&j->recs);
-	j->nrecs = 0;
-	if (j->spool != NULL) {
-		fclose(j->spool);
-		j->spool = NULL;
-	}
-	ct_ctlog_free(j->log);
-	j->log = NULL;
+	s3obj_reset(j);
 	if (j->meta != NULL)
 		memset(j->meta, 0, sizeof(*j->meta));
 	j->status = 0;

@@ -23,77 +23,99 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scan.h"
 #include "s3src.h"
 #include "xalloc.h"
 
-/* One record into the spool: its length, its time, its bytes. */
-static int
-spool_add(FILE *sp, const char *p, uint64_t n, int64_t t)
-{
-	return fwrite(&n, sizeof(n), 1, sp) == 1 &&
-	    fwrite(&t, sizeof(t), 1, sp) == 1 &&
-	    fwrite(p, 1, (size_t)n, sp) == (size_t)n ? 0 : -1;
-}
-
-/* The records kept so far move to a new spool; 0, or -1 (no temporary
+/* The lines kept so far move to a new spool; 0, or -1 (no temporary
  * file: the object fails, and is retried). */
 static int
 spool_start(struct job *j)
 {
-	size_t i;
-	int64_t t;
-
 	if ((j->spool = tmpfile()) == NULL)
 		return -1;
-	for (i = 0; i < j->nrecs; i++) {
-		const char *p = j->recs.data + j->offs[2 * i];
-		size_t n = j->offs[2 * i + 1];
-
-		memcpy(&t, p + n, sizeof(t));
-		if (spool_add(j->spool, p, n, t) != 0)
-			return -1;
-	}
+	if (j->recs.len > 1 && fwrite(j->recs.data + 1, 1, j->recs.len - 1,
+	    j->spool) != j->recs.len - 1)
+		return -1;
 	ct_buf_free(&j->recs);
 	ct_buf_init(&j->recs, 0);
-	free(j->offs);
-	j->offs = NULL;
-	j->caprecs = 0;
 	return 0;
 }
 
+/* A record not written: told when the object is (s3obj_write). */
+static void
+note_bad(struct job *j, const char *why)
+{
+	if (j->nbad % 16 == 0)
+		j->bad = xrealloc(j->bad, (j->nbad + 16) * sizeof(*j->bad));
+	j->bad[j->nbad].rec = j->seen;
+	j->bad[j->nbad++].why = why;
+}
+
+/*
+ * A record of the object: kept as a line if it is in the window.  Its
+ * reader has checked nearly every record on the way (CT_CTLOG_CHECKED);
+ * the others are checked here, with ct-aggregate's own scanner, since a
+ * hostile or broken log file could otherwise put a second value on a
+ * line or forge a {"ctFetch":...} record that ct-aggregate would believe.
+ */
 static int
-on_record(void *arg, const char *p, size_t n, int64_t t)
+on_record(void *arg, const char *p, size_t n, int64_t t, unsigned flags)
 {
 	struct job *j = arg;
 	const struct fetch *f = j->f;
+	struct ct_buf *b = &j->recs;
+	const char *why;
 
+	j->seen++;
 	if (t == INT64_MIN || t < f->start || t > f->end)
 		return 0;
-	if (j->spool == NULL && j->recs.len + n + sizeof(t) > S3_KEEP_MAX &&
+	if (!(flags & CT_CTLOG_CHECKED) &&
+	    !ct_scan_check(j->u->run->chk, p, n, &why)) {
+		note_bad(j, why);
+		return 0;
+	}
+	if (j->spool == NULL && b->len + n + 1 > S3_KEEP_MAX &&
 	    spool_start(j) != 0)
 		return -1;
+	if (j->oldest == 0 || t < j->oldest)
+		j->oldest = t;
+	j->nrecs++;
 	if (j->spool != NULL) {
-		if (spool_add(j->spool, p, n, t) != 0)
+		if (fwrite(p, 1, n, j->spool) != n)
 			return -1;
-		j->nrecs++;
-		return 0;
+		if (!(flags & CT_CTLOG_ONE_LINE)) {
+			/* as out_add_line: CR and LF become spaces */
+			size_t i;
+
+			if (fseek(j->spool, -(long)n, SEEK_CUR) != 0)
+				return -1;
+			for (i = 0; i < n; i++)
+				if (putc(p[i] == '\n' || p[i] == '\r' ? ' ' :
+				    p[i], j->spool) == EOF)
+					return -1;
+		}
+		return putc('\n', j->spool) == EOF ? -1 : 0;
 	}
 	/* a unit's files are alike in size: one allocation, not a doubling
 	 * that copies the text again */
-	if (j->recs.size == 0 && j->u != NULL && j->u->recs_hint > 0)
-		(void)ct_buf_reserve(&j->recs, j->u->recs_hint +
-		    j->u->recs_hint / 8);
-	if (j->nrecs == j->caprecs) {
-		j->caprecs = j->caprecs ? 2 * j->caprecs : 64;
-		j->offs = xrealloc(j->offs, j->caprecs * 2 * sizeof(size_t));
+	if (b->size == 0 && j->u->run->npool > 0) {
+		*b = j->u->run->pool[--j->u->run->npool];
+		ct_buf_reset(b);
 	}
-	j->offs[2 * j->nrecs] = j->recs.len;
-	j->offs[2 * j->nrecs + 1] = n;
-	/* a record's time is kept after it, for out_page */
-	if (ct_buf_add(&j->recs, p, n) != 0 ||
-	    ct_buf_add(&j->recs, &t, sizeof(t)) != 0)
-		return -1;
-	j->nrecs++;
+	if (b->size == 0 && j->u->recs_hint > 0)
+		(void)ct_buf_reserve(b, j->u->recs_hint + j->u->recs_hint / 8);
+	if (b->len == 0)
+		ct_buf_addc(b, '\n');	/* spare: out_lines */
+	if (flags & CT_CTLOG_ONE_LINE) {
+		if (ct_buf_reserve(b, n + 1) != 0)
+			return -1;
+		memcpy(b->data + b->len, p, n);
+		b->data[b->len + n] = '\n';
+		b->len += n + 1;
+		b->data[b->len] = '\0';
+	} else
+		out_add_line(b, p, n);
 	return 0;
 }
 
@@ -103,6 +125,7 @@ new_log(struct job *j)
 {
 	struct ct_ctlog *l = ct_ctlog_new(on_record, j);
 
+	ct_ctlog_use_cache(l, j->u->run->logs);
 	if (j->u->vu != NULL)
 		(void)ct_ctlog_hash_on(l);	/* a failure: no hash below */
 	return l;
@@ -117,6 +140,43 @@ s3obj_feed(struct job *j, const char *p, size_t n)
 		j->log = new_log(j);
 	/* a bad file is told by ct_ctlog_finish */
 	(void)ct_ctlog_feed(j->log, p, n, &why);
+}
+
+void
+s3obj_reset(struct job *j)
+{
+	ct_buf_reset(&j->recs);
+	j->nrecs = j->seen = j->nbad = 0;
+	j->oldest = 0;
+	if (j->spool != NULL) {
+		fclose(j->spool);
+		j->spool = NULL;
+	}
+	ct_ctlog_free(j->log);
+	j->log = NULL;
+}
+
+void
+s3obj_free(struct job *j)
+{
+	struct s3run *s = j->u != NULL ? j->u->run : NULL;
+
+	s3obj_reset(j);
+	if (s != NULL && j->recs.data != NULL && s->npool < S3_POOL &&
+	    j->recs.size <= S3_KEEP_MAX + 2) {
+		s->pool[s->npool++] = j->recs;
+		ct_buf_init(&j->recs, 0);
+	}
+	ct_buf_free(&j->recs);
+	free(j->bad);
+	j->bad = NULL;
+}
+
+void
+s3obj_pool_free(struct s3run *s)
+{
+	while (s->npool > 0)
+		ct_buf_free(&s->pool[--s->npool]);
 }
 
 /* The KMS key ARN in S3's message (arn:PARTITION:kms:...) into out, or
@@ -167,96 +227,97 @@ s3obj_error(struct s3run *s, struct job *j, struct ct_aws_error *e)
 	e->http_status = k.http_status;
 }
 
-/*
- * Records in a batch's layout (each followed by its int64 time; record i
- * at recs + offs[2i], offs[2i + 1] bytes) written as one page of u: 0
- * written, 1 not (u failed), -1 the write failed (the run stops).
- */
+/* Lines (data[0] the spare '\n') written as one page of u: 0 written, 1
+ * not (u failed), -1 the write failed (the run stops). */
 static int
-write_recs(struct fetch *f, struct unit *u, const char *recs,
-    const size_t *offs, size_t n)
+write_lines(struct fetch *f, struct unit *u, const char *data, size_t len,
+    size_t n, int64_t oldest)
 {
-	struct ct_lookup_page pg;
-	struct ct_lookup_event *ev;
-	size_t i;
-	int rc;
-
 	if (u->failed)
 		return 1;
-	ev = xcalloc(n + 1, sizeof(*ev));
-	for (i = 0; i < n; i++) {
-		int64_t t;
-
-		ev[i].record = recs + offs[2 * i];
-		ev[i].record_len = offs[2 * i + 1];
-		memcpy(&t, ev[i].record + ev[i].record_len, sizeof(t));
-		ev[i].event_time = (double)t;
-		ev[i].event_id = "";
-	}
-	ct_lookup_page_init(&pg);
-	pg.events = ev;
-	pg.nevents = n;
-	rc = out_page(f, u->r, &pg) == 0 ? 0 : -1;
-	if (rc < 0 && !fetch_stop)
+	if (out_lines(f, u->r, data, len, n, oldest, NULL) == 0)
+		return 0;
+	if (!fetch_stop)
 		fetch_stop = 1;
-	pg.events = NULL;
-	pg.nevents = 0;
-	ct_lookup_page_free(&pg);
-	free(ev);
-	return rc;
+	return -1;
 }
 
-/* The spooled records of j, written in pages of S3_PAGE_MAX bytes: 0,
- * or -1 (e: the temporary file could not be read back). */
+/* The spooled lines of j, written in pages of about S3_PAGE_MAX bytes,
+ * each ending at a line's end: 0, or -1 (e: the temporary file could not
+ * be read back). */
 static int
 spool_write(struct s3run *s, struct job *j, struct ct_aws_error *e)
 {
 	struct ct_buf page;
-	size_t *offs = NULL, nev = 0, cap = 0, left = j->nrecs;
+	size_t left = j->nrecs, got, n, k;
+	char *nl;
 	int rc = 0;
 
 	ct_buf_init(&page, 0);
+	ct_buf_addc(&page, '\n');	/* spare: out_lines */
 	if (fflush(j->spool) != 0 || fseek(j->spool, 0, SEEK_SET) != 0)
 		left = 0, rc = -1;
 	while (left > 0 && !fetch_stop) {
-		uint64_t n = 0;
-		int64_t t = 0;
-
-		if (fread(&n, sizeof(n), 1, j->spool) != 1 ||
-		    fread(&t, sizeof(t), 1, j->spool) != 1 ||
-		    n > CT_CTLOG_MAX_RECORD ||
-		    ct_buf_reserve(&page, (size_t)n + sizeof(t)) != 0 ||
-		    fread(page.data + page.len, 1, (size_t)n,
-		    j->spool) != (size_t)n) {
+		if (ct_buf_reserve(&page, S3_PAGE_MAX) != 0) {
 			rc = -1;
 			break;
 		}
-		if (nev == cap) {
-			cap = cap ? 2 * cap : 1024;
-			offs = xrealloc(offs, cap * 2 * sizeof(*offs));
+		got = fread(page.data + page.len, 1, S3_PAGE_MAX, j->spool);
+		page.len += got;
+		/* whole lines: up to the last '\n' read */
+		for (nl = NULL, k = page.len; k > 1; k--)
+			if (page.data[k - 1] == '\n') {
+				nl = page.data + k;
+				break;
+			}
+		if (nl == NULL) {
+			/* no line end yet: a line is below the cap, more
+			 * must come */
+			if (got == 0 || page.len > CT_CTLOG_MAX_RECORD + 2) {
+				rc = -1;
+				break;
+			}
+			continue;
 		}
-		offs[2 * nev] = page.len;
-		offs[2 * nev + 1] = (size_t)n;
-		page.len += (size_t)n;
-		memcpy(page.data + page.len, &t, sizeof(t));
-		page.len += sizeof(t);
-		nev++;
-		left--;
-		if (left == 0 || page.len >= S3_PAGE_MAX) {
-			(void)write_recs(s->f, j->u, page.data, offs, nev);
-			ct_buf_reset(&page);
-			nev = 0;
+		k = (size_t)(nl - page.data);
+		for (n = 0, nl = page.data + 1; (nl = memchr(nl, '\n',
+		    (size_t)(page.data + k - nl))) != NULL; nl++)
+			n++;
+		if (n > left) {
+			rc = -1;
+			break;
+		}
+		left -= n;
+		(void)write_lines(s->f, j->u, page.data, k, n,
+		    left == 0 ? j->oldest : 0);
+		/* the rest of a line read, after the spare */
+		memmove(page.data + 1, page.data + k, page.len - k);
+		page.len = 1 + page.len - k;
+		if (got == 0 && left > 0) {
+			rc = -1;
+			break;
 		}
 	}
 	if (rc != 0)
 		ct_awserr_set(e, CT_AWS_OTHER, "TemporaryFile",
 		    "s3://%.40s: %.200s: its records could not be read back "
 		    "from the temporary file", s->bucket, j->key);
-	free(offs);
 	ct_buf_free(&page);
 	fclose(j->spool);
 	j->spool = NULL;
 	return rc;
+}
+
+/* The records of j not written, told once: the object is read whole. */
+static void
+tell_bad(struct s3run *s, struct job *j)
+{
+	size_t i;
+
+	for (i = 0; i < j->nbad; i++)
+		msg(s->f, PROG ": %s: s3://%.40s/%.200s: record %zu: %s; "
+		    "skipped", j->u->r->name, s->bucket, j->key,
+		    j->bad[i].rec, j->bad[i].why);
 }
 
 int
@@ -265,7 +326,6 @@ s3obj_write(struct s3run *s, struct job *j, struct ct_aws_error *e)
 	struct fetch *f = s->f;
 	struct s3batch *b = &j->u->batch;
 	const char *bad;
-	size_t i, base;
 
 	if (j->log == NULL)
 		j->log = new_log(j);
@@ -287,6 +347,7 @@ s3obj_write(struct s3run *s, struct job *j, struct ct_aws_error *e)
 		if (drop != 0)
 			return 0;	/* modified: not written */
 	}
+	tell_bad(s, j);
 	if (j->spool != NULL) {
 		/* the batch first, then this object's pages */
 		s3obj_flush(f, j->u);
@@ -299,29 +360,23 @@ s3obj_write(struct s3run *s, struct job *j, struct ct_aws_error *e)
 	if (b->nfiles == 0)
 		b->t0 = fetch_now();
 	j->u->recs_hint = j->recs.len;
-	base = b->recs.len;
-	if (base == 0) {
+	if (b->recs.len <= 1) {
 		/* the first file of a batch: its buffer becomes the batch's
 		 * (both uncapped), no copy */
 		struct ct_buf t = b->recs;
 
 		b->recs = j->recs;
 		j->recs = t;
-	} else if (j->recs.len > 0 &&
-	    ct_buf_add(&b->recs, j->recs.data, j->recs.len) != 0) {
+		ct_buf_reset(&j->recs);
+	} else if (j->recs.len > 1 &&
+	    ct_buf_add(&b->recs, j->recs.data + 1, j->recs.len - 1) != 0) {
 		ct_awserr_set(e, CT_AWS_OTHER, "BatchTooLarge",
 		    "s3://%.40s: %.200s: out of memory", s->bucket, j->key);
 		return -1;
 	}
-	if (b->nrecs + j->nrecs > b->caprecs) {
-		b->caprecs = 2 * (b->nrecs + j->nrecs) + 64;
-		b->offs = xrealloc(b->offs, b->caprecs * 2 * sizeof(size_t));
-	}
-	for (i = 0; i < j->nrecs; i++) {
-		b->offs[2 * b->nrecs] = base + j->offs[2 * i];
-		b->offs[2 * b->nrecs + 1] = j->offs[2 * i + 1];
-		b->nrecs++;
-	}
+	b->nrecs += j->nrecs;
+	if (j->oldest != 0 && (b->oldest == 0 || j->oldest < b->oldest))
+		b->oldest = j->oldest;
 	if (b->nfiles == b->capfiles) {
 		b->capfiles = b->capfiles ? 2 * b->capfiles : 16;
 		b->day = xrealloc(b->day, b->capfiles * sizeof(*b->day));
@@ -346,11 +401,13 @@ s3obj_flush(struct fetch *f, struct unit *u)
 		return;
 	/* the checkpoint saved with the page counts the batch's files as
 	 * written (s3done_fill); they are, once the page is out */
-	if (write_recs(f, u, b->recs.data, b->offs, b->nrecs) == 0)
+	if (write_lines(f, u, b->recs.data ? b->recs.data : "\n",
+	    b->recs.len ? b->recs.len : 1, b->nrecs, b->oldest) == 0)
 		for (i = 0; i < b->nfiles; i++)
 			s3done_written(u, b->day[i], b->seq[i]);
 	ct_buf_reset(&b->recs);
 	b->nrecs = 0;
+	b->oldest = 0;
 	b->nfiles = 0;
 }
 
@@ -358,7 +415,6 @@ void
 s3obj_batch_free(struct s3batch *b)
 {
 	ct_buf_free(&b->recs);
-	free(b->offs);
 	free(b->day);
 	free(b->seq);
 }

@@ -17,6 +17,7 @@
 #include <curl/curl.h>
 
 #include "exitcodes.h"
+#include "scan.h"
 #include "s3src.h"
 #include "trails.h"
 #include "xalloc.h"
@@ -218,6 +219,8 @@ fetch_s3(struct fetch *f)
 	if (f->verify)
 		s.verify = s3v_new(f, s.bucket);
 	s.multi = curl_multi_init();
+	s.logs = ct_ctlog_cache_new();
+	s.chk = ct_scan_checker_new();
 	npool = (size_t)f->s3_concurrency;
 	pool = xcalloc(npool, sizeof(*pool));
 	for (i = 0; i < npool; i++)
@@ -302,6 +305,7 @@ fetch_s3(struct fetch *f)
 			if (r->ck->done)
 				r->status = RS_SKIPPED;
 			u->r = r;
+			u->run = &s;
 			u->account = s.acc_ids[k];
 			u->folder = xmalloc(n);
 			snprintf(u->folder, n, "%sCloudTrail/%s/",
@@ -383,6 +387,9 @@ out:
 	free(s.accounts);
 	free(s.acc_ids);
 	s3v_free(s.verify);
+	ct_ctlog_cache_free(s.logs);
+	ct_scan_free(s.chk);
+	s3obj_pool_free(&s);
 	free(s.bucket);
 	free(s.base);
 	free(trail_url);

@@ -76,10 +76,14 @@ struct s3day {
 #define S3_KEEP_MAX		((size_t)8 << 20)
 #define S3_PAGE_MAX		((size_t)4 << 20)
 #define S3_BATCH_SECONDS	1.0
+/* Line buffers of finished jobs kept for the next (fresh memory costs a
+ * page fault per 4 KiB written into it). */
+#define S3_POOL			8
 struct s3batch {
-	struct ct_buf		 recs;		/* records, each with its time */
-	size_t			*offs;		/* record i: offs[2i], len */
-	size_t			 nrecs, caprecs;
+	struct ct_buf		 recs;		/* a spare '\n', then the
+						   records as lines */
+	size_t			 nrecs;
+	int64_t			 oldest;	/* least eventTime, or 0 */
 	long			*day;		/* file i: days[day[i]] */
 	size_t			*seq;		/* ... .keys[seq[i]] */
 	size_t			 nfiles, capfiles;
@@ -98,11 +102,18 @@ struct unit {
 						   (the checkpoint's keys) */
 	struct s3batch		 batch;		/* files read, to be written */
 	struct s3v_unit		*vu;		/* --verify, else NULL */
+	struct s3run		*run;
 	size_t			 recs_hint;	/* records kept of the last file
 						   read: the next one's first
 						   reserve (no regrowing) */
 };
 
+/* A record of a log object that is not written, told once the object is
+ * read whole (a retried object is told once). */
+struct s3bad {
+	size_t			 rec;		/* 1 for the file's first */
+	const char		*why;		/* a static phrase */
+};
 struct job {
 	struct job		*next;
 	const struct fetch	*f;		/* the run */
@@ -124,11 +135,16 @@ struct job {
 	const char		*signed_for;	/* region it was signed for */
 	unsigned		 cred_gen;	/* ... with these credentials */
 	char			 bucket_region[48];	/* x-amz-bucket-region */
-	struct ct_buf		 recs;		/* in-window records */
-	size_t			*offs;		/* record i: offs[2i], len */
-	size_t			 nrecs, caprecs;
-	FILE			*spool;		/* past S3_KEEP_MAX: all of
-						   them, in a temporary file */
+	struct ct_buf		 recs;		/* a spare '\n', then the
+						   in-window records as lines
+						   (output.c's out_lines) */
+	size_t			 nrecs;
+	int64_t			 oldest;	/* least eventTime, or 0 */
+	size_t			 seen;		/* records read, any time */
+	struct s3bad		*bad;		/* records not written */
+	size_t			 nbad;
+	FILE			*spool;		/* past S3_KEEP_MAX: the
+						   lines, in a temporary file */
 };
 
 struct s3run {
@@ -153,6 +169,11 @@ struct s3run {
 	int			 acc_failed;
 	struct ct_aws_error	 acc_err;
 	struct s3v		*verify;	/* --verify, else NULL */
+	struct ct_ctlog_cache	*logs;		/* the log readers' cache */
+	struct ct_scanner	*chk;		/* records not checked by
+						   their reader */
+	struct ct_buf		 pool[S3_POOL];	/* free line buffers */
+	size_t			 npool;
 	/* a 200 answer of job j, received whole: 0 handled, 1 retry,
 	 * -1 failed (e) */
 	int			(*done)(struct s3run *s, struct job *j,
@@ -179,6 +200,11 @@ int	 s3plan_done(struct s3run *s, struct job *j, struct ct_aws_error *e);
 /* s3obj.c: a log object. */
 void	 s3obj_feed(struct job *j, const char *p, size_t n);	/* a piece of
 						   the body */
+void	 s3obj_reset(struct job *j);	/* before an attempt: nothing
+					   read yet */
+void	 s3obj_free(struct job *j);	/* its buffers to the run's
+					   pool, or freed */
+void	 s3obj_pool_free(struct s3run *s);
 void	 s3obj_error(struct s3run *s, struct job *j, struct ct_aws_error *e);
 						/* an error answer to its GET:
 						   the KMS key named when it

@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "ctlog.h"
 #include "fuzz.h"
+#include "scan.h"
 #include "timefmt.h"
 
 struct acc {
@@ -83,13 +84,22 @@ ref_time(const char *p, size_t n)
 }
 
 static int
-on_rec(void *arg, const char *p, size_t n, int64_t t)
+on_rec(void *arg, const char *p, size_t n, int64_t t, unsigned flags)
 {
 	struct acc *a = arg;
+	const char *why;
+	size_t i;
 
 	FZ_CHECK(n >= 2 && n <= CT_CTLOG_MAX_RECORD && p[0] == '{' &&
 	    p[n - 1] == '}');
 	FZ_CHECK(t == ref_time(p, n));
+	/* what the reader proves, the writer's check agrees with */
+	if (flags & CT_CTLOG_CHECKED)
+		FZ_CHECK(ct_scan_check_record(p, n, &why));
+	if (flags & CT_CTLOG_ONE_LINE)
+		for (i = 0; i < n; i++)
+			FZ_CHECK(p[i] != '\n' && p[i] != '\r');
+	FZ_CHECK(!(flags & CT_CTLOG_ONE_LINE) || (flags & CT_CTLOG_CHECKED));
 	(void)ct_buf_add(&a->all, p, n < 64 ? n : 64);
 	a->sum += (uint64_t)t + n;
 	return 0;

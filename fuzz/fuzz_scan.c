@@ -17,14 +17,21 @@
  *     whitespace only, that is not delivered as a control record (the
  *     checker walks a top-level object's members by the grammar alone,
  *     this scan as a record or envelope), and a checker kept over every
- *     input (ct_scan_check) gives its answers.
+ *     input (ct_scan_check) gives its answers;
+ *   - what ct_recwalk (ct-fetch's one walk over a log file's record)
+ *     accepts, ct_scan_check_record accepts, ending where a walk counting
+ *     brackets outside strings ends it; the walk reads nothing past the
+ *     record's end, and its eventTime and one_line are the record's.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
 #include "fold.h"
+#include "recwalk.h"
 #include "scan.h"
 #include "summary.h"
+#include "xalloc.h"
 #include "fuzz.h"
 
 struct fctx {
@@ -121,6 +128,68 @@ split_check(const char *p, size_t size)
 		FZ_CHECK(rc1 == CT_SCAN_BAD);
 	}
 	ct_scan_free(sc);
+}
+
+/* Where the object at p[0] ends by its brackets outside strings (what
+ * lib/ctlog.c's splitter finds), or 0. */
+static size_t
+bracket_end(const char *p, size_t n)
+{
+	size_t i, depth = 0;
+	int in_str = 0, esc = 0;
+
+	for (i = 0; i < n; i++) {
+		if (in_str) {
+			if (esc)
+				esc = 0;
+			else if (p[i] == '\\')
+				esc = 1;
+			else if (p[i] == '"')
+				in_str = 0;
+		} else if (p[i] == '"')
+			in_str = 1;
+		else if (p[i] == '{' || p[i] == '[')
+			depth++;
+		else if ((p[i] == '}' || p[i] == ']') && --depth == 0)
+			return i + 1;
+	}
+	return 0;
+}
+
+/* ct_recwalk's yes is ct_scan_check_record's. */
+static void
+recwalk_check(const char *p, size_t size)
+{
+	struct ct_recwalk w, w2;
+	struct ct_rectext t = { p, size, NULL }, t2;
+	const char *q, *why;
+	size_t n, i;
+	int nl = 0;
+
+	t.stops = xmalloc(CT_RECWALK_WORDS(size) * sizeof(*t.stops));
+	ct_recwalk_index(&t);
+	q = ct_recwalk(&t, p, &w);
+	if (q == NULL) {
+		free(t.stops);
+		return;
+	}
+	n = (size_t)(q - p);
+	/* the same bytes, the text cut right after the record */
+	t2.base = p;
+	t2.n = n;
+	t2.stops = xmalloc(CT_RECWALK_WORDS(n) * sizeof(*t2.stops));
+	ct_recwalk_index(&t2);
+	FZ_CHECK(n >= 2 && n <= size && ct_scan_check_record(p, n, &why));
+	FZ_CHECK(bracket_end(p, size) == n);
+	FZ_CHECK(ct_recwalk(&t2, p, &w2) == q && w2.et == w.et &&
+	    w2.et_len == w.et_len && w2.one_line == w.one_line);
+	for (i = 0; i < n; i++)
+		nl |= p[i] == '\n' || p[i] == '\r';
+	FZ_CHECK(w.one_line == !nl);
+	FZ_CHECK(w.et == NULL || (w.et > p && w.et + w.et_len < q &&
+	    w.et[-1] == '"' && w.et[w.et_len] == '"'));
+	free(t.stops);
+	free(t2.stops);
 }
 
 /* ct_scan_check_record agrees with a scan of the same bytes. */
@@ -236,5 +305,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > 0 && size < 65536)
 		split_check(p, size);
 	record_check(p, size);
+	recwalk_check(p, size);
 	return 0;
 }

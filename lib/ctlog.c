@@ -13,8 +13,15 @@
  * record alone would (ctlog.h): the first string value of a top-level key
  * spelled exactly eventTime, raw bytes compared.
  *
- * The splitter is most of the CPU a log file costs after zlib: it keeps
- * its state in locals while it walks, and jumps over the bytes that cannot
+ * At a record's '{' the splitter first tries lib/recwalk.h over the bytes
+ * at hand: one walk that finds the record's end, its eventTime and proof
+ * that the record is one JSON object a writer may put on a line, so the
+ * record's bytes are walked once, not by the splitter and then by the
+ * writer's check.  Only a record that walk cannot tell about (an error,
+ * an escaped top-level key, one cut by the end of an inflated piece) goes
+ * through the splitter's own walk, unflagged.
+ *
+ * The splitter's own walk keeps its state in locals while it walks, and jumps over the bytes that cannot
  * change it (a string's plain bytes below the top level; literals and
  * white space between structural characters) with class tables.  A record
  * that starts and ends within one inflated piece is handed out from that
@@ -43,12 +50,26 @@
 
 #include "buf.h"
 #include "ctlog.h"
+#include "recwalk.h"
 #include "timefmt.h"
 #include "xalloc.h"
 
 #define KEYCAP	16
 #define WHOLE_GZ_MAX	((size_t)4 << 20)	/* compressed bytes kept */
 #define WHOLE_TEXT_MAX	((size_t)32 << 20)	/* text inflated at once */
+#define CACHE_TEXT_MAX	((size_t)8 << 20)	/* a text buffer kept */
+#define CACHE_GZ	32			/* compressed buffers kept */
+#define CACHE_GZ_MAX	((size_t)1 << 20)	/* ... each of at most */
+
+struct ct_ctlog_cache {
+	struct libdeflate_decompressor	*d;
+	unsigned char	*text;		/* the whole-file path's text */
+	size_t		 text_size;
+	uint64_t	*stops;		/* ... its stop bits (recwalk.h) */
+	size_t		 nstops;
+	struct ct_buf	 gz[CACHE_GZ];	/* free buffers for kept bytes */
+	size_t		 ngz;
+};
 
 struct ct_ctlog {
 	ct_ctlog_fn	 fn;
@@ -58,6 +79,7 @@ struct ct_ctlog {
 	int		 member_end;	/* at the end of a gzip member */
 	int		 streaming;	/* bytes go to zlib as they come */
 	struct ct_buf	 gz;		/* until streaming: the bytes so far */
+	struct ct_ctlog_cache *cache;	/* or NULL */
 	const char	*failed;	/* the reason, once failed */
 	/* splitter */
 	int		 started;	/* the top-level '{' was seen */
@@ -78,7 +100,9 @@ struct ct_ctlog {
 	EVP_MD_CTX	*sha;		/* SHA-256 of the inflated bytes, or NULL */
 	unsigned char	 hash[32];	/* its value, once hashed */
 	int		 hashed;
-	unsigned char	 out[65536];	/* last: not zeroed by ct_ctlog_new */
+	uint64_t	 stops[CT_RECWALK_WORDS(65536)];	/* out's */
+	unsigned char	 out[65536];	/* last two: not zeroed by
+					   ct_ctlog_new */
 };
 
 /* Bytes a string's walk stops at: its end, an escape. */
@@ -111,12 +135,27 @@ str_stop(const unsigned char *p, size_t i, size_t n)
 	return i;
 }
 
+/* Done with the kept bytes: their buffer back to the cache, or freed. */
+static void
+gz_release(struct ct_ctlog *l)
+{
+	struct ct_ctlog_cache *c = l->cache;
+
+	if (c != NULL && l->gz.data != NULL && c->ngz < CACHE_GZ &&
+	    l->gz.size <= CACHE_GZ_MAX) {
+		c->gz[c->ngz++] = l->gz;
+		ct_buf_init(&l->gz, WHOLE_GZ_MAX);
+		return;
+	}
+	ct_buf_free(&l->gz);
+}
+
 struct ct_ctlog *
 ct_ctlog_new(ct_ctlog_fn fn, void *arg)
 {
 	struct ct_ctlog *l = xmalloc(sizeof(*l));
 
-	memset(l, 0, offsetof(struct ct_ctlog, out));
+	memset(l, 0, offsetof(struct ct_ctlog, stops));
 
 	l->fn = fn;
 	l->arg = arg;
@@ -134,8 +173,42 @@ ct_ctlog_free(struct ct_ctlog *l)
 		inflateEnd(&l->z);
 	EVP_MD_CTX_free(l->sha);
 	ct_buf_free(&l->rec);
-	ct_buf_free(&l->gz);
+	gz_release(l);
 	free(l);
+}
+
+struct ct_ctlog_cache *
+ct_ctlog_cache_new(void)
+{
+	return xcalloc(1, sizeof(struct ct_ctlog_cache));
+}
+
+void
+ct_ctlog_cache_free(struct ct_ctlog_cache *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	if (c->d != NULL)
+		libdeflate_free_decompressor(c->d);
+	free(c->text);
+	free(c->stops);
+	for (i = 0; i < c->ngz; i++)
+		ct_buf_free(&c->gz[i]);
+	free(c);
+}
+
+void
+ct_ctlog_use_cache(struct ct_ctlog *l, struct ct_ctlog_cache *c)
+{
+	if (l->gz.data != NULL || l->streaming)
+		return;
+	l->cache = c;
+	if (c != NULL && c->ngz > 0) {
+		l->gz = c->gz[--c->ngz];
+		ct_buf_reset(&l->gz);
+	}
 }
 
 int
@@ -193,19 +266,28 @@ fail(struct ct_ctlog *l, const char *why, const char **out)
 	return -1;
 }
 
-/* A record is complete: p[0..n) (in l->rec, or in the inflated piece). */
+/* A record p[0..n) with its eventTime's raw bytes (or et NULL). */
 static int
-hand_out(struct ct_ctlog *l, const char *p, size_t n, const char **why)
+deliver(struct ct_ctlog *l, const char *p, size_t n, const char *et,
+    size_t etn, unsigned flags, const char **why)
 {
 	int64_t t = INT64_MIN;
 
 	l->nrec++;
-	if (l->et_found && ct_time_parse_cloudtrail(p + l->et_off, l->et_len,
-	    &t) != 0)
+	if (et != NULL && ct_time_parse_cloudtrail(et, etn, &t) != 0)
 		t = INT64_MIN;
-	if (l->fn(l->arg, p, n, t) != 0)
+	if (l->fn(l->arg, p, n, t, flags) != 0)
 		return fail(l, "stopped", why);
 	return 0;
+}
+
+/* A record the splitter walked is complete: p[0..n) (in l->rec, or in
+ * the inflated piece). */
+static int
+hand_out(struct ct_ctlog *l, const char *p, size_t n, const char **why)
+{
+	return deliver(l, p, n, l->et_found ? p + l->et_off : NULL,
+	    l->et_len, 0, why);
 }
 
 /* Record offset o: the byte at p[from + o - rec.len], or before this
@@ -237,8 +319,10 @@ et_string(struct ct_ctlog *l, const unsigned char *p, size_t from, size_t i)
 /* Walk inflated bytes.  The state lives in locals during the walk and is
  * stored back on the way out (SAVE). */
 static int
-split(struct ct_ctlog *l, const unsigned char *p, size_t n, const char **why)
+split(struct ct_ctlog *l, const struct ct_rectext *t, const char **why)
 {
+	const unsigned char *p = (const unsigned char *)t->base;
+	size_t n = t->n;
 	size_t i, from = 0;
 	int depth = l->depth, in_str = l->in_str, esc = l->esc;
 	int started = l->started, done = l->done, in_rec = l->in_rec;
@@ -336,6 +420,25 @@ in_string:
 			if (depth == 1 && c == '[')
 				l->in_records = strcmp(l->key, "Records") == 0;
 			if (depth == 2 && l->in_records && c == '{') {
+				struct ct_recwalk w;
+				const char *q = ct_recwalk(t, (const char *)p + i,
+				    &w);
+
+				if (q != NULL && (size_t)(q - (const char *)p -
+				    i) <= CT_CTLOG_MAX_RECORD) {
+					size_t rn = (size_t)(q -
+					    (const char *)p) - i;
+
+					l->et_want = 0;
+					SAVE();
+					if (deliver(l, (const char *)p + i,
+					    rn, w.et, w.et_len,
+					    CT_CTLOG_CHECKED | (w.one_line ?
+					    CT_CTLOG_ONE_LINE : 0), why) != 0)
+						return -1;
+					i += rn - 1;
+					break;
+				}
 				in_rec = 1;
 				rlev = 3;
 				from = i;
@@ -421,9 +524,14 @@ stream(struct ct_ctlog *l, const void *p, size_t n, const char **why)
 			if (l->sha != NULL && EVP_DigestUpdate(l->sha, l->out,
 			    sizeof(l->out) - l->z.avail_out) != 1)
 				return fail(l, "SHA-256 failed", why);
-			if (split(l, l->out, sizeof(l->out) -
-			    l->z.avail_out, why) != 0)
-				return -1;
+			{
+				struct ct_rectext t = { (const char *)l->out,
+				    sizeof(l->out) - l->z.avail_out, l->stops };
+
+				ct_recwalk_index(&t);
+				if (split(l, &t, why) != 0)
+					return -1;
+			}
 			if (zr == Z_STREAM_END) {
 				l->member_end = 1;
 				break;
@@ -452,7 +560,7 @@ go_stream(struct ct_ctlog *l, const char **why)
 
 	l->streaming = 1;
 	rc = stream(l, l->gz.data, l->gz.len, why);
-	ct_buf_free(&l->gz);
+	gz_release(l);
 	return rc;
 }
 
@@ -463,6 +571,7 @@ whole(struct ct_ctlog *l, const char **why)
 {
 	const unsigned char *g = (const unsigned char *)l->gz.data;
 	size_t n = l->gz.len, tn, used = 0, got = 0;
+	struct ct_ctlog_cache *c = l->cache;
 	struct libdeflate_decompressor *d;
 	enum libdeflate_result r;
 	unsigned char *text;
@@ -473,22 +582,53 @@ whole(struct ct_ctlog *l, const char **why)
 		return 1;
 	tn = (size_t)g[n - 4] | (size_t)g[n - 3] << 8 |
 	    (size_t)g[n - 2] << 16 | (size_t)g[n - 1] << 24;
-	if (tn > WHOLE_TEXT_MAX ||
-	    (d = libdeflate_alloc_decompressor()) == NULL)
+	if (tn > WHOLE_TEXT_MAX)
 		return 1;
-	text = xmalloc(tn ? tn : 1);
+	if (c != NULL && c->d != NULL)
+		d = c->d;
+	else if ((d = libdeflate_alloc_decompressor()) == NULL)
+		return 1;
+	if (c != NULL && c->text_size < tn && tn <= CACHE_TEXT_MAX) {
+		/* room for the next file's text too: files of a trail are
+		 * alike in size, and a larger one would cost fresh pages */
+		free(c->text);
+		c->text_size = tn + tn / 4 < CACHE_TEXT_MAX ? tn + tn / 4 :
+		    CACHE_TEXT_MAX;
+		c->text = xmalloc(c->text_size);
+	}
+	if (c != NULL && c->text_size >= tn && c->text != NULL)
+		text = c->text;
+	else
+		text = xmalloc(tn ? tn : 1);
 	r = libdeflate_gzip_decompress_ex(d, g, n, text, tn, &used, &got);
-	libdeflate_free_decompressor(d);
-	if (r != LIBDEFLATE_SUCCESS || used != n || got != tn) {
-		free(text);
-		return 1;
+	if (c != NULL)
+		c->d = d;
+	else
+		libdeflate_free_decompressor(d);
+	if (r != LIBDEFLATE_SUCCESS || used != n || got != tn)
+		rc = 1;
+	else if (l->sha != NULL && EVP_DigestUpdate(l->sha, text, got) != 1)
+		rc = fail(l, "SHA-256 failed", why);
+	else {
+		struct ct_rectext t = { (const char *)text, got, NULL };
+		size_t nw = CT_RECWALK_WORDS(got);
+
+		if (c != NULL && c->nstops < nw && got <= CACHE_TEXT_MAX) {
+			free(c->stops);
+			c->nstops = nw + nw / 4;
+			c->stops = xmalloc(c->nstops * sizeof(*c->stops));
+		}
+		if (c != NULL && c->nstops >= nw)
+			t.stops = c->stops;
+		else
+			t.stops = xmalloc(nw * sizeof(*t.stops));
+		ct_recwalk_index(&t);
+		rc = split(l, &t, why);
+		if (c == NULL || t.stops != c->stops)
+			free(t.stops);
 	}
-	if (l->sha != NULL && EVP_DigestUpdate(l->sha, text, got) != 1) {
+	if (c == NULL || text != c->text)
 		free(text);
-		return fail(l, "SHA-256 failed", why);
-	}
-	rc = split(l, text, got, why);
-	free(text);
 	return rc;
 }
 
@@ -517,7 +657,7 @@ ct_ctlog_finish(struct ct_ctlog *l, const char **why)
 		if (rc == 1 && go_stream(l, why) != 0)
 			return -1;
 		if (rc == 0) {
-			ct_buf_free(&l->gz);
+			gz_release(l);
 			return l->done ? 0 : fail(l, "the Records document "
 			    "is cut short", why);
 		}

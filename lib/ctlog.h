@@ -19,9 +19,15 @@
  * the inflated bytes as they pass, which is what a CloudTrail digest
  * lists for the file (integrity.h); a reader not asked pays nothing.
  *
- * The reader only splits; whether a record is one valid JSON object is
- * decided by the writer (lib/scan.h's ct_scan_check_record), as for
- * LookupEvents records.
+ * Whether a record is one valid JSON object a writer may put on a line
+ * is lib/scan.h's ct_scan_check_record to decide.  The reader proves it
+ * on the way for nearly every record (lib/recwalk.h) and says so in the
+ * record's flags, so that the writer checks only the others.
+ *
+ * Readers of one thread may share a cache (ct_ctlog_use_cache): the
+ * whole-file path's decompressor and text buffer, and the buffers that
+ * keep compressed bytes, go from file to file instead of being allocated
+ * fresh for each, which costs a page fault per 4 KiB of text.
  */
 #ifndef CT_CTLOG_H
 #define CT_CTLOG_H
@@ -32,16 +38,29 @@
 #define CT_CTLOG_MAX_RECORD	((size_t)4 << 20)	/* bytes; a record
 							   is < 256 KB */
 
+/* A record's flags. */
+#define CT_CTLOG_CHECKED	1	/* ct_scan_check_record accepts it */
+#define CT_CTLOG_ONE_LINE	2	/* with CHECKED: no '\n' or '\r' in it */
+
 /* A record: p[0..n), valid during the call only; t its eventTime (epoch
  * seconds: the first string value of a top-level key whose raw bytes are
- * eventTime) or INT64_MIN if absent or unreadable.  Return 0 to go on, -1
- * to stop (ct_ctlog_feed then returns -1 with "stopped"). */
-typedef int (*ct_ctlog_fn)(void *arg, const char *p, size_t n, int64_t t);
+ * eventTime) or INT64_MIN if absent or unreadable; flags CT_CTLOG_*.
+ * Return 0 to go on, -1 to stop (ct_ctlog_feed then returns -1 with
+ * "stopped"). */
+typedef int (*ct_ctlog_fn)(void *arg, const char *p, size_t n, int64_t t,
+    unsigned flags);
 
 struct ct_ctlog;
+struct ct_ctlog_cache;
 
 struct ct_ctlog	*ct_ctlog_new(ct_ctlog_fn fn, void *arg);
 void		 ct_ctlog_free(struct ct_ctlog *l);
+
+/* A cache for the readers of one thread.  Never NULL. */
+struct ct_ctlog_cache *ct_ctlog_cache_new(void);
+void		 ct_ctlog_cache_free(struct ct_ctlog_cache *c);
+/* l uses c, which must outlive it: call before the first feed. */
+void		 ct_ctlog_use_cache(struct ct_ctlog *l, struct ct_ctlog_cache *c);
 
 /* Feed compressed bytes.  0, or -1 (bad gzip, not a Records document, a
  * record over the cap): *why says what, and the reader stays failed.  A

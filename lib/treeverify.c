@@ -186,7 +186,7 @@ to_hash(void *arg, const void *p, size_t n)
 }
 
 static int
-no_record(void *arg, const char *p, size_t n, int64_t t)
+no_record(void *arg, const char *p, size_t n, int64_t t, unsigned flags)
 {
 	return 0;
 }

@@ -21,7 +21,7 @@ struct got {
 };
 
 static int
-on_rec(void *arg, const char *p, size_t n, int64_t t)
+on_rec(void *arg, const char *p, size_t n, int64_t t, unsigned flags)
 {
 	struct got *g = arg;
 
