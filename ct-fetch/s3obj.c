@@ -163,7 +163,7 @@ s3obj_free(struct job *j)
 
 	s3obj_reset(j);
 	if (s != NULL && j->recs.data != NULL && s->npool < S3_POOL &&
-	    j->recs.size <= S3_KEEP_MAX + 2) {
+	    j->recs.size <= S3_POOL_MAX) {
 		s->pool[s->npool++] = j->recs;
 		ct_buf_init(&j->recs, 0);
 	}

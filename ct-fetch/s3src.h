@@ -77,8 +77,10 @@ struct s3day {
 #define S3_PAGE_MAX		((size_t)4 << 20)
 #define S3_BATCH_SECONDS	1.0
 /* Line buffers of finished jobs kept for the next (fresh memory costs a
- * page fault per 4 KiB written into it). */
-#define S3_POOL			8
+ * page fault per 4 KiB written into it): a few, of at most S3_POOL_MAX
+ * bytes, as only a job finishing and the batch hold one at a time. */
+#define S3_POOL			4
+#define S3_POOL_MAX		((size_t)4 << 20)
 struct s3batch {
 	struct ct_buf		 recs;		/* a spare '\n', then the
 						   records as lines */

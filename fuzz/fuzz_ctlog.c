@@ -6,7 +6,9 @@
  * chosen by the option byte.  Properties: records are handed out within
  * the cap, starting with '{' and ending with '}', each with the eventTime
  * a walk of the record alone finds (ref_time: the splitter finds it on
- * the way, across inflated pieces); the split of the bytes changes
+ * the way, across inflated pieces); a record flagged CT_CTLOG_CHECKED
+ * is one ct-fetch's writer check accepts, and one flagged
+ * CT_CTLOG_ONE_LINE holds no line break; the split of the bytes changes
  * neither the outcome nor the records.
  */
 #include <string.h>
