@@ -12,6 +12,7 @@
 #ifndef CT_FETCH_H
 #define CT_FETCH_H
 
+#include <sys/uio.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -158,11 +159,12 @@ int	 out_control(struct fetch *f, const char *line, size_t n);
 						   at its end */
 int	 out_page(struct fetch *f, struct region *r,
 	    const struct ct_lookup_page *page);
-/* Lines ready to write: data[0] a spare '\n' (lock_out), then n records,
- * each one line ending in '\n'; oldest the least eventTime or 0; the
- * page's token for the checkpoint, or NULL. */
-int	 out_lines(struct fetch *f, struct region *r, const char *data,
-	    size_t len, size_t n, int64_t oldest, const char *next_token);
+/* Lines ready to write, in pieces iov[0..niov): their first byte a
+ * spare '\n' (lock_out), then n records, each one line ending in '\n'
+ * (a piece may hold several lines, or end inside one); oldest the least
+ * eventTime or 0; the page's token for the checkpoint, or NULL. */
+int	 out_lines(struct fetch *f, struct region *r, const struct iovec *iov,
+	    int niov, size_t n, int64_t oldest, const char *next_token);
 /* Append p[0..n) to b as one line: CR and LF (JSON whitespace; a JSON
  * string holds them escaped) become spaces. */
 void	 out_add_line(struct ct_buf *b, const char *p, size_t n);

@@ -34,6 +34,7 @@
  * cuts off what a crash left beyond it (out_attach): exactly once again.
  */
 #include <sys/stat.h>
+#include <sys/uio.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -161,16 +162,29 @@ out_attach(struct fetch *f)
 	f->ck.out_size = (uint64_t)st.st_size;
 }
 
-/* Write all of p[0..n) to stdout.  Called with the lock held. */
+/* Pieces given to one writev(2): IOV_MAX is at least 16 (POSIX), 1024
+ * on Linux. */
+#define IOV_BATCH	64
+
+/* Write all of iov[0..niov) but the first skip bytes of iov[0] to
+ * stdout, in order.  Called with the lock held. */
 static int
-write_all(struct fetch *f, const char *p, size_t n)
+write_iov(struct fetch *f, const struct iovec *in, int niov, size_t skip)
 {
+	struct iovec v[IOV_BATCH];
+	size_t off = skip, left;
 	ssize_t w;
+	int i = 0, k, m;
 
 	if (f->out_closed)
 		return -1;
-	while (n > 0) {
-		w = write(STDOUT_FILENO, p, n);
+	while (i < niov) {
+		for (k = i, m = 0; k < niov && m < IOV_BATCH; k++, m++) {
+			v[m].iov_base = (char *)in[k].iov_base + (k == i ? off :
+			    0);
+			v[m].iov_len = in[k].iov_len - (k == i ? off : 0);
+		}
+		w = writev(STDOUT_FILENO, v, m);
 		if (w == -1 && errno == EINTR)
 			continue;
 		if (w == -1) {
@@ -183,10 +197,23 @@ write_all(struct fetch *f, const char *p, size_t n)
 				fetch_stop = 1;
 			return -1;
 		}
-		p += w;
-		n -= (size_t)w;
+		for (left = (size_t)w; i < niov && left >= in[i].iov_len - off;
+		    i++, off = 0)
+			left -= in[i].iov_len - off;
+		off += left;
 	}
 	return 0;
+}
+
+/* Write all of p[0..n) to stdout.  Called with the lock held. */
+static int
+write_all(struct fetch *f, const char *p, size_t n)
+{
+	struct iovec v;
+
+	v.iov_base = (void *)(uintptr_t)p;
+	v.iov_len = n;
+	return write_iov(f, &v, 1, 0);
 }
 
 static int
@@ -396,6 +423,7 @@ out_page(struct fetch *f, struct region *r, const struct ct_lookup_page *pg)
 {
 	struct ct_buf b;
 	struct ct_scanner *chk = NULL;
+	struct iovec v;
 	const char *why;
 	size_t i, n = 0;
 	int64_t oldest = 0;
@@ -439,20 +467,25 @@ out_page(struct fetch *f, struct region *r, const struct ct_lookup_page *pg)
 			oldest = (int64_t)e->event_time;
 	}
 	ct_scan_free(chk);
-	rc = out_lines(f, r, b.data, b.len, n, oldest, pg->next_token);
+	v.iov_base = b.data;
+	v.iov_len = b.len;
+	rc = out_lines(f, r, &v, 1, n, oldest, pg->next_token);
 	ct_buf_free(&b);
 	return rc;
 }
 
 int
-out_lines(struct fetch *f, struct region *r, const char *data, size_t len,
-    size_t n, int64_t oldest, const char *next_token)
+out_lines(struct fetch *f, struct region *r, const struct iovec *iov,
+    int niov, size_t n, int64_t oldest, const char *next_token)
 {
 	struct ct_ckpt_region *ck = r->ck, old;
 	struct ct_buf err;
 	uint64_t old_size;
-	size_t skip = 1;
-	int rc = -1;
+	size_t skip = 1, len = 0;
+	int rc = -1, k;
+
+	for (k = 0; k < niov; k++)
+		len += iov[k].iov_len;
 
 	ct_buf_init(&err, 4096);
 	pthread_mutex_lock(&f->lock);
@@ -488,15 +521,19 @@ out_lines(struct fetch *f, struct region *r, const char *data, size_t len,
 	/* tests (t_shared): die in the middle of a line, lock held */
 	if (len > 1 && f->test_kill_in_page > 0 &&
 	    --f->test_kill_in_page == 0) {
+		struct ct_buf all;
 		size_t half = (len - skip) / 2;
 
-		if (data[skip + half - 1] == '\n')
+		ct_buf_init(&all, 0);
+		for (k = 0; k < niov; k++)
+			ct_buf_add(&all, iov[k].iov_base, iov[k].iov_len);
+		if (all.data[skip + half - 1] == '\n')
 			half--;
-		(void)write_all(f, data + skip, half);
+		(void)write_all(f, all.data + skip, half);
 		raise(SIGKILL);
 	}
 #endif
-	if (len > 1 && write_all(f, data + skip, len - skip) != 0)
+	if (len > 1 && write_iov(f, iov, niov, skip) != 0)
 		goto undo;
 	ct_outlock_release(&f->olk);
 	/* The disk holds the page before the checkpoint says so. */

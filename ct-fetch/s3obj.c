@@ -18,6 +18,8 @@
  * reason, with the key's ARN when S3 names it, since granting s3:GetObject
  * again would not help.
  */
+#include <sys/uio.h>
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,6 +75,23 @@ on_record(void *arg, const char *p, size_t n, int64_t t, unsigned flags)
 	if (!(flags & CT_CTLOG_CHECKED) &&
 	    !ct_scan_check(j->u->run->chk, p, n, &why)) {
 		note_bad(j, why);
+		return 0;
+	}
+	if ((flags & CT_CTLOG_WHOLE) && f->ckpt_path == NULL) {
+		/* direct: written from the text in place */
+		if (j->nlines == j->caplines) {
+			j->caplines = j->caplines ? 2 * j->caplines : 256;
+			j->lines = xrealloc(j->lines, j->caplines *
+			    sizeof(*j->lines));
+		}
+		j->lines[j->nlines].p = p;
+		j->lines[j->nlines].n = n;
+		j->lines[j->nlines++].one_line = (flags & (CT_CTLOG_CHECKED |
+		    CT_CTLOG_ONE_LINE)) == (CT_CTLOG_CHECKED |
+		    CT_CTLOG_ONE_LINE);
+		if (j->oldest == 0 || t < j->oldest)
+			j->oldest = t;
+		j->nrecs++;
 		return 0;
 	}
 	if (j->spool == NULL && b->len + n + 1 > S3_KEEP_MAX &&
@@ -146,7 +165,7 @@ void
 s3obj_reset(struct job *j)
 {
 	ct_buf_reset(&j->recs);
-	j->nrecs = j->seen = j->nbad = 0;
+	j->nrecs = j->seen = j->nbad = j->nlines = 0;
 	j->oldest = 0;
 	if (j->spool != NULL) {
 		fclose(j->spool);
@@ -170,6 +189,9 @@ s3obj_free(struct job *j)
 	ct_buf_free(&j->recs);
 	free(j->bad);
 	j->bad = NULL;
+	free(j->lines);
+	j->lines = NULL;
+	j->caplines = 0;
 }
 
 void
@@ -230,16 +252,78 @@ s3obj_error(struct s3run *s, struct job *j, struct ct_aws_error *e)
 /* Lines (data[0] the spare '\n') written as one page of u: 0 written, 1
  * not (u failed), -1 the write failed (the run stops). */
 static int
-write_lines(struct fetch *f, struct unit *u, const char *data, size_t len,
-    size_t n, int64_t oldest)
+write_iov(struct fetch *f, struct unit *u, const struct iovec *iov,
+    int niov, size_t n, int64_t oldest)
 {
 	if (u->failed)
 		return 1;
-	if (out_lines(f, u->r, data, len, n, oldest, NULL) == 0)
+	if (out_lines(f, u->r, iov, niov, n, oldest, NULL) == 0)
 		return 0;
 	if (!fetch_stop)
 		fetch_stop = 1;
 	return -1;
+}
+
+static int
+write_lines(struct fetch *f, struct unit *u, const char *data, size_t len,
+    size_t n, int64_t oldest)
+{
+	struct iovec v;
+
+	v.iov_base = (void *)(uintptr_t)data;
+	v.iov_len = len;
+	return write_iov(f, u, &v, 1, n, oldest);
+}
+
+/*
+ * The records of j written from its text in place (direct mode): each
+ * separator after a record, the ',' between two, becomes the line's
+ * '\n', so records next to each other are one piece of one writev(2),
+ * without a copy.  0 written, 1 not (the unit failed), -1 the write
+ * failed (the run stops), -2 the reader kept no text.
+ */
+static int
+write_direct(struct s3run *s, struct job *j)
+{
+	static char spare[] = "\n";
+	struct iovec *iov;
+	char *text, *p, *end = NULL;
+	size_t tn, i, k;
+	int niov = 1, rc;
+
+	if ((text = ct_ctlog_text(j->log, &tn)) == NULL)
+		return -2;
+	iov = xcalloc(j->nlines + 1, sizeof(*iov));
+	iov[0].iov_base = spare;
+	iov[0].iov_len = 1;
+	for (i = 0; i < j->nlines; i++) {
+		/* the same bytes, reached through the text's own pointer */
+		p = text + (j->lines[i].p - text);
+		if (!j->lines[i].one_line)
+			for (k = 0; k < j->lines[i].n; k++)
+				if (p[k] == '\n' || p[k] == '\r')
+					p[k] = ' ';
+		if (end != NULL && p == end + 1) {
+			*end = '\n';
+			end = p + j->lines[i].n;
+			continue;
+		}
+		if (end != NULL) {
+			*end = '\n';
+			iov[niov - 1].iov_len = (size_t)(end + 1 -
+			    (char *)iov[niov - 1].iov_base);
+		}
+		iov[niov++].iov_base = p;
+		end = p + j->lines[i].n;
+	}
+	if (end != NULL) {
+		*end = '\n';
+		iov[niov - 1].iov_len = (size_t)(end + 1 -
+		    (char *)iov[niov - 1].iov_base);
+	}
+	rc = write_iov(s->f, j->u, iov, niov, j->nlines, j->oldest);
+	free(iov);
+	return rc;
 }
 
 /* The spooled lines of j, written in pages of about S3_PAGE_MAX bytes,
@@ -348,6 +432,19 @@ s3obj_write(struct s3run *s, struct job *j, struct ct_aws_error *e)
 			return 0;	/* modified: not written */
 	}
 	tell_bad(s, j);
+	if (j->nlines > 0) {
+		int rc = write_direct(s, j);
+
+		if (rc == 0 && !fetch_stop)
+			s3done_written(j->u, j->day, j->seq);
+		if (rc == -2) {
+			ct_awserr_set(e, CT_AWS_OTHER, "InvalidLogFile",
+			    "s3://%.40s: %.200s: its text is gone", s->bucket,
+			    j->key);
+			return -1;
+		}
+		return 0;
+	}
 	if (j->spool != NULL) {
 		/* the batch first, then this object's pages */
 		s3obj_flush(f, j->u);

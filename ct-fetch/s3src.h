@@ -110,6 +110,14 @@ struct unit {
 						   reserve (no regrowing) */
 };
 
+/* A record of a log object read whole, to be written from its text in
+ * place (s3obj.c: without --checkpoint nothing is batched, so the text
+ * is still there when the object is written). */
+struct s3line {
+	const char		*p;
+	size_t			 n;
+	int			 one_line;	/* no '\n' or '\r' in it */
+};
 /* A record of a log object that is not written, told once the object is
  * read whole (a retried object is told once). */
 struct s3bad {
@@ -143,6 +151,8 @@ struct job {
 	size_t			 nrecs;
 	int64_t			 oldest;	/* least eventTime, or 0 */
 	size_t			 seen;		/* records read, any time */
+	struct s3line		*lines;		/* in-window records, direct */
+	size_t			 nlines, caplines;
 	struct s3bad		*bad;		/* records not written */
 	size_t			 nbad;
 	FILE			*spool;		/* past S3_KEEP_MAX: the

@@ -80,6 +80,10 @@ struct ct_ctlog {
 	int		 streaming;	/* bytes go to zlib as they come */
 	struct ct_buf	 gz;		/* until streaming: the bytes so far */
 	struct ct_ctlog_cache *cache;	/* or NULL */
+	unsigned char	*text;		/* inflated whole (ct_ctlog_text) */
+	size_t		 text_n;
+	int		 text_own;	/* ... not the cache's: freed here */
+	int		 in_whole;	/* splitting the whole text */
 	const char	*failed;	/* the reason, once failed */
 	/* splitter */
 	int		 started;	/* the top-level '{' was seen */
@@ -174,6 +178,8 @@ ct_ctlog_free(struct ct_ctlog *l)
 	EVP_MD_CTX_free(l->sha);
 	ct_buf_free(&l->rec);
 	gz_release(l);
+	if (l->text_own)
+		free(l->text);
 	free(l);
 }
 
@@ -250,6 +256,15 @@ ct_ctlog_hash(struct ct_ctlog *l, unsigned char out[32])
 	return 0;
 }
 
+char *
+ct_ctlog_text(struct ct_ctlog *l, size_t *n)
+{
+	if (l->text == NULL || l->failed != NULL || !l->done)
+		return NULL;
+	*n = l->text_n;
+	return (char *)l->text;
+}
+
 uint64_t
 ct_ctlog_records(const struct ct_ctlog *l)
 {
@@ -276,6 +291,8 @@ deliver(struct ct_ctlog *l, const char *p, size_t n, const char *et,
 	l->nrec++;
 	if (et != NULL && ct_time_parse_cloudtrail(et, etn, &t) != 0)
 		t = INT64_MIN;
+	if (l->in_whole)
+		flags |= CT_CTLOG_WHOLE;
 	if (l->fn(l->arg, p, n, t, flags) != 0)
 		return fail(l, "stopped", why);
 	return 0;
@@ -623,11 +640,17 @@ whole(struct ct_ctlog *l, const char **why)
 		else
 			t.stops = xmalloc(nw * sizeof(*t.stops));
 		ct_recwalk_index(&t);
+		l->in_whole = 1;
 		rc = split(l, &t, why);
+		l->in_whole = 0;
 		if (c == NULL || t.stops != c->stops)
 			free(t.stops);
 	}
-	if (c == NULL || text != c->text)
+	if (rc == 0) {
+		l->text = text;
+		l->text_n = got;
+		l->text_own = c == NULL || text != c->text;
+	} else if (c == NULL || text != c->text)
 		free(text);
 	return rc;
 }

@@ -41,6 +41,8 @@
 /* A record's flags. */
 #define CT_CTLOG_CHECKED	1	/* ct_scan_check_record accepts it */
 #define CT_CTLOG_ONE_LINE	2	/* with CHECKED: no '\n' or '\r' in it */
+#define CT_CTLOG_WHOLE		4	/* p lies in the file's whole text
+					   (ct_ctlog_text) */
 
 /* A record: p[0..n), valid during the call only; t its eventTime (epoch
  * seconds: the first string value of a top-level key whose raw bytes are
@@ -78,6 +80,14 @@ int	ct_ctlog_hash_on(struct ct_ctlog *l);
  * (hashing off, the file failed or is not finished).  A reader stopped by
  * its callback has not inflated the whole file: -1. */
 int	ct_ctlog_hash(struct ct_ctlog *l, unsigned char out[32]);
+/*
+ * After a successful ct_ctlog_finish of a file inflated whole: its text,
+ * *n bytes, which the caller may change (ct-fetch turns it into lines in
+ * place), and which the records flagged CT_CTLOG_WHOLE point into.  Valid
+ * until ct_ctlog_free(l), or the next ct_ctlog_finish of a reader that
+ * shares l's cache.  NULL for a file read as it arrived.
+ */
+char	*ct_ctlog_text(struct ct_ctlog *l, size_t *n);
 /* Records handed out so far. */
 uint64_t ct_ctlog_records(const struct ct_ctlog *l);
 
