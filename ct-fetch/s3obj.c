@@ -4,10 +4,18 @@
  * A log object is inflated and split as it arrives (lib/ctlog.h), its
  * in-window records kept in the job, and written as one page once the
  * object was received and read to its end: a retried object never writes
- * a record twice, and each object is written once.  Records past
- * S3_KEEP_MAX bytes are kept in a temporary file instead (s3src.h), and
- * such an object is written in pages of S3_PAGE_MAX bytes.  This file knows the
- * object's content only; fetching it is the job engine's (s3job.c).
+ * a record twice, and each object is written once.  The records kept are
+ * where most of the CPU after inflating would go, so they are kept three
+ * ways:
+ *   direct  a file inflated whole, without --checkpoint: where each
+ *           record lies in the file's text, which is then written in
+ *           place, the ',' after a record turned into its newline;
+ *   lines   otherwise: copied as lines into the job's buffer (and with
+ *           --checkpoint, several objects' into one batch);
+ *   spool   past S3_KEEP_MAX bytes of lines: a temporary file (s3src.h),
+ *           written in pages of S3_PAGE_MAX bytes.
+ * This file knows the object's content only; fetching it is the job
+ * engine's (s3job.c).
  *
  * An object encrypted with SSE-KMS is decrypted by S3 with the caller's
  * own kms:Decrypt permission on the key: without it S3 answers 403
