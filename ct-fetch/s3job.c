@@ -19,11 +19,15 @@
  *     the rest goes on.
  * A unit (account and region) ends when its last job is over.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
+
+#include <sys/epoll.h>
 
 #include <curl/curl.h>
 
@@ -352,26 +356,105 @@ finished(struct s3run *s, struct job *j, CURLcode cc, struct ct_aws_error *e)
 
 /* ---- the loop --------------------------------------------------------- */
 
+/*
+ * The multi handle is driven by its sockets (curl_multi_socket_action):
+ * libcurl names each socket it waits on and for what (on_socket, kept in
+ * an epoll set), the loop sleeps in epoll_wait until a socket is ready or
+ * libcurl's own timeout (curl_multi_timeout) is due, and hands libcurl
+ * only the sockets that are ready.  curl_multi_perform would visit every
+ * running transfer on each wakeup and curl_multi_poll would build and poll
+ * the whole socket set each time: on thousands of small objects that
+ * costs more CPU than the transfers themselves.
+ */
+struct evloop {
+	CURLM	*multi;
+	int	 epfd;
+};
+
+static int
+on_socket(CURL *easy, curl_socket_t fd, int what, void *arg, void *known)
+{
+	struct evloop *ev = arg;
+	struct epoll_event ee;
+
+	if (what == CURL_POLL_REMOVE) {
+		(void)epoll_ctl(ev->epfd, EPOLL_CTL_DEL, fd, NULL);
+		return 0;
+	}
+	memset(&ee, 0, sizeof(ee));
+	ee.events = (what & CURL_POLL_IN ? EPOLLIN : 0) |
+	    (what & CURL_POLL_OUT ? EPOLLOUT : 0);
+	ee.data.fd = fd;
+	/* known: added before (curl_multi_assign); either way the other
+	 * call when the set says otherwise (a socket closed and its number
+	 * reused, one left in the set) */
+	if (known == NULL)
+		curl_multi_assign(ev->multi, fd, ev);
+	if (epoll_ctl(ev->epfd, known != NULL ? EPOLL_CTL_MOD : EPOLL_CTL_ADD,
+	    fd, &ee) != 0)
+		(void)epoll_ctl(ev->epfd, known != NULL ? EPOLL_CTL_ADD :
+		    EPOLL_CTL_MOD, fd, &ee);
+	return 0;
+}
+
+/* Sleep until a socket is ready, libcurl's timeout is due or wait seconds
+ * passed, and let libcurl act on what happened. */
+static void
+ev_wait(struct evloop *ev, double wait)
+{
+	struct epoll_event ee[64];
+	long cms = -1;
+	int n, i, ms, still;
+
+	ms = wait <= 0 ? 0 : (int)(wait * 1000 + 0.999);
+	if (curl_multi_timeout(ev->multi, &cms) == CURLM_OK && cms >= 0 &&
+	    cms < ms)
+		ms = (int)cms;
+	n = ms > 0 ? epoll_wait(ev->epfd, ee,
+	    (int)(sizeof(ee) / sizeof(ee[0])), ms) : 0;
+	for (i = 0; i < n; i++)
+		curl_multi_socket_action(ev->multi, ee[i].data.fd,
+		    (ee[i].events & EPOLLIN ? CURL_CSELECT_IN : 0) |
+		    (ee[i].events & EPOLLOUT ? CURL_CSELECT_OUT : 0) |
+		    (ee[i].events & (EPOLLERR | EPOLLHUP) ?
+		    CURL_CSELECT_ERR : 0), &still);
+	/* timeouts that are due (libcurl looks at its own clock) */
+	if (n <= 0 || (curl_multi_timeout(ev->multi, &cms) == CURLM_OK &&
+	    cms == 0))
+		curl_multi_socket_action(ev->multi, CURL_SOCKET_TIMEOUT, 0,
+		    &still);
+}
+
 void
 s3job_run(struct s3run *s, CURL **pool, size_t npool)
 {
 	struct fetch *f = s->f;
-	struct ct_aws_error e;
+	struct ct_aws_error e, eperr;
 	struct job **slot = xcalloc(npool, sizeof(*slot)), *j;
+	struct evloop ev;
 	size_t i;
-	int still, nq, ended;
+	int nq;
 	CURLMsg *m;
 
+	ev.multi = s->multi;
+	if ((ev.epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
+		ct_awserr_set(&eperr, CT_AWS_OTHER, "ConnectionError",
+		    "s3://%.40s: epoll: %s", s->bucket, strerror(errno));
+	curl_multi_setopt(s->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+	curl_multi_setopt(s->multi, CURLMOPT_SOCKETDATA, &ev);
 	for (;;) {
-		double now = fetch_now(), wait = 1;
+		double now = fetch_now(), wait = 0.1;
 		struct job **pp = &s->queue;
 		int lost_tail = 0;
 
 		/* start what may start (no job is pushed meanwhile) */
 		while ((j = *pp) != NULL) {
-			if (fetch_stop || (j->u != NULL && j->u->failed)) {
+			if (fetch_stop || (j->u != NULL && j->u->failed) ||
+			    ev.epfd == -1) {
 				lost_tail |= j == s->tail;
 				*pp = j->next;
+				if (ev.epfd == -1 && !fetch_stop)
+					job_failed(s, j, &eperr);
 				s3job_unit_done(f, j->u);
 				s3job_free(j);
 				continue;
@@ -407,15 +490,14 @@ s3job_run(struct s3run *s, CURL **pool, size_t npool)
 		}
 		if (s->running == 0 && (s->queue == NULL || fetch_stop))
 			break;
-		curl_multi_perform(s->multi, &still);
-		ended = 0;
+		/* fetch_stop is looked at every 100 ms at least */
+		ev_wait(&ev, wait);
 		while ((m = curl_multi_info_read(s->multi, &nq)) != NULL) {
 			struct curl_slist *h = NULL;
 			int rc;
 
 			if (m->msg != CURLMSG_DONE)
 				continue;
-			ended++;
 			for (i = 0; i < npool && pool[i] != m->easy_handle; i++)
 				;
 			j = slot[i];
@@ -473,15 +555,6 @@ s3job_run(struct s3run *s, CURL **pool, size_t npool)
 			s3job_unit_done(f, j->u);
 			s3job_free(j);
 		}
-		/* a transfer ended: its slot is free for the next job now */
-		if (ended == 0 && (s->running > 0 || s->queue != NULL)) {
-			int ms = (int)(wait * 1000);
-
-			/* wakes on any transfer's activity; fetch_stop is
-			 * looked at every 100 ms at least */
-			curl_multi_poll(s->multi, NULL, 0, ms < 1 ? 1 :
-			    ms > 100 ? 100 : ms, NULL);
-		}
 	}
 	/* stopped: what still runs is dropped */
 	for (i = 0; i < npool; i++) {
@@ -497,4 +570,8 @@ s3job_run(struct s3run *s, CURL **pool, size_t npool)
 	}
 	s->running = 0;
 	free(slot);
+	curl_multi_setopt(s->multi, CURLMOPT_SOCKETFUNCTION, NULL);
+	curl_multi_setopt(s->multi, CURLMOPT_SOCKETDATA, NULL);
+	if (ev.epfd != -1)
+		close(ev.epfd);
 }
