@@ -72,26 +72,44 @@ ct_sigv4_sha256_hex(const void *p, size_t n, char out[65])
 	ct_hex_encode(md, sizeof(md), out);
 }
 
-static int
-unreserved(unsigned char c)
-{
-	return isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~';
-}
+/*
+ * The bytes RFC 3986 leaves unreserved (ALPHA DIGIT - . _ ~), as a table:
+ * every request's path and query pass through here, and isalnum() is a
+ * locale lookup per byte.
+ */
+static const unsigned char unreserved[256] = {
+	['-'] = 1, ['.'] = 1, ['_'] = 1, ['~'] = 1,
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+	['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+	['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
+	['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
+	['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+	['Y'] = 1, ['Z'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+	['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+	['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+	['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+	['y'] = 1, ['z'] = 1,
+};
 
 int
 ct_sigv4_uri_encode(struct ct_buf *b, const char *s, size_t n, int keep_slash)
 {
-	size_t i;
+	size_t i = 0, run;
 	unsigned char c;
 	char e[3];
 
-	for (i = 0; i < n; i++) {
-		c = (unsigned char)s[i];
-		if ((c < 0x80 && unreserved(c)) || (keep_slash && c == '/')) {
-			if (ct_buf_addc(b, (char)c) != 0)
-				return -1;
-			continue;
-		}
+	while (i < n) {
+		/* a run of bytes kept as they are, appended at once */
+		for (run = i; run < n && (unreserved[(unsigned char)s[run]] ||
+		    (keep_slash && s[run] == '/')); run++)
+			;
+		if (run > i && ct_buf_add(b, s + i, run - i) != 0)
+			return -1;
+		if ((i = run) == n)
+			break;
+		c = (unsigned char)s[i++];
 		e[0] = '%';
 		e[1] = hexd[c >> 4];
 		e[2] = hexd[c & 15];
@@ -596,8 +614,14 @@ ct_sigv4_sign(const struct ct_sigv4_input *in, struct ct_sigv4_output *out)
 
 	/* String to sign. */
 	ct_sigv4_sha256_hex(out->creq.data, out->creq.len, creqhash);
-	rc |= ct_buf_printf(&out->sts, "AWS4-HMAC-SHA256\n%s\n%s\n%s",
-	    out->amz_date, scope, creqhash);
+	/* appended piecewise here and below: a printf costs several times
+	 * the copy, on every request */
+	rc |= ct_buf_adds(&out->sts, "AWS4-HMAC-SHA256\n");
+	rc |= ct_buf_adds(&out->sts, out->amz_date);
+	rc |= ct_buf_addc(&out->sts, '\n');
+	rc |= ct_buf_adds(&out->sts, scope);
+	rc |= ct_buf_addc(&out->sts, '\n');
+	rc |= ct_buf_adds(&out->sts, creqhash);
 
 	/* Signing key: kDate, kRegion, kService, kSigning. */
 	if (rc == 0)
@@ -609,11 +633,18 @@ ct_sigv4_sign(const struct ct_sigv4_input *in, struct ct_sigv4_output *out)
 	}
 	explicit_bzero(k4, sizeof(k4));
 
-	if (rc == 0 && !query_mode)
-		rc |= ct_buf_printf(&out->authorization,
-		    "AWS4-HMAC-SHA256 Credential=%s/%s, SignedHeaders=%s, "
-		    "Signature=%s", in->access_key, scope,
-		    shdrs.data ? shdrs.data : "", out->signature);
+	if (rc == 0 && !query_mode) {
+		struct ct_buf *au = &out->authorization;
+
+		rc |= ct_buf_adds(au, "AWS4-HMAC-SHA256 Credential=");
+		rc |= ct_buf_adds(au, in->access_key);
+		rc |= ct_buf_addc(au, '/');
+		rc |= ct_buf_adds(au, scope);
+		rc |= ct_buf_adds(au, ", SignedHeaders=");
+		rc |= ct_buf_adds(au, shdrs.data ? shdrs.data : "");
+		rc |= ct_buf_adds(au, ", Signature=");
+		rc |= ct_buf_adds(au, out->signature);
+	}
 	if (rc == 0 && query_mode)
 		rc |= ct_buf_printf(&out->query, "&X-Amz-Signature=%s",
 		    out->signature);
