@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include <sys/epoll.h>
+#include <sys/socket.h>
 
 #include <curl/curl.h>
 
@@ -365,35 +366,73 @@ finished(struct s3run *s, struct job *j, CURLcode cc, struct ct_aws_error *e)
  * running transfer on each wakeup and curl_multi_poll would build and poll
  * the whole socket set each time: on thousands of small objects that
  * costs more CPU than the transfers themselves.
+ *
+ * libcurl drops a connection's socket when its transfer ends and names it
+ * again when the next transfer reuses the connection, on every request; so
+ * a socket dropped stays in the set (reg[fd] without EV_WANT) and costs no
+ * system call when it comes back wanting the same events.  Should it wake
+ * the loop meanwhile (the server closed the idle connection), it leaves
+ * the set then.  A socket closed leaves the set by itself, so a socket
+ * libcurl opens (on_open) is known to be in no set whatever its number.
  */
+enum { EV_IN = 1, EV_OUT = 2, EV_IN_SET = 4, EV_WANT = 8 };
+
 struct evloop {
-	CURLM	*multi;
-	int	 epfd;
+	CURLM		*multi;
+	int		 epfd;
+	unsigned char	*reg;		/* by socket number: EV_* */
+	size_t		 nreg;
 };
 
+static curl_socket_t
+on_open(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	struct evloop *ev = arg;
+	curl_socket_t fd = socket(a->family, a->socktype, a->protocol);
+
+	if (fd >= 0 && (size_t)fd < ev->nreg)
+		ev->reg[fd] = 0;
+	return fd;
+}
+
 static int
-on_socket(CURL *easy, curl_socket_t fd, int what, void *arg, void *known)
+on_socket(CURL *easy, curl_socket_t fd, int what, void *arg, void *sockp)
 {
 	struct evloop *ev = arg;
 	struct epoll_event ee;
+	unsigned want;
+	int op;
 
+	if (fd < 0)
+		return 0;
+	if ((size_t)fd >= ev->nreg) {
+		size_t n = (size_t)fd + 64;
+
+		ev->reg = xrealloc(ev->reg, n);
+		memset(ev->reg + ev->nreg, 0, n - ev->nreg);
+		ev->nreg = n;
+	}
 	if (what == CURL_POLL_REMOVE) {
-		(void)epoll_ctl(ev->epfd, EPOLL_CTL_DEL, fd, NULL);
+		ev->reg[fd] &= (unsigned char)~EV_WANT;
+		return 0;
+	}
+	want = (what & CURL_POLL_IN ? EV_IN : 0) |
+	    (what & CURL_POLL_OUT ? EV_OUT : 0);
+	if ((ev->reg[fd] & EV_IN_SET) &&
+	    (ev->reg[fd] & (EV_IN | EV_OUT)) == want) {
+		ev->reg[fd] |= EV_WANT;
 		return 0;
 	}
 	memset(&ee, 0, sizeof(ee));
-	ee.events = (what & CURL_POLL_IN ? EPOLLIN : 0) |
-	    (what & CURL_POLL_OUT ? EPOLLOUT : 0);
+	ee.events = (want & EV_IN ? EPOLLIN : 0) |
+	    (want & EV_OUT ? EPOLLOUT : 0);
 	ee.data.fd = fd;
-	/* known: added before (curl_multi_assign); either way the other
-	 * call when the set says otherwise (a socket closed and its number
-	 * reused, one left in the set) */
-	if (known == NULL)
-		curl_multi_assign(ev->multi, fd, ev);
-	if (epoll_ctl(ev->epfd, known != NULL ? EPOLL_CTL_MOD : EPOLL_CTL_ADD,
-	    fd, &ee) != 0)
-		(void)epoll_ctl(ev->epfd, known != NULL ? EPOLL_CTL_ADD :
-		    EPOLL_CTL_MOD, fd, &ee);
+	/* the other call when the set says otherwise than reg */
+	op = ev->reg[fd] & EV_IN_SET ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+	if (epoll_ctl(ev->epfd, op, fd, &ee) != 0)
+		(void)epoll_ctl(ev->epfd, op == EPOLL_CTL_MOD ?
+		    EPOLL_CTL_ADD : EPOLL_CTL_MOD, fd, &ee);
+	ev->reg[fd] = (unsigned char)(want | EV_IN_SET | EV_WANT);
 	return 0;
 }
 
@@ -412,12 +451,21 @@ ev_wait(struct evloop *ev, double wait)
 		ms = (int)cms;
 	n = ms > 0 ? epoll_wait(ev->epfd, ee,
 	    (int)(sizeof(ee) / sizeof(ee[0])), ms) : 0;
-	for (i = 0; i < n; i++)
-		curl_multi_socket_action(ev->multi, ee[i].data.fd,
+	for (i = 0; i < n; i++) {
+		int fd = ee[i].data.fd;
+
+		if ((size_t)fd < ev->nreg && !(ev->reg[fd] & EV_WANT)) {
+			/* dropped by libcurl, and now closed or readable */
+			(void)epoll_ctl(ev->epfd, EPOLL_CTL_DEL, fd, NULL);
+			ev->reg[fd] = 0;
+			continue;
+		}
+		curl_multi_socket_action(ev->multi, fd,
 		    (ee[i].events & EPOLLIN ? CURL_CSELECT_IN : 0) |
 		    (ee[i].events & EPOLLOUT ? CURL_CSELECT_OUT : 0) |
 		    (ee[i].events & (EPOLLERR | EPOLLHUP) ?
 		    CURL_CSELECT_ERR : 0), &still);
+	}
 	/* timeouts that are due (libcurl looks at its own clock) */
 	if (n <= 0 || (curl_multi_timeout(ev->multi, &cms) == CURLM_OK &&
 	    cms == 0))
@@ -437,6 +485,12 @@ s3job_run(struct s3run *s, CURL **pool, size_t npool)
 	CURLMsg *m;
 
 	ev.multi = s->multi;
+	ev.reg = NULL;
+	ev.nreg = 0;
+	for (i = 0; i < npool; i++) {
+		curl_easy_setopt(pool[i], CURLOPT_OPENSOCKETFUNCTION, on_open);
+		curl_easy_setopt(pool[i], CURLOPT_OPENSOCKETDATA, &ev);
+	}
 	if ((ev.epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
 		ct_awserr_set(&eperr, CT_AWS_OTHER, "ConnectionError",
 		    "s3://%.40s: epoll: %s", s->bucket, strerror(errno));
@@ -572,6 +626,11 @@ s3job_run(struct s3run *s, CURL **pool, size_t npool)
 	free(slot);
 	curl_multi_setopt(s->multi, CURLMOPT_SOCKETFUNCTION, NULL);
 	curl_multi_setopt(s->multi, CURLMOPT_SOCKETDATA, NULL);
+	for (i = 0; i < npool; i++) {
+		curl_easy_setopt(pool[i], CURLOPT_OPENSOCKETFUNCTION, NULL);
+		curl_easy_setopt(pool[i], CURLOPT_OPENSOCKETDATA, NULL);
+	}
 	if (ev.epfd != -1)
 		close(ev.epfd);
+	free(ev.reg);
 }
