@@ -166,7 +166,8 @@ on_header(char *p, size_t sz, size_t nm, void *arg)
 }
 
 static int
-start_job(struct s3run *s, struct job *j, CURL *easy, struct ct_aws_error *e)
+start_job(struct s3run *s, struct job *j, CURL *easy, struct curl_slist *hl,
+    struct ct_aws_error *e)
 {
 	struct ct_s3_req rq;
 	struct ct_creds cr;
@@ -224,13 +225,18 @@ start_job(struct s3run *s, struct job *j, CURL *easy, struct ct_aws_error *e)
 	j->bucket_region[0] = '\0';
 	j->easy = easy;
 	{
-		struct curl_slist *h = NULL;
 		size_t i;
 
-		for (i = 0; j->sig.headers[i] != NULL; i++)
-			h = curl_slist_append(h, j->sig.headers[i]);
-		curl_easy_setopt(easy, CURLOPT_HTTPHEADER, h);
-		curl_easy_setopt(easy, CURLOPT_PRIVATE, h);
+		/* the list's nodes are the easy handle's own (hl), its
+		 * strings the job's: libcurl only reads them, and both
+		 * outlive the transfer (curl_slist_append would copy each
+		 * header, on every request) */
+		for (i = 0; j->sig.headers[i] != NULL; i++) {
+			hl[i].data = (char *)j->sig.headers[i];
+			hl[i].next = j->sig.headers[i + 1] != NULL ?
+			    &hl[i + 1] : NULL;
+		}
+		curl_easy_setopt(easy, CURLOPT_HTTPHEADER, i > 0 ? hl : NULL);
 	}
 	curl_easy_setopt(easy, CURLOPT_URL, j->sig.url.data);
 	ct_http_setup_easy(easy, j->sig.url.data, &s->trace);
@@ -479,6 +485,7 @@ s3job_run(struct s3run *s, CURL **pool, size_t npool)
 	struct fetch *f = s->f;
 	struct ct_aws_error e, eperr;
 	struct job **slot = xcalloc(npool, sizeof(*slot)), *j;
+	struct curl_slist *hl = xcalloc(npool * CT_S3_NHDR, sizeof(*hl));
 	struct evloop ev;
 	size_t i;
 	int nq;
@@ -526,7 +533,8 @@ s3job_run(struct s3run *s, CURL **pool, size_t npool)
 			lost_tail |= j == s->tail;
 			*pp = j->next;
 			j->next = NULL;
-			if (start_job(s, j, pool[i], &e) != 0) {
+			if (start_job(s, j, pool[i], hl + i * CT_S3_NHDR,
+			    &e) != 0) {
 				job_failed(s, j, &e);
 				s3job_unit_done(f, j->u);
 				s3job_free(j);
@@ -547,7 +555,6 @@ s3job_run(struct s3run *s, CURL **pool, size_t npool)
 		/* fetch_stop is looked at every 100 ms at least */
 		ev_wait(&ev, wait);
 		while ((m = curl_multi_info_read(s->multi, &nq)) != NULL) {
-			struct curl_slist *h = NULL;
 			int rc;
 
 			if (m->msg != CURLMSG_DONE)
@@ -556,8 +563,6 @@ s3job_run(struct s3run *s, CURL **pool, size_t npool)
 				;
 			j = slot[i];
 			slot[i] = NULL;
-			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE,
-			    (char **)&h);
 			{
 				long nc = 0;
 
@@ -568,7 +573,6 @@ s3job_run(struct s3run *s, CURL **pool, size_t npool)
 			}
 			rc = finished(s, j, m->data.result, &e);
 			curl_multi_remove_handle(s->multi, m->easy_handle);
-			curl_slist_free_all(h);
 			s->running--;
 			if (rc == 1 && j->u != NULL && j->u->failed)
 				rc = 0;
@@ -612,23 +616,21 @@ s3job_run(struct s3run *s, CURL **pool, size_t npool)
 	}
 	/* stopped: what still runs is dropped */
 	for (i = 0; i < npool; i++) {
-		struct curl_slist *h = NULL;
-
 		if ((j = slot[i]) == NULL)
 			continue;
-		curl_easy_getinfo(pool[i], CURLINFO_PRIVATE, (char **)&h);
 		curl_multi_remove_handle(s->multi, pool[i]);
-		curl_slist_free_all(h);
 		s3job_unit_done(f, j->u);
 		s3job_free(j);
 	}
 	s->running = 0;
 	free(slot);
+	free(hl);
 	curl_multi_setopt(s->multi, CURLMOPT_SOCKETFUNCTION, NULL);
 	curl_multi_setopt(s->multi, CURLMOPT_SOCKETDATA, NULL);
 	for (i = 0; i < npool; i++) {
 		curl_easy_setopt(pool[i], CURLOPT_OPENSOCKETFUNCTION, NULL);
 		curl_easy_setopt(pool[i], CURLOPT_OPENSOCKETDATA, NULL);
+		curl_easy_setopt(pool[i], CURLOPT_HTTPHEADER, NULL);
 	}
 	if (ev.epfd != -1)
 		close(ev.epfd);

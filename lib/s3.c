@@ -74,7 +74,10 @@ dns_label(const char *b)
 static void
 header(struct ct_buf *b, const char *name, const char *value)
 {
-	ct_buf_adds(b, name);
+	size_t nn = strlen(name);
+
+	(void)ct_buf_reserve(b, nn + strlen(value));
+	ct_buf_add(b, name, nn);
 	ct_buf_adds(b, value);
 }
 
@@ -138,6 +141,8 @@ ct_s3_sign_get(const struct ct_s3_req *rq, struct ct_s3_signed *out,
 	if (rq->key != NULL)
 		ct_buf_adds(&path, rq->key);
 
+	(void)ct_buf_reserve(&out->url, (size_t)(h - ep) + host.len +
+	    3 * path.len + (rq->query != NULL ? strlen(rq->query) + 1 : 0));
 	ct_buf_add(&out->url, ep, (size_t)(h - ep));
 	ct_buf_add(&out->url, host.data, host.len);
 	if (ct_sigv4_uri_encode(&out->url, path.data, path.len, 1) != 0)

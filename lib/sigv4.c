@@ -17,9 +17,13 @@
 #define SIGV4_CAP	((size_t)128 << 20)
 
 struct hdr {
-	char	*name;		/* lower-case */
-	char	*value;		/* canonical value */
-	size_t	 order;
+	const char	*name;		/* lower-case */
+	const char	*value;		/* canonical value */
+	char		*own_name;	/* what name or value points to when
+					   made here (else the input's own),
+					   freed with h */
+	char		*own_value;
+	size_t		 order;
 };
 
 struct qparam {
@@ -329,6 +333,29 @@ hdr_cmp(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
+/* Is s a canonical value already (canon_value would return a copy)? */
+static int
+is_canon(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (s[i] == '\t' || s[i] == '\r' || s[i] == '\n' ||
+		    (s[i] == ' ' && (i == 0 || s[i + 1] == ' ' ||
+		    s[i + 1] == '\0')))
+			return 0;
+	return 1;
+}
+
+static int
+has_upper(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s >= 'A' && *s <= 'Z')
+			return 1;
+	return 0;
+}
+
 static char *
 lower_dup(const char *s)
 {
@@ -337,6 +364,17 @@ lower_dup(const char *s)
 	for (p = r; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
 	return r;
+}
+
+/* One header the signer adds: name and value are the caller's. */
+static void
+add_hdr(struct hdr *h, size_t *nh, const char *name, const char *value)
+{
+	h[*nh].name = name;
+	h[*nh].value = value;
+	h[*nh].own_name = h[*nh].own_value = NULL;
+	h[*nh].order = *nh;
+	(*nh)++;
 }
 
 static int
@@ -469,7 +507,7 @@ ct_sigv4_output_free(struct ct_sigv4_output *o)
 int
 ct_sigv4_sign(const struct ct_sigv4_input *in, struct ct_sigv4_output *out)
 {
-	struct hdr *h;
+	struct hdr hbuf[8], *h;
 	size_t nh = 0, i, j, hcap;
 	struct ct_buf shdrs;
 	struct qextra extra[6];
@@ -502,39 +540,43 @@ ct_sigv4_sign(const struct ct_sigv4_input *in, struct ct_sigv4_output *out)
 	sign_token = in->token != NULL && *in->token != '\0' &&
 	    !(in->flags & CT_SIGV4_TOKEN_AFTER);
 
-	/* Headers: the request's, plus what the signer adds. */
+	/* The buffers' usual sizes at once: growing them piece by piece
+	 * cost several reallocations per request. */
+	(void)ct_buf_reserve(&out->creq, 1024);
+	(void)ct_buf_reserve(&out->sts, 256);
+
+	/* Headers: the request's, plus what the signer adds; copies only
+	 * of what is not lower-case or canonical already (a request signs
+	 * a handful: no allocation for them then). */
 	hcap = in->nhdr + 3;
-	h = xcalloc(hcap, sizeof(*h));
+	h = hcap <= sizeof(hbuf) / sizeof(hbuf[0]) ? hbuf :
+	    xcalloc(hcap, sizeof(*h));
 	for (i = 0; i < in->nhdr; i++) {
-		if (in->hdr[i].name == NULL || in->hdr[i].name[0] == '\0') {
+		const char *nm = in->hdr[i].name;
+		const char *v = in->hdr[i].value ? in->hdr[i].value : "";
+
+		if (nm == NULL || nm[0] == '\0') {
 			rc = -1;
 			goto done;
 		}
-		h[nh].name = lower_dup(in->hdr[i].name);
-		h[nh].value = canon_value(in->hdr[i].value ? in->hdr[i].value : "");
+		h[nh].own_name = has_upper(nm) ? lower_dup(nm) : NULL;
+		h[nh].own_value = is_canon(v) ? NULL : canon_value(v);
+		h[nh].name = h[nh].own_name != NULL ? h[nh].own_name : nm;
+		h[nh].value = h[nh].own_value != NULL ? h[nh].own_value : v;
 		h[nh].order = nh;
 		nh++;
 	}
 	if (!query_mode) {
 		if (!has_header(in, "x-amz-date")) {
-			h[nh].name = xstrdup("x-amz-date");
-			h[nh].value = xstrdup(out->amz_date);
-			h[nh].order = nh;
-			nh++;
+			add_hdr(h, &nh, "x-amz-date", out->amz_date);
 			out->add_date = 1;
 		}
-		if (sign_token && !has_header(in, "x-amz-security-token")) {
-			h[nh].name = xstrdup("x-amz-security-token");
-			h[nh].value = xstrdup(in->token);
-			h[nh].order = nh;
-			nh++;
-		}
+		if (sign_token && !has_header(in, "x-amz-security-token"))
+			add_hdr(h, &nh, "x-amz-security-token", in->token);
 		if (in->flags & CT_SIGV4_SIGN_BODY &&
 		    !has_header(in, "x-amz-content-sha256")) {
-			h[nh].name = xstrdup("x-amz-content-sha256");
-			h[nh].value = xstrdup(out->payload_hash);
-			h[nh].order = nh;
-			nh++;
+			add_hdr(h, &nh, "x-amz-content-sha256",
+			    out->payload_hash);
 			out->add_sha256 = 1;
 		}
 	}
@@ -636,6 +678,7 @@ ct_sigv4_sign(const struct ct_sigv4_input *in, struct ct_sigv4_output *out)
 	if (rc == 0 && !query_mode) {
 		struct ct_buf *au = &out->authorization;
 
+		(void)ct_buf_reserve(au, 256);
 		rc |= ct_buf_adds(au, "AWS4-HMAC-SHA256 Credential=");
 		rc |= ct_buf_adds(au, in->access_key);
 		rc |= ct_buf_addc(au, '/');
@@ -652,10 +695,11 @@ donehdr:
 	ct_buf_free(&shdrs);
 done:
 	for (i = 0; i < nh; i++) {
-		free(h[i].name);
-		free(h[i].value);
+		free(h[i].own_name);
+		free(h[i].own_value);
 	}
-	free(h);
+	if (h != hbuf)
+		free(h);
 	free(cred);
 	if (rc != 0)
 		out->signature[0] = '\0';
