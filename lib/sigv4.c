@@ -1,13 +1,15 @@
 /* sigv4.c - see sigv4.h */
+/* SHA-256 through OpenSSL's SHA256_Init/Update/Final (see sha256 below),
+ * which 3.0 marks deprecated in favour of EVP */
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include <ctype.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
-#include <openssl/evp.h>
+#include <openssl/crypto.h>
 #include <openssl/sha.h>
 
 #include "hex.h"
@@ -39,32 +41,22 @@ struct qextra {
 static const char hexd[] = "0123456789ABCDEF";
 
 /*
- * SHA-256, fetched from OpenSSL's provider once: the one-shot SHA256()
- * and HMAC() look it up again on every call, which cost more than the
- * hashing of a request's few hundred bytes.  The digest object is never
- * freed (it is immutable and shared by all threads).
+ * SHA-256 with OpenSSL's low-level functions, on a context on the stack:
+ * the EVP interface allocates and frees a context (and, in OpenSSL 3, a
+ * provider context) and dispatches through the provider on every digest,
+ * which cost several times the hashing of a request's few hundred bytes;
+ * each S3 GET takes four digests (the canonical request, the secret's
+ * fingerprint for the key cache, the HMAC's two).
  */
-static EVP_MD *sha256_fetched;
-static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
-
-static void
-sha256_fetch(void)
-{
-	sha256_fetched = EVP_MD_fetch(NULL, "SHA256", NULL);
-}
-
-static const EVP_MD *
-sha256_md(void)
-{
-	(void)pthread_once(&sha256_once, sha256_fetch);
-	return sha256_fetched != NULL ? sha256_fetched : EVP_sha256();
-}
-
 static void
 sha256(const void *p, size_t n, unsigned char out[32])
 {
-	if (EVP_Digest(p, n, out, NULL, sha256_md(), NULL) != 1)
+	SHA256_CTX c;
+
+	if (SHA256_Init(&c) != 1 || SHA256_Update(&c, p, n) != 1 ||
+	    SHA256_Final(out, &c) != 1)
 		memset(out, 0, 32);
+	OPENSSL_cleanse(&c, sizeof(c));
 }
 
 void
@@ -388,15 +380,14 @@ has_header(const struct ct_sigv4_input *in, const char *name)
 	return 0;
 }
 
-/* HMAC-SHA256 (RFC 2104) over the fetched digest; the padded key is
+/* HMAC-SHA256 (RFC 2104), as sha256 above; the padded key and the state are
  * wiped. */
 static void
 hmac(const void *key, size_t keylen, const char *msg, size_t n,
     unsigned char out[32])
 {
-	const EVP_MD *md = sha256_md();
 	unsigned char k[64], pad[64], inner[32];
-	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	SHA256_CTX c;
 	size_t i;
 	int ok;
 
@@ -407,19 +398,15 @@ hmac(const void *key, size_t keylen, const char *msg, size_t n,
 		memcpy(k, key, keylen);
 	for (i = 0; i < 64; i++)
 		pad[i] = k[i] ^ 0x36;
-	ok = c != NULL && EVP_DigestInit_ex(c, md, NULL) == 1 &&
-	    EVP_DigestUpdate(c, pad, 64) == 1 &&
-	    EVP_DigestUpdate(c, msg, n) == 1 &&
-	    EVP_DigestFinal_ex(c, inner, NULL) == 1;
+	ok = SHA256_Init(&c) == 1 && SHA256_Update(&c, pad, 64) == 1 &&
+	    SHA256_Update(&c, msg, n) == 1 && SHA256_Final(inner, &c) == 1;
 	for (i = 0; i < 64; i++)
 		pad[i] = k[i] ^ 0x5c;
-	ok = ok && EVP_DigestInit_ex(c, md, NULL) == 1 &&
-	    EVP_DigestUpdate(c, pad, 64) == 1 &&
-	    EVP_DigestUpdate(c, inner, 32) == 1 &&
-	    EVP_DigestFinal_ex(c, out, NULL) == 1;
+	ok = ok && SHA256_Init(&c) == 1 && SHA256_Update(&c, pad, 64) == 1 &&
+	    SHA256_Update(&c, inner, 32) == 1 && SHA256_Final(out, &c) == 1;
 	if (!ok)
 		memset(out, 0, 32);
-	EVP_MD_CTX_free(c);
+	OPENSSL_cleanse(&c, sizeof(c));
 	explicit_bzero(k, sizeof(k));
 	explicit_bzero(pad, sizeof(pad));
 	explicit_bzero(inner, sizeof(inner));
