@@ -491,6 +491,34 @@ ct_sigv4_output_free(struct ct_sigv4_output *o)
 	ct_buf_wipe(&o->query);		/* may hold the session token */
 }
 
+/* "YYYYMMDDTHHMMSSZ" into out[17], as strftime's "%Y%m%dT%H%M%SZ" but
+ * without its locale machinery (on every request): 0, or -1 for a year
+ * of other than four digits. */
+static int
+amz_date(const struct tm *tm, char out[17])
+{
+	const int v[6] = { tm->tm_year + 1900, tm->tm_mon + 1, tm->tm_mday,
+	    tm->tm_hour, tm->tm_min, tm->tm_sec };
+	char *p = out;
+	int i;
+
+	if (v[0] < 1000 || v[0] > 9999)
+		return -1;
+	for (i = 0; i < 6; i++) {
+		if (i == 0) {
+			*p++ = (char)('0' + v[0] / 1000);
+			*p++ = (char)('0' + v[0] / 100 % 10);
+		}
+		if (i == 3)
+			*p++ = 'T';
+		*p++ = (char)('0' + v[i] / 10 % 10);
+		*p++ = (char)('0' + v[i] % 10);
+	}
+	*p++ = 'Z';
+	*p = '\0';
+	return 0;
+}
+
 int
 ct_sigv4_sign(const struct ct_sigv4_input *in, struct ct_sigv4_output *out)
 {
@@ -514,11 +542,20 @@ ct_sigv4_sign(const struct ct_sigv4_input *in, struct ct_sigv4_output *out)
 
 	if (gmtime_r(&in->when, &tm) == NULL)
 		return -1;
-	strftime(out->amz_date, sizeof(out->amz_date), "%Y%m%dT%H%M%SZ", &tm);
-	strftime(date, sizeof(date), "%Y%m%d", &tm);
-	if (snprintf(scope, sizeof(scope), "%s/%s/%s/aws4_request", date,
-	    in->region, in->service) >= (int)sizeof(scope))
+	if (amz_date(&tm, out->amz_date) != 0)
 		return -1;
+	memcpy(date, out->amz_date, 8);
+	date[8] = '\0';
+	/* "DATE/REGION/SERVICE/aws4_request": 24 bytes besides the two
+	 * names, with the NUL */
+	if (strlen(in->region) + strlen(in->service) + 24 > sizeof(scope))
+		return -1;
+	strcpy(scope, date);
+	strcat(scope, "/");
+	strcat(scope, in->region);
+	strcat(scope, "/");
+	strcat(scope, in->service);
+	strcat(scope, "/aws4_request");
 	if (in->bodylen == 0)	/* SHA-256 of nothing (every S3 GET) */
 		memcpy(out->payload_hash, "e3b0c44298fc1c149afbf4c8996fb924"
 		    "27ae41e4649b934ca495991b7852b855", 65);
