@@ -51,7 +51,6 @@ s3job_push(struct s3run *s, int kind, struct unit *u, const char *key,
 	j->u = u;
 	j->key = xstrdup(key);
 	j->token = token != NULL ? xstrdup(token) : NULL;
-	ct_s3_signed_init(&j->sig);
 	ct_buf_init(&j->body, kind == J_GET ? S3_ERRBODY_MAX :
 	    kind == J_DGET ? S3V_DIGEST_MAX : CT_HTTP_MAX_BODY);
 	if (kind == J_DGET)
@@ -72,7 +71,6 @@ s3job_free(struct job *j)
 {
 	free(j->key);
 	free(j->token);
-	ct_s3_signed_free(&j->sig);
 	ct_buf_free(&j->body);
 	ct_buf_free(&j->recs);
 	free(j->offs);
@@ -165,8 +163,21 @@ on_header(char *p, size_t sz, size_t nm, void *arg)
 	return sz * nm;
 }
 
+/*
+ * What a transfer slot (an easy handle of the pool) keeps from one job to
+ * the next: the running job, its signed URL and headers and the header
+ * list's nodes, whose storage is reused rather than allocated and freed
+ * on every request.  libcurl reads the headers through hl until the
+ * transfer is removed; the next job's signature wipes them.
+ */
+struct slot {
+	struct job		*j;
+	struct ct_s3_signed	 sig;
+	struct curl_slist	 hl[CT_S3_NHDR];
+};
+
 static int
-start_job(struct s3run *s, struct job *j, CURL *easy, struct curl_slist *hl,
+start_job(struct s3run *s, struct job *j, CURL *easy, struct slot *sl,
     struct ct_aws_error *e)
 {
 	struct ct_s3_req rq;
@@ -200,7 +211,7 @@ start_job(struct s3run *s, struct job *j, CURL *easy, struct curl_slist *hl,
 	rq.token = cr.token;
 	rq.when = time(NULL);
 	rq.keys = &s->keys;
-	rc = ct_s3_sign_get(&rq, &j->sig, &why);
+	rc = ct_s3_sign_get(&rq, &sl->sig, &why);
 	ct_creds_wipe(&cr);
 	if (rc != 0)
 		ct_awserr_set(e, CT_AWS_OTHER, "InvalidEndpoint", "%s",
@@ -227,22 +238,19 @@ start_job(struct s3run *s, struct job *j, CURL *easy, struct curl_slist *hl,
 	{
 		size_t i;
 
-		/* the list's nodes are the easy handle's own (hl), its
-		 * strings the job's: libcurl only reads them, and both
-		 * outlive the transfer (curl_slist_append would copy each
-		 * header, on every request) */
-		for (i = 0; j->sig.headers[i] != NULL; i++) {
-			hl[i].data = (char *)j->sig.headers[i];
-			hl[i].next = j->sig.headers[i + 1] != NULL ?
-			    &hl[i + 1] : NULL;
+		/* libcurl only reads the list (curl_slist_append would
+		 * copy each header, on every request) */
+		for (i = 0; sl->sig.headers[i] != NULL; i++) {
+			sl->hl[i].data = (char *)sl->sig.headers[i];
+			sl->hl[i].next = sl->sig.headers[i + 1] != NULL ?
+			    &sl->hl[i + 1] : NULL;
 		}
-		curl_easy_setopt(easy, CURLOPT_HTTPHEADER, i > 0 ? hl : NULL);
+		curl_easy_setopt(easy, CURLOPT_HTTPHEADER, i > 0 ? sl->hl :
+		    NULL);
 	}
-	curl_easy_setopt(easy, CURLOPT_URL, j->sig.url.data);
-	ct_http_setup_easy(easy, j->sig.url.data, &s->trace);
-	curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(easy, CURLOPT_URL, sl->sig.url.data);
+	ct_http_setup_easy(easy, sl->sig.url.data, &s->trace);
 	curl_easy_setopt(easy, CURLOPT_WRITEDATA, j);
-	curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(easy, CURLOPT_HEADERDATA, j);
 	curl_multi_add_handle(s->multi, easy);
 	s->running++;
@@ -259,6 +267,8 @@ s3job_new_easy(struct s3run *s)
 		return NULL;
 	snprintf(ua, sizeof(ua), "ct-tools/%s (ct-fetch; s3)", CT_VERSION);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, ua);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
 	/* no whole-transfer timeout (a file may be large): a stalled one
@@ -330,7 +340,10 @@ finished(struct s3run *s, struct job *j, CURLcode cc, struct ct_aws_error *e)
 {
 	char where[64];
 
-	snprintf(where, sizeof(where), "s3://%.40s", s->bucket);
+	/* where: for the error's message only (a printf on every request
+	 * showed in the profile) */
+	if (cc != CURLE_OK || j->status != 200)
+		snprintf(where, sizeof(where), "s3://%.40s", s->bucket);
 	if (cc != CURLE_OK) {
 		ct_awserr_set(e, cc == CURLE_COULDNT_CONNECT ||
 		    cc == CURLE_COULDNT_RESOLVE_HOST ? CT_AWS_NETWORK :
@@ -484,13 +497,15 @@ s3job_run(struct s3run *s, CURL **pool, size_t npool)
 {
 	struct fetch *f = s->f;
 	struct ct_aws_error e, eperr;
-	struct job **slot = xcalloc(npool, sizeof(*slot)), *j;
-	struct curl_slist *hl = xcalloc(npool * CT_S3_NHDR, sizeof(*hl));
+	struct slot *slot = xcalloc(npool, sizeof(*slot));
+	struct job *j;
 	struct evloop ev;
 	size_t i;
 	int nq;
 	CURLMsg *m;
 
+	for (i = 0; i < npool; i++)
+		ct_s3_signed_init(&slot[i].sig);
 	ev.multi = s->multi;
 	ev.reg = NULL;
 	ev.nreg = 0;
@@ -520,7 +535,7 @@ s3job_run(struct s3run *s, CURL **pool, size_t npool)
 				s3job_free(j);
 				continue;
 			}
-			for (i = 0; i < npool && slot[i] != NULL; i++)
+			for (i = 0; i < npool && slot[i].j != NULL; i++)
 				;
 			if (i == npool)
 				break;
@@ -533,14 +548,13 @@ s3job_run(struct s3run *s, CURL **pool, size_t npool)
 			lost_tail |= j == s->tail;
 			*pp = j->next;
 			j->next = NULL;
-			if (start_job(s, j, pool[i], hl + i * CT_S3_NHDR,
-			    &e) != 0) {
+			if (start_job(s, j, pool[i], &slot[i], &e) != 0) {
 				job_failed(s, j, &e);
 				s3job_unit_done(f, j->u);
 				s3job_free(j);
 				continue;
 			}
-			slot[i] = j;
+			slot[i].j = j;
 		}
 		/* the tail is looked for only when it left the queue: a walk
 		 * of every queued job on each turn costs more than the
@@ -561,8 +575,8 @@ s3job_run(struct s3run *s, CURL **pool, size_t npool)
 				continue;
 			for (i = 0; i < npool && pool[i] != m->easy_handle; i++)
 				;
-			j = slot[i];
-			slot[i] = NULL;
+			j = slot[i].j;
+			slot[i].j = NULL;
 			{
 				long nc = 0;
 
@@ -616,15 +630,16 @@ s3job_run(struct s3run *s, CURL **pool, size_t npool)
 	}
 	/* stopped: what still runs is dropped */
 	for (i = 0; i < npool; i++) {
-		if ((j = slot[i]) == NULL)
+		if ((j = slot[i].j) == NULL)
 			continue;
 		curl_multi_remove_handle(s->multi, pool[i]);
 		s3job_unit_done(f, j->u);
 		s3job_free(j);
 	}
 	s->running = 0;
+	for (i = 0; i < npool; i++)
+		ct_s3_signed_free(&slot[i].sig);
 	free(slot);
-	free(hl);
 	curl_multi_setopt(s->multi, CURLMOPT_SOCKETFUNCTION, NULL);
 	curl_multi_setopt(s->multi, CURLMOPT_SOCKETDATA, NULL);
 	for (i = 0; i < npool; i++) {

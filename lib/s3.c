@@ -29,6 +29,22 @@ ct_s3_signed_free(struct ct_s3_signed *s)
 	s->headers[0] = NULL;
 }
 
+/* Empty s for the next signature, its storage kept; the bytes of the
+ * headers are wiped (one may hold the session token). */
+static void
+signed_reset(struct ct_s3_signed *s)
+{
+	size_t i;
+
+	ct_buf_reset(&s->url);
+	for (i = 0; i < CT_S3_NHDR; i++) {
+		if (s->hb[i].data != NULL)
+			explicit_bzero(s->hb[i].data, s->hb[i].len);
+		ct_buf_reset(&s->hb[i]);
+	}
+	s->headers[0] = NULL;
+}
+
 int
 ct_s3_style_parse(const char *s)
 {
@@ -93,7 +109,7 @@ ct_s3_sign_get(const struct ct_s3_req *rq, struct ct_s3_signed *out,
 	size_t n, nh = 0, i;
 	int virt, rc = -1;
 
-	ct_s3_signed_free(out);
+	signed_reset(out);
 	ct_buf_reset(why);
 	scheme_end = strstr(ep, "://");
 	if (scheme_end == NULL || (strncasecmp(ep, "https://", 8) != 0 &&
