@@ -19,11 +19,16 @@
  *     the rest goes on.
  * A unit (account and region) ends when its last job is over.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
+
+#include <sys/epoll.h>
+#include <sys/socket.h>
 
 #include <curl/curl.h>
 
@@ -46,7 +51,6 @@ s3job_push(struct s3run *s, int kind, struct unit *u, const char *key,
 	j->u = u;
 	j->key = xstrdup(key);
 	j->token = token != NULL ? xstrdup(token) : NULL;
-	ct_s3_signed_init(&j->sig);
 	ct_buf_init(&j->body, kind == J_GET ? S3_ERRBODY_MAX :
 	    kind == J_DGET ? S3V_DIGEST_MAX : CT_HTTP_MAX_BODY);
 	if (kind == J_DGET)
@@ -67,7 +71,6 @@ s3job_free(struct job *j)
 {
 	free(j->key);
 	free(j->token);
-	ct_s3_signed_free(&j->sig);
 	ct_buf_free(&j->body);
 	s3obj_free(j);
 	free(j->meta);
@@ -156,8 +159,22 @@ on_header(char *p, size_t sz, size_t nm, void *arg)
 	return sz * nm;
 }
 
+/*
+ * What a transfer slot (an easy handle of the pool) keeps from one job to
+ * the next: the running job, its signed URL and headers and the header
+ * list's nodes, whose storage is reused rather than allocated and freed
+ * on every request.  libcurl reads the headers through hl until the
+ * transfer is removed; the next job's signature wipes them.
+ */
+struct slot {
+	struct job		*j;
+	struct ct_s3_signed	 sig;
+	struct curl_slist	 hl[CT_S3_NHDR];
+};
+
 static int
-start_job(struct s3run *s, struct job *j, CURL *easy, struct ct_aws_error *e)
+start_job(struct s3run *s, struct job *j, CURL *easy, struct slot *sl,
+    struct ct_aws_error *e)
 {
 	struct ct_s3_req rq;
 	struct ct_creds cr;
@@ -190,7 +207,7 @@ start_job(struct s3run *s, struct job *j, CURL *easy, struct ct_aws_error *e)
 	rq.token = cr.token;
 	rq.when = time(NULL);
 	rq.keys = &s->keys;
-	rc = ct_s3_sign_get(&rq, &j->sig, &why);
+	rc = ct_s3_sign_get(&rq, &sl->sig, &why);
 	ct_creds_wipe(&cr);
 	if (rc != 0)
 		ct_awserr_set(e, CT_AWS_OTHER, "InvalidEndpoint", "%s",
@@ -208,19 +225,21 @@ start_job(struct s3run *s, struct job *j, CURL *easy, struct ct_aws_error *e)
 	j->bucket_region[0] = '\0';
 	j->easy = easy;
 	{
-		struct curl_slist *h = NULL;
 		size_t i;
 
-		for (i = 0; j->sig.headers[i] != NULL; i++)
-			h = curl_slist_append(h, j->sig.headers[i]);
-		curl_easy_setopt(easy, CURLOPT_HTTPHEADER, h);
-		curl_easy_setopt(easy, CURLOPT_PRIVATE, h);
+		/* libcurl only reads the list (curl_slist_append would
+		 * copy each header, on every request) */
+		for (i = 0; sl->sig.headers[i] != NULL; i++) {
+			sl->hl[i].data = (char *)sl->sig.headers[i];
+			sl->hl[i].next = sl->sig.headers[i + 1] != NULL ?
+			    &sl->hl[i + 1] : NULL;
+		}
+		curl_easy_setopt(easy, CURLOPT_HTTPHEADER, i > 0 ? sl->hl :
+		    NULL);
 	}
-	curl_easy_setopt(easy, CURLOPT_URL, j->sig.url.data);
-	ct_http_setup_easy(easy, j->sig.url.data, &s->trace);
-	curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(easy, CURLOPT_URL, sl->sig.url.data);
+	ct_http_setup_easy(easy, sl->sig.url.data, &s->trace);
 	curl_easy_setopt(easy, CURLOPT_WRITEDATA, j);
-	curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(easy, CURLOPT_HEADERDATA, j);
 	curl_multi_add_handle(s->multi, easy);
 	s->running++;
@@ -237,6 +256,8 @@ s3job_new_easy(struct s3run *s)
 		return NULL;
 	snprintf(ua, sizeof(ua), "ct-tools/%s (ct-fetch; s3)", CT_VERSION);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, ua);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
 	/* no whole-transfer timeout (a file may be large): a stalled one
@@ -308,7 +329,10 @@ finished(struct s3run *s, struct job *j, CURLcode cc, struct ct_aws_error *e)
 {
 	char where[64];
 
-	snprintf(where, sizeof(where), "s3://%.40s", s->bucket);
+	/* where: for the error's message only (a printf on every request
+	 * showed in the profile) */
+	if (cc != CURLE_OK || j->status != 200)
+		snprintf(where, sizeof(where), "s3://%.40s", s->bucket);
 	if (cc != CURLE_OK) {
 		ct_awserr_set(e, cc == CURLE_COULDNT_CONNECT ||
 		    cc == CURLE_COULDNT_RESOLVE_HOST ? CT_AWS_NETWORK :
@@ -341,31 +365,166 @@ finished(struct s3run *s, struct job *j, CURLcode cc, struct ct_aws_error *e)
 
 /* ---- the loop --------------------------------------------------------- */
 
+/*
+ * The multi handle is driven by its sockets (curl_multi_socket_action):
+ * libcurl names each socket it waits on and for what (on_socket, kept in
+ * an epoll set), the loop sleeps in epoll_wait until a socket is ready or
+ * libcurl's own timeout (curl_multi_timeout) is due, and hands libcurl
+ * only the sockets that are ready.  curl_multi_perform would visit every
+ * running transfer on each wakeup and curl_multi_poll would build and poll
+ * the whole socket set each time: on thousands of small objects that
+ * costs more CPU than the transfers themselves.
+ *
+ * libcurl drops a connection's socket when its transfer ends and names it
+ * again when the next transfer reuses the connection, on every request; so
+ * a socket dropped stays in the set (reg[fd] without EV_WANT) and costs no
+ * system call when it comes back wanting the same events.  Should it wake
+ * the loop meanwhile (the server closed the idle connection), it leaves
+ * the set then.  A socket closed leaves the set by itself, so a socket
+ * libcurl opens (on_open) is known to be in no set whatever its number.
+ */
+enum { EV_IN = 1, EV_OUT = 2, EV_IN_SET = 4, EV_WANT = 8 };
+
+struct evloop {
+	CURLM		*multi;
+	int		 epfd;
+	unsigned char	*reg;		/* by socket number: EV_* */
+	size_t		 nreg;
+};
+
+static curl_socket_t
+on_open(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	struct evloop *ev = arg;
+	curl_socket_t fd = socket(a->family, a->socktype, a->protocol);
+
+	if (fd >= 0 && (size_t)fd < ev->nreg)
+		ev->reg[fd] = 0;
+	return fd;
+}
+
+static int
+on_socket(CURL *easy, curl_socket_t fd, int what, void *arg, void *sockp)
+{
+	struct evloop *ev = arg;
+	struct epoll_event ee;
+	unsigned want;
+	int op;
+
+	if (fd < 0)
+		return 0;
+	if ((size_t)fd >= ev->nreg) {
+		size_t n = (size_t)fd + 64;
+
+		ev->reg = xrealloc(ev->reg, n);
+		memset(ev->reg + ev->nreg, 0, n - ev->nreg);
+		ev->nreg = n;
+	}
+	if (what == CURL_POLL_REMOVE) {
+		ev->reg[fd] &= (unsigned char)~EV_WANT;
+		return 0;
+	}
+	want = (what & CURL_POLL_IN ? EV_IN : 0) |
+	    (what & CURL_POLL_OUT ? EV_OUT : 0);
+	if ((ev->reg[fd] & EV_IN_SET) &&
+	    (ev->reg[fd] & (EV_IN | EV_OUT)) == want) {
+		ev->reg[fd] |= EV_WANT;
+		return 0;
+	}
+	memset(&ee, 0, sizeof(ee));
+	ee.events = (want & EV_IN ? EPOLLIN : 0) |
+	    (want & EV_OUT ? EPOLLOUT : 0);
+	ee.data.fd = fd;
+	/* the other call when the set says otherwise than reg */
+	op = ev->reg[fd] & EV_IN_SET ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+	if (epoll_ctl(ev->epfd, op, fd, &ee) != 0)
+		(void)epoll_ctl(ev->epfd, op == EPOLL_CTL_MOD ?
+		    EPOLL_CTL_ADD : EPOLL_CTL_MOD, fd, &ee);
+	ev->reg[fd] = (unsigned char)(want | EV_IN_SET | EV_WANT);
+	return 0;
+}
+
+/* Sleep until a socket is ready, libcurl's timeout is due or wait seconds
+ * passed, and let libcurl act on what happened. */
+static void
+ev_wait(struct evloop *ev, double wait)
+{
+	struct epoll_event ee[64];
+	long cms = -1;
+	int n, i, ms, still;
+
+	ms = wait <= 0 ? 0 : (int)(wait * 1000 + 0.999);
+	if (curl_multi_timeout(ev->multi, &cms) == CURLM_OK && cms >= 0 &&
+	    cms < ms)
+		ms = (int)cms;
+	n = ms > 0 ? epoll_wait(ev->epfd, ee,
+	    (int)(sizeof(ee) / sizeof(ee[0])), ms) : 0;
+	for (i = 0; i < n; i++) {
+		int fd = ee[i].data.fd;
+
+		if ((size_t)fd < ev->nreg && !(ev->reg[fd] & EV_WANT)) {
+			/* dropped by libcurl, and now closed or readable */
+			(void)epoll_ctl(ev->epfd, EPOLL_CTL_DEL, fd, NULL);
+			ev->reg[fd] = 0;
+			continue;
+		}
+		curl_multi_socket_action(ev->multi, fd,
+		    (ee[i].events & EPOLLIN ? CURL_CSELECT_IN : 0) |
+		    (ee[i].events & EPOLLOUT ? CURL_CSELECT_OUT : 0) |
+		    (ee[i].events & (EPOLLERR | EPOLLHUP) ?
+		    CURL_CSELECT_ERR : 0), &still);
+	}
+	/* timeouts that are due (libcurl looks at its own clock) */
+	if (n <= 0 || (curl_multi_timeout(ev->multi, &cms) == CURLM_OK &&
+	    cms == 0))
+		curl_multi_socket_action(ev->multi, CURL_SOCKET_TIMEOUT, 0,
+		    &still);
+}
+
 void
 s3job_run(struct s3run *s, CURL **pool, size_t npool)
 {
 	struct fetch *f = s->f;
-	struct ct_aws_error e;
-	struct job **slot = xcalloc(npool, sizeof(*slot)), *j;
+	struct ct_aws_error e, eperr;
+	struct slot *slot = xcalloc(npool, sizeof(*slot));
+	struct job *j;
+	struct evloop ev;
 	size_t i;
-	int still, nq, ended;
+	int nq;
 	CURLMsg *m;
 
+	for (i = 0; i < npool; i++)
+		ct_s3_signed_init(&slot[i].sig);
+	ev.multi = s->multi;
+	ev.reg = NULL;
+	ev.nreg = 0;
+	for (i = 0; i < npool; i++) {
+		curl_easy_setopt(pool[i], CURLOPT_OPENSOCKETFUNCTION, on_open);
+		curl_easy_setopt(pool[i], CURLOPT_OPENSOCKETDATA, &ev);
+	}
+	if ((ev.epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
+		ct_awserr_set(&eperr, CT_AWS_OTHER, "ConnectionError",
+		    "s3://%.40s: epoll: %s", s->bucket, strerror(errno));
+	curl_multi_setopt(s->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+	curl_multi_setopt(s->multi, CURLMOPT_SOCKETDATA, &ev);
 	for (;;) {
-		double now = fetch_now(), wait = 1;
+		double now = fetch_now(), wait = 0.1;
 		struct job **pp = &s->queue;
 		int lost_tail = 0;
 
 		/* start what may start (no job is pushed meanwhile) */
 		while ((j = *pp) != NULL) {
-			if (fetch_stop || (j->u != NULL && j->u->failed)) {
+			if (fetch_stop || (j->u != NULL && j->u->failed) ||
+			    ev.epfd == -1) {
 				lost_tail |= j == s->tail;
 				*pp = j->next;
+				if (ev.epfd == -1 && !fetch_stop)
+					job_failed(s, j, &eperr);
 				s3job_unit_done(f, j->u);
 				s3job_free(j);
 				continue;
 			}
-			for (i = 0; i < npool && slot[i] != NULL; i++)
+			for (i = 0; i < npool && slot[i].j != NULL; i++)
 				;
 			if (i == npool)
 				break;
@@ -378,13 +537,13 @@ s3job_run(struct s3run *s, CURL **pool, size_t npool)
 			lost_tail |= j == s->tail;
 			*pp = j->next;
 			j->next = NULL;
-			if (start_job(s, j, pool[i], &e) != 0) {
+			if (start_job(s, j, pool[i], &slot[i], &e) != 0) {
 				job_failed(s, j, &e);
 				s3job_unit_done(f, j->u);
 				s3job_free(j);
 				continue;
 			}
-			slot[i] = j;
+			slot[i].j = j;
 		}
 		/* the tail is looked for only when it left the queue: a walk
 		 * of every queued job on each turn costs more than the
@@ -396,21 +555,17 @@ s3job_run(struct s3run *s, CURL **pool, size_t npool)
 		}
 		if (s->running == 0 && (s->queue == NULL || fetch_stop))
 			break;
-		curl_multi_perform(s->multi, &still);
-		ended = 0;
+		/* fetch_stop is looked at every 100 ms at least */
+		ev_wait(&ev, wait);
 		while ((m = curl_multi_info_read(s->multi, &nq)) != NULL) {
-			struct curl_slist *h = NULL;
 			int rc;
 
 			if (m->msg != CURLMSG_DONE)
 				continue;
-			ended++;
 			for (i = 0; i < npool && pool[i] != m->easy_handle; i++)
 				;
-			j = slot[i];
-			slot[i] = NULL;
-			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE,
-			    (char **)&h);
+			j = slot[i].j;
+			slot[i].j = NULL;
 			{
 				long nc = 0;
 
@@ -421,7 +576,6 @@ s3job_run(struct s3run *s, CURL **pool, size_t npool)
 			}
 			rc = finished(s, j, m->data.result, &e);
 			curl_multi_remove_handle(s->multi, m->easy_handle);
-			curl_slist_free_all(h);
 			s->running--;
 			if (rc == 1 && j->u != NULL && j->u->failed)
 				rc = 0;
@@ -462,28 +616,27 @@ s3job_run(struct s3run *s, CURL **pool, size_t npool)
 			s3job_unit_done(f, j->u);
 			s3job_free(j);
 		}
-		/* a transfer ended: its slot is free for the next job now */
-		if (ended == 0 && (s->running > 0 || s->queue != NULL)) {
-			int ms = (int)(wait * 1000);
-
-			/* wakes on any transfer's activity; fetch_stop is
-			 * looked at every 100 ms at least */
-			curl_multi_poll(s->multi, NULL, 0, ms < 1 ? 1 :
-			    ms > 100 ? 100 : ms, NULL);
-		}
 	}
 	/* stopped: what still runs is dropped */
 	for (i = 0; i < npool; i++) {
-		struct curl_slist *h = NULL;
-
-		if ((j = slot[i]) == NULL)
+		if ((j = slot[i].j) == NULL)
 			continue;
-		curl_easy_getinfo(pool[i], CURLINFO_PRIVATE, (char **)&h);
 		curl_multi_remove_handle(s->multi, pool[i]);
-		curl_slist_free_all(h);
 		s3job_unit_done(f, j->u);
 		s3job_free(j);
 	}
 	s->running = 0;
+	for (i = 0; i < npool; i++)
+		ct_s3_signed_free(&slot[i].sig);
 	free(slot);
+	curl_multi_setopt(s->multi, CURLMOPT_SOCKETFUNCTION, NULL);
+	curl_multi_setopt(s->multi, CURLMOPT_SOCKETDATA, NULL);
+	for (i = 0; i < npool; i++) {
+		curl_easy_setopt(pool[i], CURLOPT_OPENSOCKETFUNCTION, NULL);
+		curl_easy_setopt(pool[i], CURLOPT_OPENSOCKETDATA, NULL);
+		curl_easy_setopt(pool[i], CURLOPT_HTTPHEADER, NULL);
+	}
+	if (ev.epfd != -1)
+		close(ev.epfd);
+	free(ev.reg);
 }

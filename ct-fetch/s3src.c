@@ -300,7 +300,11 @@ fetch_s3(struct fetch *f)
 			r->account = s.acc_ids[k];
 			r->ck = ct_ckpt_add_in(&f->ck, s.acc_ids[k], r->name);
 			r->reached0 = r->ck->reached;
-			r->ck_fill = s3done_fill;
+			/* the entry is built with each page only to be
+			 * saved: without --checkpoint that work (the unit's
+			 * pending keys copied, per file written) is skipped */
+			r->ck_fill = f->ckpt_path != NULL ? s3done_fill :
+			    NULL;
 			r->src = u;
 			if (r->ck->done)
 				r->status = RS_SKIPPED;

@@ -137,7 +137,6 @@ struct job {
 	double			 not_before;
 	/* while running */
 	CURL			*easy;
-	struct ct_s3_signed	 sig;
 	struct ct_buf		 body;		/* listing, or error body */
 	struct ct_ctlog		*log;
 	struct s3v_meta		*meta;		/* J_DGET: its headers */

@@ -29,6 +29,22 @@ ct_s3_signed_free(struct ct_s3_signed *s)
 	s->headers[0] = NULL;
 }
 
+/* Empty s for the next signature, its storage kept; the bytes of the
+ * headers are wiped (one may hold the session token). */
+static void
+signed_reset(struct ct_s3_signed *s)
+{
+	size_t i;
+
+	ct_buf_reset(&s->url);
+	for (i = 0; i < CT_S3_NHDR; i++) {
+		if (s->hb[i].data != NULL)
+			explicit_bzero(s->hb[i].data, s->hb[i].len);
+		ct_buf_reset(&s->hb[i]);
+	}
+	s->headers[0] = NULL;
+}
+
 int
 ct_s3_style_parse(const char *s)
 {
@@ -69,6 +85,18 @@ dns_label(const char *b)
 	return 1;
 }
 
+/* "Name: value" into b: appended piecewise, as a printf of each header
+ * costs several times the copy on every request. */
+static void
+header(struct ct_buf *b, const char *name, const char *value)
+{
+	size_t nn = strlen(name);
+
+	(void)ct_buf_reserve(b, nn + strlen(value));
+	ct_buf_add(b, name, nn);
+	ct_buf_adds(b, value);
+}
+
 int
 ct_s3_sign_get(const struct ct_s3_req *rq, struct ct_s3_signed *out,
     struct ct_buf *why)
@@ -81,7 +109,7 @@ ct_s3_sign_get(const struct ct_s3_req *rq, struct ct_s3_signed *out,
 	size_t n, nh = 0, i;
 	int virt, rc = -1;
 
-	ct_s3_signed_free(out);
+	signed_reset(out);
 	ct_buf_reset(why);
 	scheme_end = strstr(ep, "://");
 	if (scheme_end == NULL || (strncasecmp(ep, "https://", 8) != 0 &&
@@ -104,8 +132,10 @@ ct_s3_sign_get(const struct ct_s3_req *rq, struct ct_s3_signed *out,
 		virt = 0;
 	ct_buf_init(&host, 0);
 	ct_buf_init(&path, 0);
-	if (virt)
-		ct_buf_printf(&host, "%s.", rq->bucket);
+	if (virt) {
+		ct_buf_adds(&host, rq->bucket);
+		ct_buf_addc(&host, '.');
+	}
 	ct_buf_add(&host, h, n);
 	/* Default ports are not part of the Host header curl sends. */
 	if (strncasecmp(ep, "https://", 8) == 0 && host.len > 4 &&
@@ -119,18 +149,24 @@ ct_s3_sign_get(const struct ct_s3_req *rq, struct ct_s3_signed *out,
 	while (n > 0 && e[n - 1] == '/')
 		n--;
 	ct_buf_add(&path, e, n);
-	if (!virt)
-		ct_buf_printf(&path, "/%s", rq->bucket);
+	if (!virt) {
+		ct_buf_addc(&path, '/');
+		ct_buf_adds(&path, rq->bucket);
+	}
 	ct_buf_addc(&path, '/');
 	if (rq->key != NULL)
 		ct_buf_adds(&path, rq->key);
 
+	(void)ct_buf_reserve(&out->url, (size_t)(h - ep) + host.len +
+	    3 * path.len + (rq->query != NULL ? strlen(rq->query) + 1 : 0));
 	ct_buf_add(&out->url, ep, (size_t)(h - ep));
 	ct_buf_add(&out->url, host.data, host.len);
 	if (ct_sigv4_uri_encode(&out->url, path.data, path.len, 1) != 0)
 		goto done;
-	if (rq->query != NULL && *rq->query != '\0')
-		ct_buf_printf(&out->url, "?%s", rq->query);
+	if (rq->query != NULL && *rq->query != '\0') {
+		ct_buf_addc(&out->url, '?');
+		ct_buf_adds(&out->url, rq->query);
+	}
 
 	sh[0].name = "Host";
 	sh[0].value = host.data;
@@ -154,17 +190,15 @@ ct_s3_sign_get(const struct ct_s3_req *rq, struct ct_s3_signed *out,
 		ct_sigv4_output_free(&so);
 		goto done;
 	}
-	ct_buf_printf(&out->hb[nh++], "Host: %s", host.data);
+	header(&out->hb[nh++], "Host: ", host.data);
 	if (so.add_date)
-		ct_buf_printf(&out->hb[nh++], "X-Amz-Date: %s", so.amz_date);
+		header(&out->hb[nh++], "X-Amz-Date: ", so.amz_date);
 	if (so.add_sha256)
-		ct_buf_printf(&out->hb[nh++], "x-amz-content-sha256: %s",
+		header(&out->hb[nh++], "x-amz-content-sha256: ",
 		    so.payload_hash);
 	if (so.add_token)
-		ct_buf_printf(&out->hb[nh++], "X-Amz-Security-Token: %s",
-		    in.token);
-	ct_buf_printf(&out->hb[nh++], "Authorization: %s",
-	    so.authorization.data);
+		header(&out->hb[nh++], "X-Amz-Security-Token: ", in.token);
+	header(&out->hb[nh++], "Authorization: ", so.authorization.data);
 	for (i = 0; i < nh; i++)
 		out->headers[i] = out->hb[i].data;
 	out->headers[nh] = NULL;

@@ -58,7 +58,9 @@ struct ct_s3_signed {
 void	ct_s3_signed_init(struct ct_s3_signed *s);
 void	ct_s3_signed_free(struct ct_s3_signed *s);
 
-/* Sign a GET.  0, or -1 with the reason in why (a malformed endpoint). */
+/* Sign a GET into out (emptied first, its storage kept: a caller signing
+ * request after request reuses one).  0, or -1 with the reason in why (a
+ * malformed endpoint). */
 int	ct_s3_sign_get(const struct ct_s3_req *rq, struct ct_s3_signed *out,
 	    struct ct_buf *why);
 

@@ -1,13 +1,15 @@
 /* sigv4.c - see sigv4.h */
+/* SHA-256 through OpenSSL's SHA256_Init/Update/Final (see sha256 below),
+ * which 3.0 marks deprecated in favour of EVP */
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include <ctype.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
-#include <openssl/evp.h>
+#include <openssl/crypto.h>
 #include <openssl/sha.h>
 
 #include "hex.h"
@@ -17,9 +19,13 @@
 #define SIGV4_CAP	((size_t)128 << 20)
 
 struct hdr {
-	char	*name;		/* lower-case */
-	char	*value;		/* canonical value */
-	size_t	 order;
+	const char	*name;		/* lower-case */
+	const char	*value;		/* canonical value */
+	char		*own_name;	/* what name or value points to when
+					   made here (else the input's own),
+					   freed with h */
+	char		*own_value;
+	size_t		 order;
 };
 
 struct qparam {
@@ -35,32 +41,22 @@ struct qextra {
 static const char hexd[] = "0123456789ABCDEF";
 
 /*
- * SHA-256, fetched from OpenSSL's provider once: the one-shot SHA256()
- * and HMAC() look it up again on every call, which cost more than the
- * hashing of a request's few hundred bytes.  The digest object is never
- * freed (it is immutable and shared by all threads).
+ * SHA-256 with OpenSSL's low-level functions, on a context on the stack:
+ * the EVP interface allocates and frees a context (and, in OpenSSL 3, a
+ * provider context) and dispatches through the provider on every digest,
+ * which cost several times the hashing of a request's few hundred bytes;
+ * each S3 GET takes four digests (the canonical request, the secret's
+ * fingerprint for the key cache, the HMAC's two).
  */
-static EVP_MD *sha256_fetched;
-static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
-
-static void
-sha256_fetch(void)
-{
-	sha256_fetched = EVP_MD_fetch(NULL, "SHA256", NULL);
-}
-
-static const EVP_MD *
-sha256_md(void)
-{
-	(void)pthread_once(&sha256_once, sha256_fetch);
-	return sha256_fetched != NULL ? sha256_fetched : EVP_sha256();
-}
-
 static void
 sha256(const void *p, size_t n, unsigned char out[32])
 {
-	if (EVP_Digest(p, n, out, NULL, sha256_md(), NULL) != 1)
+	SHA256_CTX c;
+
+	if (SHA256_Init(&c) != 1 || SHA256_Update(&c, p, n) != 1 ||
+	    SHA256_Final(out, &c) != 1)
 		memset(out, 0, 32);
+	OPENSSL_cleanse(&c, sizeof(c));
 }
 
 void
@@ -72,26 +68,44 @@ ct_sigv4_sha256_hex(const void *p, size_t n, char out[65])
 	ct_hex_encode(md, sizeof(md), out);
 }
 
-static int
-unreserved(unsigned char c)
-{
-	return isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~';
-}
+/*
+ * The bytes RFC 3986 leaves unreserved (ALPHA DIGIT - . _ ~), as a table:
+ * every request's path and query pass through here, and isalnum() is a
+ * locale lookup per byte.
+ */
+static const unsigned char unreserved[256] = {
+	['-'] = 1, ['.'] = 1, ['_'] = 1, ['~'] = 1,
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+	['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+	['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
+	['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
+	['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+	['Y'] = 1, ['Z'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+	['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+	['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+	['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+	['y'] = 1, ['z'] = 1,
+};
 
 int
 ct_sigv4_uri_encode(struct ct_buf *b, const char *s, size_t n, int keep_slash)
 {
-	size_t i;
+	size_t i = 0, run;
 	unsigned char c;
 	char e[3];
 
-	for (i = 0; i < n; i++) {
-		c = (unsigned char)s[i];
-		if ((c < 0x80 && unreserved(c)) || (keep_slash && c == '/')) {
-			if (ct_buf_addc(b, (char)c) != 0)
-				return -1;
-			continue;
-		}
+	while (i < n) {
+		/* a run of bytes kept as they are, appended at once */
+		for (run = i; run < n && (unreserved[(unsigned char)s[run]] ||
+		    (keep_slash && s[run] == '/')); run++)
+			;
+		if (run > i && ct_buf_add(b, s + i, run - i) != 0)
+			return -1;
+		if ((i = run) == n)
+			break;
+		c = (unsigned char)s[i++];
 		e[0] = '%';
 		e[1] = hexd[c >> 4];
 		e[2] = hexd[c & 15];
@@ -311,6 +325,29 @@ hdr_cmp(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
+/* Is s a canonical value already (canon_value would return a copy)? */
+static int
+is_canon(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (s[i] == '\t' || s[i] == '\r' || s[i] == '\n' ||
+		    (s[i] == ' ' && (i == 0 || s[i + 1] == ' ' ||
+		    s[i + 1] == '\0')))
+			return 0;
+	return 1;
+}
+
+static int
+has_upper(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s >= 'A' && *s <= 'Z')
+			return 1;
+	return 0;
+}
+
 static char *
 lower_dup(const char *s)
 {
@@ -319,6 +356,17 @@ lower_dup(const char *s)
 	for (p = r; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
 	return r;
+}
+
+/* One header the signer adds: name and value are the caller's. */
+static void
+add_hdr(struct hdr *h, size_t *nh, const char *name, const char *value)
+{
+	h[*nh].name = name;
+	h[*nh].value = value;
+	h[*nh].own_name = h[*nh].own_value = NULL;
+	h[*nh].order = *nh;
+	(*nh)++;
 }
 
 static int
@@ -332,15 +380,14 @@ has_header(const struct ct_sigv4_input *in, const char *name)
 	return 0;
 }
 
-/* HMAC-SHA256 (RFC 2104) over the fetched digest; the padded key is
+/* HMAC-SHA256 (RFC 2104), as sha256 above; the padded key and the state are
  * wiped. */
 static void
 hmac(const void *key, size_t keylen, const char *msg, size_t n,
     unsigned char out[32])
 {
-	const EVP_MD *md = sha256_md();
 	unsigned char k[64], pad[64], inner[32];
-	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	SHA256_CTX c;
 	size_t i;
 	int ok;
 
@@ -351,19 +398,15 @@ hmac(const void *key, size_t keylen, const char *msg, size_t n,
 		memcpy(k, key, keylen);
 	for (i = 0; i < 64; i++)
 		pad[i] = k[i] ^ 0x36;
-	ok = c != NULL && EVP_DigestInit_ex(c, md, NULL) == 1 &&
-	    EVP_DigestUpdate(c, pad, 64) == 1 &&
-	    EVP_DigestUpdate(c, msg, n) == 1 &&
-	    EVP_DigestFinal_ex(c, inner, NULL) == 1;
+	ok = SHA256_Init(&c) == 1 && SHA256_Update(&c, pad, 64) == 1 &&
+	    SHA256_Update(&c, msg, n) == 1 && SHA256_Final(inner, &c) == 1;
 	for (i = 0; i < 64; i++)
 		pad[i] = k[i] ^ 0x5c;
-	ok = ok && EVP_DigestInit_ex(c, md, NULL) == 1 &&
-	    EVP_DigestUpdate(c, pad, 64) == 1 &&
-	    EVP_DigestUpdate(c, inner, 32) == 1 &&
-	    EVP_DigestFinal_ex(c, out, NULL) == 1;
+	ok = ok && SHA256_Init(&c) == 1 && SHA256_Update(&c, pad, 64) == 1 &&
+	    SHA256_Update(&c, inner, 32) == 1 && SHA256_Final(out, &c) == 1;
 	if (!ok)
 		memset(out, 0, 32);
-	EVP_MD_CTX_free(c);
+	OPENSSL_cleanse(&c, sizeof(c));
 	explicit_bzero(k, sizeof(k));
 	explicit_bzero(pad, sizeof(pad));
 	explicit_bzero(inner, sizeof(inner));
@@ -448,10 +491,38 @@ ct_sigv4_output_free(struct ct_sigv4_output *o)
 	ct_buf_wipe(&o->query);		/* may hold the session token */
 }
 
+/* "YYYYMMDDTHHMMSSZ" into out[17], as strftime's "%Y%m%dT%H%M%SZ" but
+ * without its locale machinery (on every request): 0, or -1 for a year
+ * of other than four digits. */
+static int
+amz_date(const struct tm *tm, char out[17])
+{
+	const int v[6] = { tm->tm_year + 1900, tm->tm_mon + 1, tm->tm_mday,
+	    tm->tm_hour, tm->tm_min, tm->tm_sec };
+	char *p = out;
+	int i;
+
+	if (v[0] < 1000 || v[0] > 9999)
+		return -1;
+	for (i = 0; i < 6; i++) {
+		if (i == 0) {
+			*p++ = (char)('0' + v[0] / 1000);
+			*p++ = (char)('0' + v[0] / 100 % 10);
+		}
+		if (i == 3)
+			*p++ = 'T';
+		*p++ = (char)('0' + v[i] / 10 % 10);
+		*p++ = (char)('0' + v[i] % 10);
+	}
+	*p++ = 'Z';
+	*p = '\0';
+	return 0;
+}
+
 int
 ct_sigv4_sign(const struct ct_sigv4_input *in, struct ct_sigv4_output *out)
 {
-	struct hdr *h;
+	struct hdr hbuf[8], *h;
 	size_t nh = 0, i, j, hcap;
 	struct ct_buf shdrs;
 	struct qextra extra[6];
@@ -471,11 +542,20 @@ ct_sigv4_sign(const struct ct_sigv4_input *in, struct ct_sigv4_output *out)
 
 	if (gmtime_r(&in->when, &tm) == NULL)
 		return -1;
-	strftime(out->amz_date, sizeof(out->amz_date), "%Y%m%dT%H%M%SZ", &tm);
-	strftime(date, sizeof(date), "%Y%m%d", &tm);
-	if (snprintf(scope, sizeof(scope), "%s/%s/%s/aws4_request", date,
-	    in->region, in->service) >= (int)sizeof(scope))
+	if (amz_date(&tm, out->amz_date) != 0)
 		return -1;
+	memcpy(date, out->amz_date, 8);
+	date[8] = '\0';
+	/* "DATE/REGION/SERVICE/aws4_request": 24 bytes besides the two
+	 * names, with the NUL */
+	if (strlen(in->region) + strlen(in->service) + 24 > sizeof(scope))
+		return -1;
+	strcpy(scope, date);
+	strcat(scope, "/");
+	strcat(scope, in->region);
+	strcat(scope, "/");
+	strcat(scope, in->service);
+	strcat(scope, "/aws4_request");
 	if (in->bodylen == 0)	/* SHA-256 of nothing (every S3 GET) */
 		memcpy(out->payload_hash, "e3b0c44298fc1c149afbf4c8996fb924"
 		    "27ae41e4649b934ca495991b7852b855", 65);
@@ -484,39 +564,43 @@ ct_sigv4_sign(const struct ct_sigv4_input *in, struct ct_sigv4_output *out)
 	sign_token = in->token != NULL && *in->token != '\0' &&
 	    !(in->flags & CT_SIGV4_TOKEN_AFTER);
 
-	/* Headers: the request's, plus what the signer adds. */
+	/* The buffers' usual sizes at once: growing them piece by piece
+	 * cost several reallocations per request. */
+	(void)ct_buf_reserve(&out->creq, 1024);
+	(void)ct_buf_reserve(&out->sts, 256);
+
+	/* Headers: the request's, plus what the signer adds; copies only
+	 * of what is not lower-case or canonical already (a request signs
+	 * a handful: no allocation for them then). */
 	hcap = in->nhdr + 3;
-	h = xcalloc(hcap, sizeof(*h));
+	h = hcap <= sizeof(hbuf) / sizeof(hbuf[0]) ? hbuf :
+	    xcalloc(hcap, sizeof(*h));
 	for (i = 0; i < in->nhdr; i++) {
-		if (in->hdr[i].name == NULL || in->hdr[i].name[0] == '\0') {
+		const char *nm = in->hdr[i].name;
+		const char *v = in->hdr[i].value ? in->hdr[i].value : "";
+
+		if (nm == NULL || nm[0] == '\0') {
 			rc = -1;
 			goto done;
 		}
-		h[nh].name = lower_dup(in->hdr[i].name);
-		h[nh].value = canon_value(in->hdr[i].value ? in->hdr[i].value : "");
+		h[nh].own_name = has_upper(nm) ? lower_dup(nm) : NULL;
+		h[nh].own_value = is_canon(v) ? NULL : canon_value(v);
+		h[nh].name = h[nh].own_name != NULL ? h[nh].own_name : nm;
+		h[nh].value = h[nh].own_value != NULL ? h[nh].own_value : v;
 		h[nh].order = nh;
 		nh++;
 	}
 	if (!query_mode) {
 		if (!has_header(in, "x-amz-date")) {
-			h[nh].name = xstrdup("x-amz-date");
-			h[nh].value = xstrdup(out->amz_date);
-			h[nh].order = nh;
-			nh++;
+			add_hdr(h, &nh, "x-amz-date", out->amz_date);
 			out->add_date = 1;
 		}
-		if (sign_token && !has_header(in, "x-amz-security-token")) {
-			h[nh].name = xstrdup("x-amz-security-token");
-			h[nh].value = xstrdup(in->token);
-			h[nh].order = nh;
-			nh++;
-		}
+		if (sign_token && !has_header(in, "x-amz-security-token"))
+			add_hdr(h, &nh, "x-amz-security-token", in->token);
 		if (in->flags & CT_SIGV4_SIGN_BODY &&
 		    !has_header(in, "x-amz-content-sha256")) {
-			h[nh].name = xstrdup("x-amz-content-sha256");
-			h[nh].value = xstrdup(out->payload_hash);
-			h[nh].order = nh;
-			nh++;
+			add_hdr(h, &nh, "x-amz-content-sha256",
+			    out->payload_hash);
 			out->add_sha256 = 1;
 		}
 	}
@@ -596,8 +680,14 @@ ct_sigv4_sign(const struct ct_sigv4_input *in, struct ct_sigv4_output *out)
 
 	/* String to sign. */
 	ct_sigv4_sha256_hex(out->creq.data, out->creq.len, creqhash);
-	rc |= ct_buf_printf(&out->sts, "AWS4-HMAC-SHA256\n%s\n%s\n%s",
-	    out->amz_date, scope, creqhash);
+	/* appended piecewise here and below: a printf costs several times
+	 * the copy, on every request */
+	rc |= ct_buf_adds(&out->sts, "AWS4-HMAC-SHA256\n");
+	rc |= ct_buf_adds(&out->sts, out->amz_date);
+	rc |= ct_buf_addc(&out->sts, '\n');
+	rc |= ct_buf_adds(&out->sts, scope);
+	rc |= ct_buf_addc(&out->sts, '\n');
+	rc |= ct_buf_adds(&out->sts, creqhash);
 
 	/* Signing key: kDate, kRegion, kService, kSigning. */
 	if (rc == 0)
@@ -609,11 +699,19 @@ ct_sigv4_sign(const struct ct_sigv4_input *in, struct ct_sigv4_output *out)
 	}
 	explicit_bzero(k4, sizeof(k4));
 
-	if (rc == 0 && !query_mode)
-		rc |= ct_buf_printf(&out->authorization,
-		    "AWS4-HMAC-SHA256 Credential=%s/%s, SignedHeaders=%s, "
-		    "Signature=%s", in->access_key, scope,
-		    shdrs.data ? shdrs.data : "", out->signature);
+	if (rc == 0 && !query_mode) {
+		struct ct_buf *au = &out->authorization;
+
+		(void)ct_buf_reserve(au, 256);
+		rc |= ct_buf_adds(au, "AWS4-HMAC-SHA256 Credential=");
+		rc |= ct_buf_adds(au, in->access_key);
+		rc |= ct_buf_addc(au, '/');
+		rc |= ct_buf_adds(au, scope);
+		rc |= ct_buf_adds(au, ", SignedHeaders=");
+		rc |= ct_buf_adds(au, shdrs.data ? shdrs.data : "");
+		rc |= ct_buf_adds(au, ", Signature=");
+		rc |= ct_buf_adds(au, out->signature);
+	}
 	if (rc == 0 && query_mode)
 		rc |= ct_buf_printf(&out->query, "&X-Amz-Signature=%s",
 		    out->signature);
@@ -621,10 +719,11 @@ donehdr:
 	ct_buf_free(&shdrs);
 done:
 	for (i = 0; i < nh; i++) {
-		free(h[i].name);
-		free(h[i].value);
+		free(h[i].own_name);
+		free(h[i].own_value);
 	}
-	free(h);
+	if (h != hbuf)
+		free(h);
 	free(cred);
 	if (rc != 0)
 		out->signature[0] = '\0';

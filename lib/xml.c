@@ -41,7 +41,12 @@ ct_xml_next(const char *p, size_t n, size_t *pos, const char *tag,
 	size_t tl = strlen(tag), i, j, start;
 
 	for (i = *pos; i < n; i++) {
-		if (p[i] != '<' || (j = match_open(p, n, i, tag, tl, 0)) == 0)
+		const char *lt = memchr(p + i, '<', n - i);
+
+		if (lt == NULL)
+			break;
+		i = (size_t)(lt - p);
+		if ((j = match_open(p, n, i, tag, tl, 0)) == 0)
 			continue;
 		/* End of the start tag. */
 		while (j < n && p[j] != '>')
@@ -56,8 +61,12 @@ ct_xml_next(const char *p, size_t n, size_t *pos, const char *tag,
 		}
 		start = j + 1;
 		for (i = start; i < n; i++) {
-			if (p[i] != '<' || (j = match_open(p, n, i, tag, tl,
-			    1)) == 0)
+			const char *cl = memchr(p + i, '<', n - i);
+
+			if (cl == NULL)
+				break;
+			i = (size_t)(cl - p);
+			if ((j = match_open(p, n, i, tag, tl, 1)) == 0)
 				continue;
 			while (j < n && p[j] != '>')
 				j++;
@@ -121,14 +130,20 @@ ct_xml_text(const char *s, size_t n, struct ct_buf *out)
 		return -1;
 	for (i = 0; i < n; i++) {
 		if (s[i] != '&') {
-			/* XML 1.0 has no NUL and no C0 control but tab, LF and
-			 * CR: a document with one is not XML (and a NUL would
-			 * cut the value short as a C string) */
-			if ((unsigned char)s[i] < 0x20 && s[i] != '\t' &&
-			    s[i] != '\n' && s[i] != '\r')
+			/* a run of plain text, appended at once (a listing's
+			 * thousands of keys pass through here) */
+			for (j = i; j < n && s[j] != '&'; j++)
+				/* XML 1.0 has no NUL and no C0 control but
+				 * tab, LF and CR: a document with one is not
+				 * XML (and a NUL would cut the value short as
+				 * a C string) */
+				if ((unsigned char)s[j] < 0x20 &&
+				    s[j] != '\t' && s[j] != '\n' &&
+				    s[j] != '\r')
+					return -1;
+			if (ct_buf_add(out, s + i, j - i) != 0)
 				return -1;
-			if (ct_buf_addc(out, s[i]) != 0)
-				return -1;
+			i = j - 1;
 			continue;
 		}
 		for (j = i + 1; j < n && j - i < 12 && s[j] != ';'; j++)
