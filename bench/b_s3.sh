@@ -7,7 +7,7 @@
 # second reached against that ideal (target >= 80%), and ct-fetch's CPU
 # seconds per GB of log text against the libdeflate floor of the same
 # files (tools/gzfloor, one thread; target <= 1.5x).  CPU figures are the
-# least of three runs each (the machine's other work only adds): ct-fetch
+# least of five runs each (the machine's other work only adds): ct-fetch
 # writing to /dev/null, its own cost, as the floor writes nothing; and
 # into a pipe, plus what the kernel charges it to copy the text there.
 # Two corpora:
@@ -61,15 +61,35 @@ run_corpus() {
 	cp "$T/time" "$T/time0"
 	events=$(grep -vc '^{"ctFetch"' "$T/out" || true)
 	emu_req GET '/_emu/s3?bucket=ctbench' >"$T/s3.json"
-	: >"$T/cpu"
 	: >"$T/floor"
-	for i in 1 2 3; do
-		fetch >/dev/null
-		echo "null $(cat "$T/time")" >>"$T/cpu"
-		fetch | cat >/dev/null
-		echo "pipe $(cat "$T/time")" >>"$T/cpu"
+	for i in 1 2 3 4 5; do
 		"$CT_OUT/tools/gzfloor" -j 1 <"$T/list" >>"$T/floor"
 	done
+	# ct-fetch's user+sys seconds from wait4(2) (microseconds, where
+	# time(1) rounds to 10 ms), to /dev/null and into a pipe to cat(1)
+	$PY - "$T/cpu" "$CT_BIN/ct-fetch" -q --s3 s3://ctbench \
+	    --s3-concurrency "$CONC" --start "$start" --end "$end" \
+	    $regions <<'PYEOF'
+import os, subprocess, sys
+out, argv = sys.argv[1], sys.argv[2:]
+def cpu(pipe):
+    if pipe:
+        p = subprocess.Popen(argv, stdout=subprocess.PIPE)
+        c = subprocess.Popen(["cat"], stdin=p.stdout,
+                             stdout=subprocess.DEVNULL)
+        p.stdout.close()
+    else:
+        p = subprocess.Popen(argv, stdout=subprocess.DEVNULL)
+    _, st, ru = os.wait4(p.pid, 0)
+    p.returncode = 0
+    if pipe:
+        c.wait()
+    return ru.ru_utime + ru.ru_stime
+with open(out, "w") as f:
+    for i in range(5):
+        f.write("null 0 %.6f 0\n" % cpu(False))
+        f.write("pipe 0 %.6f 0\n" % cpu(True))
+PYEOF
 	emu_stop
 	$PY - "$name" "$T/time0" "$T/cpu" "$T/floor" "$T/s3.json" "$nfiles" \
 	    "$events" "$CONC" "$LAT" <<'PYEOF'
