@@ -161,9 +161,8 @@ str_close(const unsigned char *p, const unsigned char *b,
 			if (p >= e)
 				return NULL;
 		}
+		/* a stop bit is below n: p < e */
 		p += __builtin_ctzll(m);
-		if (p >= e)
-			return NULL;
 		if (*p == '"')
 			return p;
 		if (*p != '\\' || e - p < 2)
@@ -288,7 +287,7 @@ key_quote:			/* p at its opening quote */
 	if ((q = str_close(p + 1, b, e, stops, &esc)) == NULL)
 		return NULL;
 	/* most members: "key":"value" then ,"key */
-	if (e - q > 3 && q[1] == ':' && q[2] == '"') {
+	if (e - q > 3 && memcmp(q + 1, ":\"", 2) == 0) {
 		p = q + 2;
 		goto value;
 	}
@@ -303,7 +302,7 @@ value:				/* a value is due at p */
 		esc = 0;
 		if ((q = str_close(p + 1, b, e, stops, &esc)) == NULL)
 			return NULL;
-		if (e - q > 2 && q[1] == ',' && q[2] == '"' &&
+		if (e - q > 2 && memcmp(q + 1, ",\"", 2) == 0 &&
 		    (obj[d / 64] >> (d % 64) & 1)) {
 			p = q + 2;
 			goto key_quote;
@@ -423,7 +422,7 @@ ct_recwalk(const struct ct_rectext *t, const char *start,
 			p = q + 1;
 		} else if ((p = value_end(p, b, e, stops, &nl)) == NULL)
 			return NULL;
-		if (p < e && *p == ',' && e - p > 1 && p[1] == '"') {
+		if (e - p > 1 && memcmp(p, ",\"", 2) == 0) {
 			p++;
 			continue;
 		}
