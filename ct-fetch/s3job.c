@@ -40,6 +40,17 @@
 
 /* ---- jobs ------------------------------------------------------------- */
 
+/* j (its next NULL) at the end of the queue. */
+static void
+enqueue(struct s3run *s, struct job *j)
+{
+	if (s->tail != NULL)
+		s->tail->next = j;
+	else
+		s->queue = j;
+	s->tail = j;
+}
+
 struct job *
 s3job_push(struct s3run *s, int kind, struct unit *u, const char *key,
     const char *token)
@@ -58,11 +69,7 @@ s3job_push(struct s3run *s, int kind, struct unit *u, const char *key,
 	ct_buf_init(&j->recs, 0);
 	if (u != NULL)
 		u->pending++;
-	if (s->tail != NULL)
-		s->tail->next = j;
-	else
-		s->queue = j;
-	s->tail = j;
+	enqueue(s, j);
 	return j;
 }
 
@@ -582,11 +589,7 @@ s3job_run(struct s3run *s, CURL **pool, size_t npool)
 			if (rc == 2) {
 				/* redirected: again at once, not a retry */
 				j->not_before = 0;
-				if (s->tail != NULL)
-					s->tail->next = j;
-				else
-					s->queue = j;
-				s->tail = j;
+				enqueue(s, j);
 				continue;
 			}
 			if (rc == 1) {
@@ -603,11 +606,7 @@ s3job_run(struct s3run *s, CURL **pool, size_t npool)
 					j->not_before = fetch_now() +
 					    ct_retry_delay_ms(j->attempt) /
 					    1000.0;
-					if (s->tail != NULL)
-						s->tail->next = j;
-					else
-						s->queue = j;
-					s->tail = j;
+					enqueue(s, j);
 					continue;
 				}
 			}

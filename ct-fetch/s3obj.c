@@ -85,6 +85,9 @@ on_record(void *arg, const char *p, size_t n, int64_t t, unsigned flags)
 		note_bad(j, why);
 		return 0;
 	}
+	if (j->oldest == 0 || t < j->oldest)
+		j->oldest = t;
+	j->nrecs++;
 	if ((flags & CT_CTLOG_WHOLE) && f->ckpt_path == NULL) {
 		/* direct: written from the text in place */
 		if (j->nlines == j->caplines) {
@@ -97,31 +100,22 @@ on_record(void *arg, const char *p, size_t n, int64_t t, unsigned flags)
 		j->lines[j->nlines++].one_line = (flags & (CT_CTLOG_CHECKED |
 		    CT_CTLOG_ONE_LINE)) == (CT_CTLOG_CHECKED |
 		    CT_CTLOG_ONE_LINE);
-		if (j->oldest == 0 || t < j->oldest)
-			j->oldest = t;
-		j->nrecs++;
 		return 0;
 	}
 	if (j->spool == NULL && b->len + n + 1 > S3_KEEP_MAX &&
 	    spool_start(j) != 0)
 		return -1;
-	if (j->oldest == 0 || t < j->oldest)
-		j->oldest = t;
-	j->nrecs++;
 	if (j->spool != NULL) {
-		if (fwrite(p, 1, n, j->spool) != n)
-			return -1;
-		if (!(flags & CT_CTLOG_ONE_LINE)) {
-			/* as out_add_line: CR and LF become spaces */
-			size_t i;
+		size_t i;
 
-			if (fseek(j->spool, -(long)n, SEEK_CUR) != 0)
+		if (flags & CT_CTLOG_ONE_LINE) {
+			if (fwrite(p, 1, n, j->spool) != n)
 				return -1;
+		} else	/* as out_add_line: CR and LF become spaces */
 			for (i = 0; i < n; i++)
 				if (putc(p[i] == '\n' || p[i] == '\r' ? ' ' :
 				    p[i], j->spool) == EOF)
 					return -1;
-		}
 		return putc('\n', j->spool) == EOF ? -1 : 0;
 	}
 	/* a unit's files are alike in size: one allocation, not a doubling
@@ -134,15 +128,10 @@ on_record(void *arg, const char *p, size_t n, int64_t t, unsigned flags)
 		(void)ct_buf_reserve(b, j->u->recs_hint + j->u->recs_hint / 8);
 	if (b->len == 0)
 		ct_buf_addc(b, '\n');	/* spare: out_lines */
-	if (flags & CT_CTLOG_ONE_LINE) {
-		if (ct_buf_reserve(b, n + 1) != 0)
-			return -1;
-		memcpy(b->data + b->len, p, n);
-		b->data[b->len + n] = '\n';
-		b->len += n + 1;
-		b->data[b->len] = '\0';
-	} else
+	if (!(flags & CT_CTLOG_ONE_LINE))
 		out_add_line(b, p, n);
+	else if (ct_buf_add(b, p, n) != 0 || ct_buf_addc(b, '\n') != 0)
+		return -1;
 	return 0;
 }
 
@@ -294,9 +283,9 @@ static int
 write_direct(struct s3run *s, struct job *j)
 {
 	static char spare[] = "\n";
-	struct iovec *iov;
-	char *text, *p, *end = NULL;
-	size_t tn, i, k;
+	struct iovec *iov, *last;
+	char *text, *p;
+	size_t tn, i, k, n;
 	int niov = 1, rc;
 
 	if ((text = ct_ctlog_text(j->log, &tn)) == NULL)
@@ -307,27 +296,19 @@ write_direct(struct s3run *s, struct job *j)
 	for (i = 0; i < j->nlines; i++) {
 		/* the same bytes, reached through the text's own pointer */
 		p = text + (j->lines[i].p - text);
+		n = j->lines[i].n;
 		if (!j->lines[i].one_line)
-			for (k = 0; k < j->lines[i].n; k++)
+			for (k = 0; k < n; k++)
 				if (p[k] == '\n' || p[k] == '\r')
 					p[k] = ' ';
-		if (end != NULL && p == end + 1) {
-			*end = '\n';
-			end = p + j->lines[i].n;
-			continue;
+		p[n] = '\n';	/* the ',' or ']' after the record */
+		last = &iov[niov - 1];
+		if (niov > 1 && (char *)last->iov_base + last->iov_len == p)
+			last->iov_len += n + 1;
+		else {
+			iov[niov].iov_base = p;
+			iov[niov++].iov_len = n + 1;
 		}
-		if (end != NULL) {
-			*end = '\n';
-			iov[niov - 1].iov_len = (size_t)(end + 1 -
-			    (char *)iov[niov - 1].iov_base);
-		}
-		iov[niov++].iov_base = p;
-		end = p + j->lines[i].n;
-	}
-	if (end != NULL) {
-		*end = '\n';
-		iov[niov - 1].iov_len = (size_t)(end + 1 -
-		    (char *)iov[niov - 1].iov_base);
 	}
 	rc = write_iov(s->f, j->u, iov, niov, j->nlines, j->oldest);
 	free(iov);

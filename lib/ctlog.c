@@ -21,9 +21,10 @@
  * an escaped top-level key, one cut by the end of an inflated piece) goes
  * through the splitter's own walk, unflagged.
  *
- * The splitter's own walk keeps its state in locals while it walks, and jumps over the bytes that cannot
- * change it (a string's plain bytes below the top level; literals and
- * white space between structural characters) with class tables.  A record
+ * The splitter's own walk keeps its state in locals while it walks, and
+ * jumps over the bytes that cannot change it (a string's plain bytes
+ * below the top level; literals and white space between structural
+ * characters) with class tables.  A record
  * that starts and ends within one inflated piece is handed out from that
  * piece, not copied first.  The 64 KiB window is not zeroed when the
  * reader is made: a file of 14 KB would pay more for that than for its
@@ -61,12 +62,16 @@
 #define CACHE_GZ	32			/* compressed buffers kept */
 #define CACHE_GZ_MAX	((size_t)1 << 20)	/* ... each of at most */
 
+/* A buffer kept from file to file (take). */
+struct room {
+	void		*p;
+	size_t		 size;
+};
+
 struct ct_ctlog_cache {
 	struct libdeflate_decompressor	*d;
-	unsigned char	*text;		/* the whole-file path's text */
-	size_t		 text_size;
-	uint64_t	*stops;		/* ... its stop bits (recwalk.h) */
-	size_t		 nstops;
+	struct room	 text;		/* the whole-file path's text */
+	struct room	 stops;		/* ... its stop bits (recwalk.h) */
 	struct ct_buf	 gz[CACHE_GZ];	/* free buffers for kept bytes */
 	size_t		 ngz;
 };
@@ -198,8 +203,8 @@ ct_ctlog_cache_free(struct ct_ctlog_cache *c)
 		return;
 	if (c->d != NULL)
 		libdeflate_free_decompressor(c->d);
-	free(c->text);
-	free(c->stops);
+	free(c->text.p);
+	free(c->stops.p);
 	for (i = 0; i < c->ngz; i++)
 		ct_buf_free(&c->gz[i]);
 	free(c);
@@ -581,6 +586,26 @@ go_stream(struct ct_ctlog *l, const char **why)
 	return rc;
 }
 
+/*
+ * n bytes from the room r keeps, grown when short with a quarter to
+ * spare: the files of a trail are alike in size, and a buffer grown for
+ * each larger one would cost fresh pages again.  More than CACHE_TEXT_MAX
+ * bytes, or no room (no cache): a buffer of the caller's, to free.
+ */
+static void *
+take(struct room *r, size_t n)
+{
+	if (r == NULL || n > CACHE_TEXT_MAX)
+		return xmalloc(n ? n : 1);
+	if (r->size < n || r->p == NULL) {
+		free(r->p);
+		r->size = n + n / 4 < CACHE_TEXT_MAX ? n + n / 4 :
+		    CACHE_TEXT_MAX;
+		r->p = xmalloc(r->size ? r->size : 1);
+	}
+	return r->p;
+}
+
 /* The kept bytes inflated by libdeflate and split: 0, -1 (the split
  * failed), or 1 (not done: stream them instead). */
 static int
@@ -605,18 +630,7 @@ whole(struct ct_ctlog *l, const char **why)
 		d = c->d;
 	else if ((d = libdeflate_alloc_decompressor()) == NULL)
 		return 1;
-	if (c != NULL && c->text_size < tn && tn <= CACHE_TEXT_MAX) {
-		/* room for the next file's text too: files of a trail are
-		 * alike in size, and a larger one would cost fresh pages */
-		free(c->text);
-		c->text_size = tn + tn / 4 < CACHE_TEXT_MAX ? tn + tn / 4 :
-		    CACHE_TEXT_MAX;
-		c->text = xmalloc(c->text_size);
-	}
-	if (c != NULL && c->text_size >= tn && c->text != NULL)
-		text = c->text;
-	else
-		text = xmalloc(tn ? tn : 1);
+	text = take(c != NULL ? &c->text : NULL, tn);
 	r = libdeflate_gzip_decompress_ex(d, g, n, text, tn, &used, &got);
 	if (c != NULL)
 		c->d = d;
@@ -630,27 +644,20 @@ whole(struct ct_ctlog *l, const char **why)
 		struct ct_rectext t = { (const char *)text, got, NULL };
 		size_t nw = CT_RECWALK_WORDS(got);
 
-		if (c != NULL && c->nstops < nw && got <= CACHE_TEXT_MAX) {
-			free(c->stops);
-			c->nstops = nw + nw / 4;
-			c->stops = xmalloc(c->nstops * sizeof(*c->stops));
-		}
-		if (c != NULL && c->nstops >= nw)
-			t.stops = c->stops;
-		else
-			t.stops = xmalloc(nw * sizeof(*t.stops));
+		t.stops = take(c != NULL ? &c->stops : NULL,
+		    nw * sizeof(*t.stops));
 		ct_recwalk_index(&t);
 		l->in_whole = 1;
 		rc = split(l, &t, why);
 		l->in_whole = 0;
-		if (c == NULL || t.stops != c->stops)
+		if (c == NULL || t.stops != c->stops.p)
 			free(t.stops);
 	}
 	if (rc == 0) {
 		l->text = text;
 		l->text_n = got;
-		l->text_own = c == NULL || text != c->text;
-	} else if (c == NULL || text != c->text)
+		l->text_own = c == NULL || text != c->text.p;
+	} else if (c == NULL || text != c->text.p)
 		free(text);
 	return rc;
 }

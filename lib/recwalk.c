@@ -256,6 +256,26 @@ scalar(const unsigned char *p, const unsigned char *e)
 		return NULL;						\
 } while (0)
 
+/* q at a key's closing quote: the first byte of its value after ':',
+ * or NULL.  *nl is set at a line break on the way. */
+static inline __attribute__((always_inline)) const unsigned char *
+after_colon(const unsigned char *q, const unsigned char *e, int *nlp)
+{
+	const unsigned char *p;
+	int nl = 0;
+
+	if (e - q > 3 && q[1] == ':' && q[2] > ' ')
+		return q + 2;	/* "key":value, most members */
+	p = q + 1;
+	WS();
+	if (*p != ':')
+		return NULL;
+	p++;
+	WS();
+	*nlp |= nl;
+	return p;
+}
+
 /*
  * The value at p, not a string (a record's member that is an object, an
  * array, a number or a literal): its end, or NULL.  Walked without a
@@ -286,17 +306,8 @@ key_quote:			/* p at its opening quote */
 	esc = 0;
 	if ((q = str_close(p + 1, b, e, stops, &esc)) == NULL)
 		return NULL;
-	/* most members: "key":"value" then ,"key */
-	if (e - q > 3 && memcmp(q + 1, ":\"", 2) == 0) {
-		p = q + 2;
-		goto value;
-	}
-	p = q + 1;
-	WS();
-	if (*p != ':')
+	if ((p = after_colon(q, e, &nl)) == NULL)
 		return NULL;
-	p++;
-	WS();
 value:				/* a value is due at p */
 	if (*p == '"') {
 		esc = 0;
@@ -401,16 +412,8 @@ ct_recwalk(const struct ct_rectext *t, const char *start,
 			return NULL;
 		et = kn == 9 && w->et == NULL &&
 		    memcmp(ks, "eventTime", 9) == 0;
-		if (e - q > 3 && q[1] == ':')
-			p = q + 2;
-		else {
-			p = q + 1;
-			WS();
-			if (*p != ':')
-				return NULL;
-			p++;
-		}
-		WS();
+		if ((p = after_colon(q, e, &nl)) == NULL)
+			return NULL;
 		if (*p == '"') {
 			esc = 0;
 			if ((q = str_close(p + 1, b, e, stops, &esc)) == NULL)
