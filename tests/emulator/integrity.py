@@ -32,6 +32,8 @@ import random
 import re
 import threading
 
+import common
+
 TAMPER_KINDS = ("rewrite_log", "delete_log", "insert_log", "delete_digest",
                 "corrupt_signature", "break_chain")
 TAMPER_KEYS = ("kind", "count", "seed", "match", "account", "region")
@@ -48,25 +50,12 @@ def stamp(ts, fmt):
         .strftime(fmt)
 
 
-def iso(ts):
-    return stamp(ts, "%Y-%m-%dT%H:%M:%SZ")
+iso = common.iso8601
 
 
 def parse_time(v):
-    """ISO 8601 or epoch seconds -> epoch seconds (int)."""
-    if isinstance(v, (int, float)) and not isinstance(v, bool):
-        return int(v)
-    s = str(v).strip()
-    try:
-        return int(float(s))
-    except ValueError:
-        pass
-    if s.endswith("Z"):
-        s = s[:-1] + "+00:00"
-    d = datetime.datetime.fromisoformat(s)
-    if d.tzinfo is None:
-        d = d.replace(tzinfo=datetime.timezone.utc)
-    return int(d.timestamp())
+    """ISO 8601 or epoch seconds -> epoch seconds (int): common's, whole."""
+    return int(common.parse_time(v))
 
 
 def _make_keys():
