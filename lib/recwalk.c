@@ -6,9 +6,11 @@
  * a string; escapes \" \\ \/ \b \f \n \r \t \uXXXX), walked with the
  * container kinds as bits (no recursion) and gotos between the few states
  * a compact record is in: a key, its value, what follows it.  Most of a
- * record's bytes are in strings, so a string's plain bytes are skipped 16
- * a step with SSE2.  Every way out but the record's own '}' is NULL: the
- * caller's slow path then says what is wrong, so no reason is kept here.
+ * record's bytes are in strings, so a string's end is found from the text's
+ * stop bits (ct_recwalk_index, SSE2 or AVX2 over the whole text at once):
+ * one load, a shift and a count of trailing zeros, whatever its length.
+ * Every way out but the record's own '}' is NULL: the caller's slow path
+ * then says what is wrong, so no reason is kept here.
  */
 #include <stdint.h>
 #include <string.h>
