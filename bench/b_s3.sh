@@ -7,7 +7,8 @@
 # second reached against that ideal (target >= 80%), and ct-fetch's CPU
 # seconds per GB of log text against the libdeflate floor of the same
 # files (tools/gzfloor, one thread; target <= 1.5x).  CPU figures are the
-# least of five runs each (the machine's other work only adds): ct-fetch
+# least of five runs each, taken in turns (the machine's other work only
+# adds, and its pace drifts from minute to minute): ct-fetch
 # writing to /dev/null, its own cost, as the floor writes nothing; and
 # into a pipe, plus what the kernel charges it to copy the text there.
 # Two corpora:
@@ -37,6 +38,22 @@ trap 'emu_stop; rm -rf "$T"' EXIT
 LAT=0.05
 CONC=${B_S3_CONCURRENCY:-32}
 
+# With two CPUs or more, what is measured (ct-fetch, the floor) runs on the
+# first and the emulator and the pipe's reader on the last: S3 is another
+# machine, and its work sharing ct-fetch's core would be counted as
+# ct-fetch's own through the caches, not through its CPU time.  Runs vary
+# less so.  pin_other PID puts a started process on the last CPU.
+NCPU=$(nproc 2>/dev/null || echo 1)
+if [ "$NCPU" -ge 2 ] && command -v taskset >/dev/null 2>&1; then
+	taskset -cp 0 $$ >/dev/null
+	B_S3_OTHER_CPU=$((NCPU - 1))
+	pin_other() { taskset -a -cp "$B_S3_OTHER_CPU" "$1" >/dev/null; }
+else
+	B_S3_OTHER_CPU=
+	pin_other() { :; }
+fi
+export B_S3_OTHER_CPU
+
 # run_corpus NAME DIR REGIONS START END -- CT-SAMPLE OPTIONS...
 run_corpus() {
 	name=$1 data=$2 regions=$3 start=$4 end=$5
@@ -50,6 +67,7 @@ run_corpus() {
 	    >"$T/list"
 	nfiles=$(wc -l <"$T/list")
 	emu_start --s3-dir "ctbench=$data" --s3-latency $LAT >/dev/null
+	pin_other "$EMU_PID"
 	emu_reset >/dev/null
 
 	fetch() {
@@ -61,21 +79,22 @@ run_corpus() {
 	cp "$T/time" "$T/time0"
 	events=$(grep -vc '^{"ctFetch"' "$T/out" || true)
 	emu_req GET '/_emu/s3?bucket=ctbench' >"$T/s3.json"
-	: >"$T/floor"
-	for i in 1 2 3 4 5; do
-		"$CT_OUT/tools/gzfloor" -j 1 <"$T/list" >>"$T/floor"
-	done
-	# ct-fetch's user+sys seconds from wait4(2) (microseconds, where
-	# time(1) rounds to 10 ms), to /dev/null and into a pipe to cat(1)
-	$PY - "$T/cpu" "$CT_BIN/ct-fetch" -q --s3 s3://ctbench \
+	# in turns, five times: the floor, then ct-fetch's user+sys seconds
+	# from wait4(2) (microseconds, where time(1) rounds to 10 ms) to
+	# /dev/null and into a pipe to cat(1), so that the least of each
+	# comes from the same minutes of a machine whose pace drifts
+	$PY - "$T/cpu" "$T/floor" "$CT_OUT/tools/gzfloor" "$T/list" \
+	    "$CT_BIN/ct-fetch" -q --s3 s3://ctbench \
 	    --s3-concurrency "$CONC" --start "$start" --end "$end" \
 	    $regions <<'PYEOF'
 import os, subprocess, sys
-out, argv = sys.argv[1], sys.argv[2:]
+out, floor, gzfloor, names, argv = sys.argv[1:5] + [sys.argv[5:]]
 def cpu(pipe):
     if pipe:
         p = subprocess.Popen(argv, stdout=subprocess.PIPE)
-        c = subprocess.Popen(["cat"], stdin=p.stdout,
+        other = os.environ.get("B_S3_OTHER_CPU")
+        c = subprocess.Popen((["taskset", "-c", other] if other else []) +
+                             ["cat"], stdin=p.stdout,
                              stdout=subprocess.DEVNULL)
         p.stdout.close()
     else:
@@ -85,8 +104,12 @@ def cpu(pipe):
     if pipe:
         c.wait()
     return ru.ru_utime + ru.ru_stime
-with open(out, "w") as f:
+with open(out, "w") as f, open(floor, "w") as ff:
     for i in range(5):
+        with open(names) as inp:
+            ff.write(subprocess.run([gzfloor, "-j", "1"], stdin=inp,
+                                    stdout=subprocess.PIPE, check=True,
+                                    text=True).stdout)
         f.write("null 0 %.6f 0\n" % cpu(False))
         f.write("pipe 0 %.6f 0\n" % cpu(True))
 PYEOF
@@ -149,6 +172,7 @@ if [ ! -d "$vdata" ]; then
 	    >"$vdata/$regions.ndjson"
 fi
 emu_start --data-dir "$vdata" --trail ctverify >/dev/null
+pin_other "$EMU_PID"
 vwin="--start 2026-10-01T00:00:00Z --end 2026-10-01T23:59:59Z"
 cpu() {	# cpu ARGS...: the least user+sys seconds of three ct-fetch runs
 	for i in 1 2 3; do
