@@ -109,6 +109,7 @@ struct ct_ctlog {
 	EVP_MD_CTX	*sha;		/* SHA-256 of the inflated bytes, or NULL */
 	unsigned char	 hash[32];	/* its value, once hashed */
 	int		 hashed;
+	struct ct_time_memo tm;		/* a file's records share their day */
 	uint64_t	 stops[CT_RECWALK_WORDS(65536)];	/* out's */
 	unsigned char	 out[65536];	/* last two: not zeroed by
 					   ct_ctlog_new */
@@ -294,7 +295,8 @@ deliver(struct ct_ctlog *l, const char *p, size_t n, const char *et,
 	int64_t t = INT64_MIN;
 
 	l->nrec++;
-	if (et != NULL && ct_time_parse_cloudtrail(et, etn, &t) != 0)
+	if (et != NULL && ct_time_parse_cloudtrail_memo(&l->tm, et, etn,
+	    &t) != 0)
 		t = INT64_MIN;
 	if (l->in_whole)
 		flags |= CT_CTLOG_WHOLE;
