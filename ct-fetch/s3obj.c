@@ -276,13 +276,15 @@ write_lines(struct fetch *f, struct unit *u, const char *data, size_t len,
  * The records of j written from its text in place (direct mode): each
  * separator after a record, the ',' between two, becomes the line's
  * '\n', so records next to each other are one piece of one writev(2),
- * without a copy.  0 written, 1 not (the unit failed), -1 the write
- * failed (the run stops), -2 the reader kept no text.
+ * without a copy.  A record followed by anything else (the next record's
+ * '{' where a file lacks the ',') keeps that byte and gets a '\n' piece of
+ * its own.  0 written, 1 not (the unit failed), -1 the write failed (the
+ * run stops), -2 the reader kept no text.
  */
 static int
 write_direct(struct s3run *s, struct job *j)
 {
-	static char spare[] = "\n";
+	static char spare[] = "\n", nl[] = "\n";
 	struct iovec *iov, *last;
 	char *text, *p;
 	size_t tn, i, k, n;
@@ -290,7 +292,7 @@ write_direct(struct s3run *s, struct job *j)
 
 	if ((text = ct_ctlog_text(j->log, &tn)) == NULL)
 		return -2;
-	iov = xcalloc(j->nlines + 1, sizeof(*iov));
+	iov = xcalloc(2 * j->nlines + 1, sizeof(*iov));
 	iov[0].iov_base = spare;
 	iov[0].iov_len = 1;
 	for (i = 0; i < j->nlines; i++) {
@@ -301,13 +303,22 @@ write_direct(struct s3run *s, struct job *j)
 			for (k = 0; k < n; k++)
 				if (p[k] == '\n' || p[k] == '\r')
 					p[k] = ' ';
-		p[n] = '\n';	/* the ',' or ']' after the record */
 		last = &iov[niov - 1];
 		if (niov > 1 && (char *)last->iov_base + last->iov_len == p)
-			last->iov_len += n + 1;
+			last->iov_len += n;
 		else {
 			iov[niov].iov_base = p;
-			iov[niov++].iov_len = n + 1;
+			iov[niov++].iov_len = n;
+		}
+		switch (p[n]) {	/* after the record, inside the text */
+		case ',': case ']': case ' ': case '\t': case '\n': case '\r':
+			p[n] = '\n';
+			iov[niov - 1].iov_len++;
+			break;
+		default:
+			iov[niov].iov_base = nl;
+			iov[niov++].iov_len = 1;
+			break;
 		}
 	}
 	rc = write_iov(s->f, j->u, iov, niov, j->nlines, j->oldest);
