@@ -387,27 +387,57 @@ finished(struct s3run *s, struct job *j, CURLcode cc, struct ct_aws_error *e)
  * a socket dropped stays in the set (reg[fd] without EV_WANT) and costs no
  * system call when it comes back wanting the same events.  Should it wake
  * the loop meanwhile (the server closed the idle connection), it leaves
- * the set then.  A socket closed leaves the set by itself, so a socket
- * libcurl opens (on_open) is known to be in no set whatever its number.
+ * the set then.  Only the connections' sockets are kept so: libcurl opens
+ * and closes them through on_open and on_close, which mark them EV_OURS
+ * and forget them, so a number taken again starts in no set.  Any other
+ * socket libcurl watches (its resolver's, opened and closed without
+ * those callbacks) leaves the set when dropped: its number may come back
+ * as another socket that is in no set, and a stale mark would leave that
+ * one unwatched.  The marks live in the s3run (s->sockreg), not in the
+ * loop: a connection outlives the loop that opened it, and libcurl calls
+ * on_close whenever it drops one, after the loop too.
  */
-enum { EV_IN = 1, EV_OUT = 2, EV_IN_SET = 4, EV_WANT = 8 };
+enum { EV_IN = 1, EV_OUT = 2, EV_IN_SET = 4, EV_WANT = 8, EV_OURS = 16 };
 
 struct evloop {
 	CURLM		*multi;
 	int		 epfd;
-	unsigned char	*reg;		/* by socket number: EV_* */
-	size_t		 nreg;
+	struct s3run	*s;		/* its sockreg: EV_* by socket */
 };
+
+/* The marks of socket fd, grown to hold it (new ones 0). */
+static unsigned char *
+reg_of(struct s3run *s, curl_socket_t fd)
+{
+	if ((size_t)fd >= s->nsockreg) {
+		size_t n = (size_t)fd + 64;
+
+		s->sockreg = xrealloc(s->sockreg, n);
+		memset(s->sockreg + s->nsockreg, 0, n - s->nsockreg);
+		s->nsockreg = n;
+	}
+	return &s->sockreg[fd];
+}
 
 static curl_socket_t
 on_open(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
 {
-	struct evloop *ev = arg;
+	struct s3run *s = arg;
 	curl_socket_t fd = socket(a->family, a->socktype, a->protocol);
 
-	if (fd >= 0 && (size_t)fd < ev->nreg)
-		ev->reg[fd] = 0;
+	if (fd >= 0)
+		*reg_of(s, fd) = EV_OURS;
 	return fd;
+}
+
+static int
+on_close(void *arg, curl_socket_t fd)
+{
+	struct s3run *s = arg;
+
+	if (fd >= 0 && (size_t)fd < s->nsockreg)
+		s->sockreg[fd] = 0;
+	return close(fd);
 }
 
 static int
@@ -415,27 +445,28 @@ on_socket(CURL *easy, curl_socket_t fd, int what, void *arg, void *sockp)
 {
 	struct evloop *ev = arg;
 	struct epoll_event ee;
+	unsigned char *r;
 	unsigned want;
 	int op;
 
 	if (fd < 0)
 		return 0;
-	if ((size_t)fd >= ev->nreg) {
-		size_t n = (size_t)fd + 64;
-
-		ev->reg = xrealloc(ev->reg, n);
-		memset(ev->reg + ev->nreg, 0, n - ev->nreg);
-		ev->nreg = n;
-	}
+	r = reg_of(ev->s, fd);
 	if (what == CURL_POLL_REMOVE) {
-		ev->reg[fd] &= (unsigned char)~EV_WANT;
+		if (*r & EV_OURS)
+			*r &= (unsigned char)~EV_WANT;
+		else {
+			if (*r & EV_IN_SET)
+				(void)epoll_ctl(ev->epfd, EPOLL_CTL_DEL, fd,
+				    NULL);
+			*r = 0;
+		}
 		return 0;
 	}
 	want = (what & CURL_POLL_IN ? EV_IN : 0) |
 	    (what & CURL_POLL_OUT ? EV_OUT : 0);
-	if ((ev->reg[fd] & EV_IN_SET) &&
-	    (ev->reg[fd] & (EV_IN | EV_OUT)) == want) {
-		ev->reg[fd] |= EV_WANT;
+	if ((*r & EV_IN_SET) && (*r & (EV_IN | EV_OUT)) == want) {
+		*r |= EV_WANT;
 		return 0;
 	}
 	memset(&ee, 0, sizeof(ee));
@@ -443,11 +474,11 @@ on_socket(CURL *easy, curl_socket_t fd, int what, void *arg, void *sockp)
 	    (want & EV_OUT ? EPOLLOUT : 0);
 	ee.data.fd = fd;
 	/* the other call when the set says otherwise than reg */
-	op = ev->reg[fd] & EV_IN_SET ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+	op = *r & EV_IN_SET ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
 	if (epoll_ctl(ev->epfd, op, fd, &ee) != 0)
 		(void)epoll_ctl(ev->epfd, op == EPOLL_CTL_MOD ?
 		    EPOLL_CTL_ADD : EPOLL_CTL_MOD, fd, &ee);
-	ev->reg[fd] = (unsigned char)(want | EV_IN_SET | EV_WANT);
+	*r = (unsigned char)((*r & EV_OURS) | want | EV_IN_SET | EV_WANT);
 	return 0;
 }
 
@@ -457,6 +488,7 @@ static void
 ev_wait(struct evloop *ev, double wait)
 {
 	struct epoll_event ee[64];
+	unsigned char *r;
 	long cms = -1;
 	int n, i, ms, still;
 
@@ -469,10 +501,12 @@ ev_wait(struct evloop *ev, double wait)
 	for (i = 0; i < n; i++) {
 		int fd = ee[i].data.fd;
 
-		if ((size_t)fd < ev->nreg && !(ev->reg[fd] & EV_WANT)) {
+		r = (size_t)fd < ev->s->nsockreg ? &ev->s->sockreg[fd] :
+		    NULL;
+		if (r != NULL && !(*r & EV_WANT)) {
 			/* dropped by libcurl, and now closed or readable */
 			(void)epoll_ctl(ev->epfd, EPOLL_CTL_DEL, fd, NULL);
-			ev->reg[fd] = 0;
+			*r &= EV_OURS;
 			continue;
 		}
 		curl_multi_socket_action(ev->multi, fd,
@@ -503,11 +537,17 @@ s3job_run(struct s3run *s, CURL **pool, size_t npool)
 	for (i = 0; i < npool; i++)
 		ct_s3_signed_init(&slot[i].sig);
 	ev.multi = s->multi;
-	ev.reg = NULL;
-	ev.nreg = 0;
+	ev.s = s;
+	/* a new epoll set: the connections kept from a loop before are in
+	 * none */
+	for (i = 0; i < s->nsockreg; i++)
+		s->sockreg[i] &= EV_OURS;
 	for (i = 0; i < npool; i++) {
 		curl_easy_setopt(pool[i], CURLOPT_OPENSOCKETFUNCTION, on_open);
-		curl_easy_setopt(pool[i], CURLOPT_OPENSOCKETDATA, &ev);
+		curl_easy_setopt(pool[i], CURLOPT_OPENSOCKETDATA, s);
+		curl_easy_setopt(pool[i], CURLOPT_CLOSESOCKETFUNCTION,
+		    on_close);
+		curl_easy_setopt(pool[i], CURLOPT_CLOSESOCKETDATA, s);
 	}
 	if ((ev.epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
 		ct_awserr_set(&eperr, CT_AWS_OTHER, "ConnectionError",
@@ -630,12 +670,8 @@ s3job_run(struct s3run *s, CURL **pool, size_t npool)
 	free(slot);
 	curl_multi_setopt(s->multi, CURLMOPT_SOCKETFUNCTION, NULL);
 	curl_multi_setopt(s->multi, CURLMOPT_SOCKETDATA, NULL);
-	for (i = 0; i < npool; i++) {
-		curl_easy_setopt(pool[i], CURLOPT_OPENSOCKETFUNCTION, NULL);
-		curl_easy_setopt(pool[i], CURLOPT_OPENSOCKETDATA, NULL);
+	for (i = 0; i < npool; i++)
 		curl_easy_setopt(pool[i], CURLOPT_HTTPHEADER, NULL);
-	}
 	if (ev.epfd != -1)
 		close(ev.epfd);
-	free(ev.reg);
 }

@@ -394,6 +394,7 @@ out:
 	ct_ctlog_cache_free(s.logs);
 	ct_scan_free(s.chk);
 	s3obj_pool_free(&s);
+	free(s.sockreg);
 	free(s.bucket);
 	free(s.base);
 	free(trail_url);

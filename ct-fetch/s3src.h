@@ -171,6 +171,10 @@ struct s3run {
 	struct ct_sigv4_cache	 keys;		/* wiped at the end */
 	struct ct_http_trace	 trace;		/* --debug */
 	CURLM			*multi;
+	/* what s3job.c knows of each socket number: kept as long as the
+	 * connections, which libcurl may close after a loop returned */
+	unsigned char		*sockreg;
+	size_t			 nsockreg;
 	struct job		*queue, *tail;
 	long			 running;
 	unsigned long		 requests, connects;	/* for --progress */
