@@ -159,9 +159,9 @@ str_close(const unsigned char *p, const unsigned char *b,
 		uint64_t m;
 
 		while ((m = stops_at(stops, (size_t)(p - b))) == 0) {
+			if (e - p <= STOPS_AT)
+				return NULL;	/* p + STOPS_AT would pass e */
 			p += STOPS_AT;
-			if (p >= e)
-				return NULL;
 		}
 		/* a stop bit is below n: p < e */
 		p += __builtin_ctzll(m);
