@@ -392,16 +392,24 @@ spool_write(struct s3run *s, struct job *j, struct ct_aws_error *e)
 	return rc;
 }
 
-/* The records of j not written, told once: the object is read whole. */
+/* The records of j not written, and what its Records array held besides
+ * records, told once: the object is read whole. */
 static void
 tell_bad(struct s3run *s, struct job *j)
 {
+	uint64_t stray = ct_ctlog_stray(j->log);
 	size_t i;
 
 	for (i = 0; i < j->nbad; i++)
 		msg(s->f, PROG ": %s: s3://%.40s/%.200s: record %zu: %s; "
 		    "skipped", j->u->r->name, s->bucket, j->key,
 		    j->bad[i].rec, j->bad[i].why);
+	if (stray > 0)
+		msg(s->f, PROG ": %s: s3://%.40s/%.200s: Records is not a "
+		    "JSON array of records in %llu place%s (other values or "
+		    "bytes, a ',' missing or in excess); skipped", j->u->r->name,
+		    s->bucket, j->key, (unsigned long long)stray,
+		    stray == 1 ? "" : "s");
 }
 
 int

@@ -9,7 +9,7 @@
  * the way, across inflated pieces); a record flagged CT_CTLOG_CHECKED
  * is one ct-fetch's writer check accepts, and one flagged
  * CT_CTLOG_ONE_LINE holds no line break; the split of the bytes changes
- * neither the outcome nor the records.
+ * neither the outcome nor the records nor the stray places counted.
  */
 #include <string.h>
 
@@ -22,6 +22,7 @@
 struct acc {
 	struct ct_buf	all;
 	uint64_t	sum;
+	uint64_t	stray;		/* ct_ctlog_stray at the end */
 };
 
 /* The top-level eventTime of record p[0..n) by a walk of its own: the
@@ -121,6 +122,7 @@ run(const uint8_t *d, size_t size, size_t step, struct acc *a)
 	if (rc == 0)
 		rc = ct_ctlog_finish(l, &why);
 	FZ_CHECK(rc == 0 || (why != NULL && why[0] != '\0'));
+	a->stray = ct_ctlog_stray(l);
 	ct_ctlog_free(l);
 	return rc;
 }
@@ -139,7 +141,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rb = run(data, size, (opt % 17) + 1, &b);
 	FZ_CHECK(ra == rb);
 	if (ra == 0)
-		FZ_CHECK(a.sum == b.sum && a.all.len == b.all.len &&
+		FZ_CHECK(a.sum == b.sum && a.stray == b.stray &&
+		    a.all.len == b.all.len &&
 		    (a.all.len == 0 || memcmp(a.all.data, b.all.data,
 		    a.all.len) == 0));
 	ct_buf_free(&a.all);

@@ -6,7 +6,8 @@
  * tracks what it needs: depth, strings (with escapes), the last key at
  * the top level, and whether the current array is the top-level
  * "Records".  Objects directly inside that array are copied out whole;
- * anything else is skipped.  The same walk finds each record's top-level
+ * anything else is skipped, and counted where the array is not one of
+ * records and commas (ct_ctlog_stray), so that a caller can say so.  The same walk finds each record's top-level
  * eventTime: at the record's own level it notes where each string starts
  * and ends (offsets in the record, which may span inflated pieces), so a
  * record is not walked a second time for it.  It reads what a walk of the
@@ -98,6 +99,9 @@ struct ct_ctlog {
 	char		 key[KEYCAP + 1], str[KEYCAP + 1];
 	size_t		 strn;		/* length of the string (capped+1) */
 	int		 in_records;	/* inside "Records": [ */
+	int		 arr;		/* ... what is due there: ARR_* */
+	uint64_t	 stray;		/* places in it that are not
+					   records and commas */
 	int		 in_rec;	/* copying a record */
 	/* the record's eventTime: its key was the last string at the
 	 * record's level (is_key), a value is due (want), found at
@@ -114,6 +118,21 @@ struct ct_ctlog {
 	unsigned char	 out[65536];	/* last two: not zeroed by
 					   ct_ctlog_new */
 };
+
+/* In the Records array, what is due: its first element or its ']', an
+ * element after a ',', a ',' or the ']' after an element, or either of
+ * those after bytes already counted as stray. */
+enum { ARR_FIRST, ARR_ELEM, ARR_SEP, ARR_STRAY };
+
+/* Something in the Records array that is neither a record nor where a
+ * ',' or ']' is due: counted once per stretch, up to the next ','. */
+static void
+stray(struct ct_ctlog *l)
+{
+	if (l->arr != ARR_STRAY)
+		l->stray++;
+	l->arr = ARR_STRAY;
+}
 
 /* Bytes a string's walk stops at: its end, an escape. */
 static const unsigned char stops_str[256] = { ['"'] = 1, ['\\'] = 1 };
@@ -277,6 +296,12 @@ ct_ctlog_records(const struct ct_ctlog *l)
 	return l->nrec;
 }
 
+uint64_t
+ct_ctlog_stray(const struct ct_ctlog *l)
+{
+	return l->stray;
+}
+
 static int
 fail(struct ct_ctlog *l, const char *why, const char **out)
 {
@@ -411,6 +436,14 @@ in_string:
 						l->et_want = 0;
 				if (i == n)
 					goto out;
+			} else if (depth == 2 && l->in_records) {
+				/* between records: white space, or stray */
+				for (; i < n && !stops_out[p[i]]; i++)
+					if (p[i] != ' ' && p[i] != '\t' &&
+					    p[i] != '\n' && p[i] != '\r')
+						stray(l);
+				if (i == n)
+					goto out;
 			} else
 				do
 					if (++i == n)
@@ -420,6 +453,8 @@ in_string:
 		}
 		switch (c) {
 		case '"':
+			if (depth == 2 && l->in_records)
+				stray(l);	/* a string, not a record */
 			in_str = 1;
 			l->strn = 0;
 			if (depth == rlev && !l->et_found)
@@ -433,16 +468,32 @@ in_string:
 				memcpy(l->key, l->str, sizeof(l->key));
 			else if (depth == rlev)
 				l->et_want = l->et_key ? 2 : 0;
+			else if (depth == 2 && l->in_records)
+				stray(l);
 			break;
 		case ',':
 			if (depth == 1)
 				l->key[0] = '\0';
 			else if (depth == rlev)
 				l->et_want = l->et_key = 0;
+			else if (depth == 2 && l->in_records) {
+				if (l->arr == ARR_FIRST || l->arr == ARR_ELEM)
+					stray(l);	/* no element */
+				l->arr = ARR_ELEM;
+			}
 			break;
 		case '{': case '[':
-			if (depth == 1 && c == '[')
+			if (depth == 1 && c == '[') {
 				l->in_records = strcmp(l->key, "Records") == 0;
+				l->arr = ARR_FIRST;
+			}
+			if (depth == 2 && l->in_records) {
+				/* a record where a ',' is due, or an array */
+				if (l->arr == ARR_SEP || c == '[')
+					stray(l);
+				if (l->arr != ARR_STRAY)
+					l->arr = ARR_SEP;
+			}
 			if (depth == 2 && l->in_records && c == '{') {
 				struct ct_recwalk w;
 				const char *q = ct_recwalk(t, (const char *)p + i,
@@ -480,8 +531,12 @@ in_string:
 				done = outside = 1;
 				break;
 			}
-			if (depth == 1)
+			if (depth == 1 && l->in_records) {
+				/* "[...,]", or closed by '}' */
+				if (l->arr == ARR_ELEM || c != ']')
+					stray(l);
 				l->in_records = 0;
+			}
 			if (depth == 2 && in_rec) {
 				in_rec = 0;
 				rlev = -1;

@@ -90,5 +90,10 @@ int	ct_ctlog_hash(struct ct_ctlog *l, unsigned char out[32]);
 char	*ct_ctlog_text(struct ct_ctlog *l, size_t *n);
 /* Records handed out so far. */
 uint64_t ct_ctlog_records(const struct ct_ctlog *l);
+/* Places in the Records array that are neither a record nor a ',' between
+ * two (a value of another kind, other bytes, a ',' missing or in excess),
+ * skipped: a log file CloudTrail wrote has none.  Each stretch up to the
+ * next ',' counts once. */
+uint64_t ct_ctlog_stray(const struct ct_ctlog *l);
 
 #endif

@@ -71,6 +71,27 @@ run(const unsigned char *f, size_t n, size_t step, struct got *g,
 	return rc;
 }
 
+/* Feed f[0..n) in pieces of step bytes: the stray places counted, or
+ * -1 if the file failed; *nrec the records handed out. */
+static long
+strays(const unsigned char *f, size_t n, size_t step, struct got *g)
+{
+	struct ct_ctlog *l = ct_ctlog_new(on_rec, g);
+	const char *why;
+	size_t i;
+	long rc = 0;
+
+	g->n = 0;
+	for (i = 0; i < n && rc == 0; i += step)
+		rc = ct_ctlog_feed(l, f + i, n - i < step ? n - i : step, &why);
+	if (rc == 0)
+		rc = ct_ctlog_finish(l, &why);
+	if (rc == 0)
+		rc = (long)ct_ctlog_stray(l);
+	ct_ctlog_free(l);
+	return rc;
+}
+
 int
 main(void)
 {
@@ -241,6 +262,50 @@ main(void)
 		    ct_ctlog_finish(l, &why) == -1 && ct_ctlog_hash(l, got) == -1,
 		    "a file cut short has no hash");
 		ct_ctlog_free(l);
+	}
+	{
+		/* What the Records array holds besides records and commas:
+		 * counted once per stretch, read whole or byte by byte. */
+		static const struct {
+			const char *doc;
+			long stray;
+			int recs;
+			const char *what;
+		} t[] = {
+			{ "{\"Records\":[]}", 0, 0, "an empty array" },
+			{ "{\"Records\": [ {\"a\":1} ,\n{\"b\":2} ] }", 0, 2,
+			  "records, commas and white space" },
+			{ "{\"Other\":[1,\"x\"],\"Records\":[{\"a\":1}]}", 0, 1,
+			  "values in another array" },
+			{ "{\"Records\":[{\"a\":1}{\"b\":2}]}", 1, 2,
+			  "a ',' missing between two records" },
+			{ "{\"Records\":[,{\"a\":1},,{\"b\":2},]}", 3, 2,
+			  "a ',' first, twice, last" },
+			{ "{\"Records\":[1,\"x\",[{\"a\":1}],{\"b\":2} junk]}",
+			  4, 1, "a number, a string, an array, bytes" },
+			{ "{\"Records\":[{\"a\":1} ju nk {\"b\":2}]}", 1, 2,
+			  "bytes and a ',' missing: one stretch" },
+		};
+		char half[256];
+		size_t k, h;
+		int two;
+
+		/* one gzip member is inflated whole; two go through the
+		 * stream, here byte by byte */
+		for (k = 0; k < sizeof(t) / sizeof(t[0]); k++)
+			for (two = 0; two <= 1; two++) {
+				h = two ? strlen(t[k].doc) / 2 : strlen(t[k].doc);
+				memcpy(half, t[k].doc, h);
+				half[h] = '\0';
+				n = gz(half, f, sizeof f);
+				if (two)
+					n += gz(t[k].doc + h, f + n, sizeof f - n);
+				CHECK(strays(f, n, two ? 1 : n, &g) ==
+				    t[k].stray && g.n == t[k].recs, "%s (%s): "
+				    "%ld stray, %d records", t[k].what, two ?
+				    "streamed" : "whole", t[k].stray,
+				    t[k].recs);
+			}
 	}
 	ct_buf_free(&g.ids);
 	return check_done();
