@@ -98,6 +98,10 @@ struct ct_ctlog {
 	int		 in_str, esc;
 	char		 key[KEYCAP + 1], str[KEYCAP + 1];
 	size_t		 strn;		/* length of the string (capped+1) */
+	int		 kesc;		/* in a top-level key: 1 after a
+					   backslash, 2..5 after one and 'u'
+					   and kesc-2 hex digits */
+	unsigned	 kcode;		/* ... their value so far */
 	int		 in_records;	/* inside "Records": [ */
 	int		 arr;		/* ... what is due there: ARR_* */
 	uint64_t	 stray;		/* places in it that are not
@@ -132,6 +136,35 @@ stray(struct ct_ctlog *l)
 	if (l->arr != ARR_STRAY)
 		l->stray++;
 	l->arr = ARR_STRAY;
+}
+
+/* Byte c of a top-level key, kept up to KEYCAP (more: the key matches
+ * nothing). */
+static void
+key_char(struct ct_ctlog *l, unsigned char c)
+{
+	if (l->strn <= KEYCAP)
+		l->str[l->strn++] = (char)c;
+}
+
+/* The byte after a top-level key's backslash, decoded as json.loads
+ * does, so that "Re\u0063ords" is Records and "Rec\"ords" is not.  A byte
+ * outside ASCII or NUL can spell no key looked for: the key then matches
+ * nothing, as does an escape JSON has not. */
+static void
+key_escape(struct ct_ctlog *l, unsigned char c)
+{
+	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+	const char *k;
+
+	l->kesc = 0;
+	if (c == 'u') {
+		l->kesc = 2;
+		l->kcode = 0;
+	} else if (c != '\0' && (k = strchr(from, c)) != NULL)
+		key_char(l, (unsigned char)to[k - from]);
+	else
+		l->strn = KEYCAP + 1;
 }
 
 /* Bytes a string's walk stops at: its end, an escape. */
@@ -403,13 +436,34 @@ in_string:
 				continue;
 			}
 			c = p[i];
-			if (c == '\\')
-				esc = 1;
+			if (l->kesc >= 2) {	/* the hex digits after 'u' */
+				int v = c >= '0' && c <= '9' ? c - '0' :
+				    (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ?
+				    (c | 0x20) - 'a' + 10 : -1;
+
+				if (v >= 0) {
+					l->kcode = l->kcode * 16 + (unsigned)v;
+					if (++l->kesc < 6)
+						continue;
+					l->kesc = 0;
+					if (l->kcode == 0 || l->kcode >= 0x80)
+						l->strn = KEYCAP + 1;
+					else
+						key_char(l, (unsigned char)l->kcode);
+					continue;
+				}
+				l->kesc = 0;	/* cut short: c as it comes */
+				l->strn = KEYCAP + 1;
+			}
+			if (l->kesc == 1)
+				key_escape(l, c);
+			else if (c == '\\')
+				l->kesc = 1;
 			else if (c == '"') {
 				in_str = 0;
 				l->str[l->strn > KEYCAP ? 0 : l->strn] = '\0';
-			} else if (l->strn <= KEYCAP)
-				l->str[l->strn++] = (char)c;
+			} else
+				key_char(l, c);
 			continue;
 		}
 		c = p[i];
@@ -457,6 +511,7 @@ in_string:
 				stray(l);	/* a string, not a record */
 			in_str = 1;
 			l->strn = 0;
+			l->kesc = 0;
 			if (depth == rlev && !l->et_found)
 				l->et_s0 = l->rec.len + (i + 1 - from);
 			/* into the string's walk without a turn of the loop */

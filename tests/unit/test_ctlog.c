@@ -307,6 +307,47 @@ main(void)
 				    t[k].recs);
 			}
 	}
+	{
+		/* A top-level key with escapes is the key json.loads
+		 * decodes: Records, or not. */
+		static const struct {
+			const char *doc;
+			int recs;
+			const char *what;
+		} t[] = {
+			{ "{\"Re\\u0063ords\":[{\"a\":1}]}", 1,
+			  "Re\\u0063ords is Records" },
+			{ "{\"\\u0052ecord\\u0073\":[{\"a\":1},{\"b\":2}]}", 2,
+			  "escapes first and last" },
+			{ "{\"Rec\\\"ords\":[{\"a\":1}]}", 0,
+			  "Rec\\\"ords is not" },
+			{ "{\"R\\u00e9cords\":[{\"a\":1}]}", 0,
+			  "a byte outside ASCII" },
+			{ "{\"Records\\u0000\":[{\"a\":1}]}", 0,
+			  "a NUL after Records" },
+			{ "{\"Rec\\u006\":[{\"a\":1}]}", 0,
+			  "\\u cut short" },
+			{ "{\"x\\\\\":1,\"Records\":[{\"a\":1}]}", 1,
+			  "an escaped backslash ends a key before Records" },
+		};
+		char half[256];
+		size_t k, h;
+		int two;
+
+		for (k = 0; k < sizeof(t) / sizeof(t[0]); k++)
+			for (two = 0; two <= 1; two++) {
+				h = two ? strlen(t[k].doc) / 2 : strlen(t[k].doc);
+				memcpy(half, t[k].doc, h);
+				half[h] = '\0';
+				n = gz(half, f, sizeof f);
+				if (two)
+					n += gz(t[k].doc + h, f + n, sizeof f - n);
+				CHECK(strays(f, n, two ? 1 : n, &g) >= 0 &&
+				    g.n == t[k].recs, "%s (%s): %d records",
+				    t[k].what, two ? "streamed" : "whole",
+				    t[k].recs);
+			}
+	}
 	ct_buf_free(&g.ids);
 	return check_done();
 }
