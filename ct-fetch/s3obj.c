@@ -410,6 +410,10 @@ tell_bad(struct s3run *s, struct job *j)
 		    "bytes, a ',' missing or in excess); skipped", j->u->r->name,
 		    s->bucket, j->key, (unsigned long long)stray,
 		    stray == 1 ? "" : "s");
+	if (!ct_ctlog_has_records(j->log))
+		msg(s->f, PROG ": %s: s3://%.40s/%.200s: no Records array, "
+		    "so no records: not a CloudTrail log file", j->u->r->name,
+		    s->bucket, j->key);
 }
 
 int

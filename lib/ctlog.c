@@ -104,6 +104,7 @@ struct ct_ctlog {
 	unsigned	 kcode;		/* ... their value so far */
 	int		 in_records;	/* inside "Records": [ */
 	int		 arr;		/* ... what is due there: ARR_* */
+	int		 had_records;	/* a top-level Records array seen */
 	uint64_t	 stray;		/* places in it that are not
 					   records and commas */
 	int		 in_rec;	/* copying a record */
@@ -335,6 +336,12 @@ ct_ctlog_stray(const struct ct_ctlog *l)
 	return l->stray;
 }
 
+int
+ct_ctlog_has_records(const struct ct_ctlog *l)
+{
+	return l->had_records;
+}
+
 static int
 fail(struct ct_ctlog *l, const char *why, const char **out)
 {
@@ -540,6 +547,7 @@ in_string:
 		case '{': case '[':
 			if (depth == 1 && c == '[') {
 				l->in_records = strcmp(l->key, "Records") == 0;
+				l->had_records |= l->in_records;
 				l->arr = ARR_FIRST;
 			}
 			if (depth == 2 && l->in_records) {

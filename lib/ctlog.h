@@ -95,5 +95,9 @@ uint64_t ct_ctlog_records(const struct ct_ctlog *l);
  * skipped: a log file CloudTrail wrote has none.  Each stretch up to the
  * next ',' counts once. */
 uint64_t ct_ctlog_stray(const struct ct_ctlog *l);
+/* Whether the document has a top-level Records array (empty or not): a
+ * JSON object without one is no CloudTrail log file, and holds no
+ * records to read. */
+int	ct_ctlog_has_records(const struct ct_ctlog *l);
 
 #endif

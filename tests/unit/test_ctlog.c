@@ -348,6 +348,32 @@ main(void)
 				    t[k].recs);
 			}
 	}
+	{
+		/* Whether there is a Records array at all. */
+		static const struct {
+			const char *doc;
+			int has;
+		} t[] = {
+			{ "{\"Records\":[]}", 1 },
+			{ "{\"Other\":[{\"a\":1}]}", 0 },
+			{ "{\"Records\":5}", 0 },
+			{ "{\"x\":{\"Records\":[{\"a\":1}]}}", 0 },
+		};
+		struct ct_ctlog *l;
+		const char *w;
+		size_t k;
+
+		for (k = 0; k < sizeof(t) / sizeof(t[0]); k++) {
+			n = gz(t[k].doc, f, sizeof f);
+			l = ct_ctlog_new(on_rec, &g);
+			CHECK(ct_ctlog_feed(l, f, n, &w) == 0 &&
+			    ct_ctlog_finish(l, &w) == 0 &&
+			    ct_ctlog_has_records(l) == t[k].has,
+			    "%s: %s", t[k].doc, t[k].has ? "a Records array" :
+			    "no Records array");
+			ct_ctlog_free(l);
+		}
+	}
 	ct_buf_free(&g.ids);
 	return check_done();
 }
