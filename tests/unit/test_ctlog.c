@@ -71,16 +71,25 @@ run(const unsigned char *f, size_t n, size_t step, struct got *g,
 	return rc;
 }
 
-/* Feed f[0..n) in pieces of step bytes: the stray places counted, or
- * -1 if the file failed; *nrec the records handed out. */
+/* doc gzipped and read: as one member, inflated whole; or (two) as two
+ * members, which go through the stream, fed byte by byte.  The stray
+ * places counted, or -1 if the file failed; g->n the records. */
 static long
-strays(const unsigned char *f, size_t n, size_t step, struct got *g)
+strays(const char *doc, int two, struct got *g)
 {
+	static unsigned char f[4096];
 	struct ct_ctlog *l = ct_ctlog_new(on_rec, g);
 	const char *why;
-	size_t i;
+	char half[256];
+	size_t i, n, h = two ? strlen(doc) / 2 : strlen(doc), step;
 	long rc = 0;
 
+	memcpy(half, doc, h);
+	half[h] = '\0';
+	n = gz(half, f, sizeof f);
+	if (two)
+		n += gz(doc + h, f + n, sizeof f - n);
+	step = two ? 1 : n;
 	g->n = 0;
 	for (i = 0; i < n && rc == 0; i += step)
 		rc = ct_ctlog_feed(l, f + i, n - i < step ? n - i : step, &why);
@@ -286,26 +295,15 @@ main(void)
 			{ "{\"Records\":[{\"a\":1} ju nk {\"b\":2}]}", 1, 2,
 			  "bytes and a ',' missing: one stretch" },
 		};
-		char half[256];
-		size_t k, h;
+		size_t k;
 		int two;
 
-		/* one gzip member is inflated whole; two go through the
-		 * stream, here byte by byte */
 		for (k = 0; k < sizeof(t) / sizeof(t[0]); k++)
-			for (two = 0; two <= 1; two++) {
-				h = two ? strlen(t[k].doc) / 2 : strlen(t[k].doc);
-				memcpy(half, t[k].doc, h);
-				half[h] = '\0';
-				n = gz(half, f, sizeof f);
-				if (two)
-					n += gz(t[k].doc + h, f + n, sizeof f - n);
-				CHECK(strays(f, n, two ? 1 : n, &g) ==
-				    t[k].stray && g.n == t[k].recs, "%s (%s): "
-				    "%ld stray, %d records", t[k].what, two ?
-				    "streamed" : "whole", t[k].stray,
-				    t[k].recs);
-			}
+			for (two = 0; two <= 1; two++)
+				CHECK(strays(t[k].doc, two, &g) == t[k].stray &&
+				    g.n == t[k].recs, "%s (%s): %ld stray, %d "
+				    "records", t[k].what, two ? "streamed" :
+				    "whole", t[k].stray, t[k].recs);
 	}
 	{
 		/* A top-level key with escapes is the key json.loads
@@ -330,23 +328,15 @@ main(void)
 			{ "{\"x\\\\\":1,\"Records\":[{\"a\":1}]}", 1,
 			  "an escaped backslash ends a key before Records" },
 		};
-		char half[256];
-		size_t k, h;
+		size_t k;
 		int two;
 
 		for (k = 0; k < sizeof(t) / sizeof(t[0]); k++)
-			for (two = 0; two <= 1; two++) {
-				h = two ? strlen(t[k].doc) / 2 : strlen(t[k].doc);
-				memcpy(half, t[k].doc, h);
-				half[h] = '\0';
-				n = gz(half, f, sizeof f);
-				if (two)
-					n += gz(t[k].doc + h, f + n, sizeof f - n);
-				CHECK(strays(f, n, two ? 1 : n, &g) >= 0 &&
+			for (two = 0; two <= 1; two++)
+				CHECK(strays(t[k].doc, two, &g) >= 0 &&
 				    g.n == t[k].recs, "%s (%s): %d records",
 				    t[k].what, two ? "streamed" : "whole",
 				    t[k].recs);
-			}
 	}
 	{
 		/* Whether there is a Records array at all. */
