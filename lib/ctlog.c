@@ -52,6 +52,7 @@
 
 #include "buf.h"
 #include "ctlog.h"
+#include "hex.h"
 #include "recwalk.h"
 #include "timefmt.h"
 #include "xalloc.h"
@@ -148,16 +149,35 @@ key_char(struct ct_ctlog *l, unsigned char c)
 		l->str[l->strn++] = (char)c;
 }
 
-/* The byte after a top-level key's backslash, decoded as json.loads
- * does, so that "Re\u0063ords" is Records and "Rec\"ords" is not.  A byte
- * outside ASCII or NUL can spell no key looked for: the key then matches
- * nothing, as does an escape JSON has not. */
-static void
+/* Byte c of a top-level key's escape (l->kesc > 0), decoded as
+ * json.loads does, so that "Re\u0063ords" is Records and "Rec\"ords" is
+ * not.  A byte outside ASCII or NUL can spell no key looked for: the key
+ * then matches nothing, as does an escape JSON has not.  Returns 0 when c
+ * is not part of the escape (it cut a \u's digits short) and is read as
+ * it comes, else 1. */
+static int
 key_escape(struct ct_ctlog *l, unsigned char c)
 {
 	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
 	const char *k;
+	int v;
 
+	if (l->kesc >= 2) {	/* the hex digits after 'u' */
+		if ((v = ct_hex_val(c)) < 0) {
+			l->kesc = 0;
+			l->strn = KEYCAP + 1;
+			return 0;
+		}
+		l->kcode = l->kcode * 16 + (unsigned)v;
+		if (++l->kesc < 6)
+			return 1;
+		l->kesc = 0;
+		if (l->kcode == 0 || l->kcode >= 0x80)
+			l->strn = KEYCAP + 1;
+		else
+			key_char(l, (unsigned char)l->kcode);
+		return 1;
+	}
 	l->kesc = 0;
 	if (c == 'u') {
 		l->kesc = 2;
@@ -166,6 +186,7 @@ key_escape(struct ct_ctlog *l, unsigned char c)
 		key_char(l, (unsigned char)to[k - from]);
 	else
 		l->strn = KEYCAP + 1;
+	return 1;
 }
 
 /* Bytes a string's walk stops at: its end, an escape. */
@@ -443,28 +464,9 @@ in_string:
 				continue;
 			}
 			c = p[i];
-			if (l->kesc >= 2) {	/* the hex digits after 'u' */
-				int v = c >= '0' && c <= '9' ? c - '0' :
-				    (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ?
-				    (c | 0x20) - 'a' + 10 : -1;
-
-				if (v >= 0) {
-					l->kcode = l->kcode * 16 + (unsigned)v;
-					if (++l->kesc < 6)
-						continue;
-					l->kesc = 0;
-					if (l->kcode == 0 || l->kcode >= 0x80)
-						l->strn = KEYCAP + 1;
-					else
-						key_char(l, (unsigned char)l->kcode);
-					continue;
-				}
-				l->kesc = 0;	/* cut short: c as it comes */
-				l->strn = KEYCAP + 1;
-			}
-			if (l->kesc == 1)
-				key_escape(l, c);
-			else if (c == '\\')
+			if (l->kesc > 0 && key_escape(l, c))
+				continue;
+			if (c == '\\')
 				l->kesc = 1;
 			else if (c == '"') {
 				in_str = 0;

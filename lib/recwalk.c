@@ -18,6 +18,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "hex.h"
 #include "recwalk.h"
 
 /* Bytes a string's plain run stops at: '"', '\\', control bytes. */
@@ -26,12 +27,6 @@ static const unsigned char str_stop[256] = {
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 	['"'] = 1, ['\\'] = 1,
 };
-
-static inline int
-ishex(unsigned char c)
-{
-	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
-}
 
 static inline int
 isdig(unsigned char c)
@@ -176,8 +171,9 @@ str_close(const unsigned char *p, const unsigned char *b,
 			p += 2;
 			break;
 		case 'u':
-			if (e - p < 6 || !ishex(p[2]) || !ishex(p[3]) ||
-			    !ishex(p[4]) || !ishex(p[5]))
+			if (e - p < 6 || ct_hex_val(p[2]) < 0 ||
+			    ct_hex_val(p[3]) < 0 || ct_hex_val(p[4]) < 0 ||
+			    ct_hex_val(p[5]) < 0)
 				return NULL;
 			p += 6;
 			break;
