@@ -501,9 +501,8 @@ ev_wait(struct evloop *ev, double wait)
 	for (i = 0; i < n; i++) {
 		int fd = ee[i].data.fd;
 
-		r = (size_t)fd < ev->s->nsockreg ? &ev->s->sockreg[fd] :
-		    NULL;
-		if (r != NULL && !(*r & EV_WANT)) {
+		r = reg_of(ev->s, fd);	/* on_socket put it in the set */
+		if (!(*r & EV_WANT)) {
 			/* dropped by libcurl, and now closed or readable */
 			(void)epoll_ctl(ev->epfd, EPOLL_CTL_DEL, fd, NULL);
 			*r &= EV_OURS;
